@@ -1,0 +1,33 @@
+# SkillCert: `make run` starts the suite, `make test` runs every test.
+# Both set everything up on a fresh Debian machine with Python 3.11+:
+# the virtualenv, the pinned packages, and RabbitMQ/PostgreSQL when they are
+# installed but stopped (deploy/infra.sh says how to install them if not).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PACKAGES := shared $(patsubst %/pyproject.toml,%,$(wildcard services/*/pyproject.toml))
+
+.PHONY: run test setup infra bench clean
+
+$(VENV)/.installed: requirements.txt shared/pyproject.toml $(wildcard services/*/pyproject.toml)
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps $(addprefix -e ,$(PACKAGES))
+	@touch $@
+
+setup: $(VENV)/.installed
+
+infra:
+	@bash deploy/infra.sh
+
+run: setup infra
+	$(BIN)/python -m deploy.launch $(ARGS)
+
+test: setup infra
+	@bash deploy/test.sh $(ARGS)
+
+bench: setup infra
+	$(BIN)/python benchmarks/bench_registration.py $(ARGS)
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

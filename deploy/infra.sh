@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Make sure RabbitMQ (required) and PostgreSQL (optional: SQLite is the default)
+# are running on this machine: start them when installed but stopped, or say in
+# one line how to install them.
+set -u
+up() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+wait_for() { for _ in $(seq 1 60); do up "$1" && return 0; sleep 1; done; return 1; }
+
+if ! up 5672; then
+  if command -v rabbitmq-server >/dev/null 2>&1; then
+    echo "infra: starting RabbitMQ"
+    rabbitmq-server -detached >/dev/null 2>&1 || service rabbitmq-server start >/dev/null 2>&1 || true
+    wait_for 5672 || { echo "infra: RabbitMQ did not come up on 127.0.0.1:5672"; exit 1; }
+  else
+    echo "infra: RabbitMQ is required and not installed: sudo apt-get install -y rabbitmq-server"
+    exit 1
+  fi
+fi
+
+if ! up 5432; then
+  if command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /etc/postgresql ]; then
+    echo "infra: starting PostgreSQL"
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -n1)" main start >/dev/null 2>&1 \
+      || service postgresql start >/dev/null 2>&1 || true
+    wait_for 5432 || echo "infra: PostgreSQL did not come up; the suite runs on SQLite"
+  else
+    echo "infra: PostgreSQL not installed (optional; SQLite is used): sudo apt-get install -y postgresql"
+  fi
+fi
+exit 0

@@ -1,0 +1,82 @@
+"""One family of typed errors that crosses RPC intact.
+
+A ``DomainError`` carries a stable ``code`` (what clients switch on), a human
+``message`` in the user's terms, the ``field`` it concerns, the domain ``rule``
+ID (R2, V2, ...) and free ``details``. nameko serialises an exception as its
+class path plus ``exc_args``; every subclass registers itself with nameko's
+deserialisation registry, so the caller gets the same type back with the same
+attributes, not a ``RemoteError``.
+"""
+from nameko.exceptions import registry, get_module_path
+
+
+class DomainError(Exception):
+    status = "unprocessable"   # coarse class; the gateway maps it to HTTP
+
+    def __init__(self, code, message, field=None, rule=None, details=None):
+        super().__init__(code, message, field, rule, details)
+        self.code = code
+        self.message = message
+        self.field = field
+        self.rule = rule
+        self.details = details or {}
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        registry[get_module_path(cls)] = cls
+
+    def __str__(self):
+        where = f" [{self.field}]" if self.field else ""
+        rule = f" ({self.rule})" if self.rule else ""
+        return f"{self.code}{where}: {self.message}{rule}"
+
+    def to_dict(self):
+        return {"code": self.code, "message": self.message, "field": self.field,
+                "rule": self.rule, "details": self.details}
+
+
+registry[get_module_path(DomainError)] = DomainError
+
+
+class ValidationFailed(DomainError):
+    """Input does not have the right shape; ``details['errors']`` lists every field."""
+    status = "invalid"
+
+    @classmethod
+    def from_marshmallow(cls, errors, rule=None):
+        field = next(iter(errors), None) if isinstance(errors, dict) else None
+        first = errors.get(field) if field else errors
+        while isinstance(first, (list, dict)) and first:
+            first = first[0] if isinstance(first, list) else next(iter(first.values()))
+        message = f"{field}: {first}" if field else str(first)
+        return cls("VALIDATION_FAILED", message, field=field, rule=rule,
+                   details={"errors": errors})
+
+
+class NotFound(DomainError):
+    status = "not_found"
+
+
+class Conflict(DomainError):
+    status = "conflict"
+
+
+class Forbidden(DomainError):
+    status = "forbidden"
+
+
+class RuleViolation(DomainError):
+    """A business rule says no (window closed, duplicate application, ...)."""
+    status = "unprocessable"
+
+
+class RpcTimeout(DomainError):
+    status = "timeout"
+
+    def __init__(self, code="RPC_TIMEOUT", message="the service did not answer in time",
+                 field=None, rule=None, details=None):
+        super().__init__(code, message, field, rule, details)
+
+
+class CalendarUnavailable(DomainError):
+    status = "unavailable"

@@ -1,0 +1,119 @@
+"""Events: the envelope, the transactional outbox, the idempotent inbox.
+
+``emit(session, "application_submitted", payload)`` writes the event into the
+service's ``outbox`` table in the caller's transaction. After the commit the
+Database dependency hands the new rows to ``Relay.publish``, which sends them
+to the exchange ``<service>.events`` (routing key: the event name, so nameko's
+``event_handler("<service>", "<event>")`` and any AMQP client can bind to it)
+with publisher confirms, then marks them published. What a crash left
+unpublished, ``Relay.sweep`` sends later (a timer in every service). Delivery
+is at-least-once; ``claim`` makes handlers apply an event once.
+"""
+import logging
+import uuid
+
+from kombu import Exchange
+from nameko.amqp.publish import Publisher
+from sqlalchemy import insert, select, update
+
+from kernel.db import utcnow
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+
+
+def envelope(producer, event, payload, schema_version=SCHEMA_VERSION, event_id=None,
+             occurred_at=None):
+    return {
+        "event_id": event_id or str(uuid.uuid4()),
+        "type": f"{producer}.{event}",
+        "occurred_at": (occurred_at or utcnow()).isoformat(),
+        "producer": producer,
+        "schema_version": schema_version,
+        "payload": payload,
+    }
+
+
+def event_exchange(service):
+    return Exchange(f"{service}.events", type="topic", durable=True, auto_delete=False)
+
+
+def emit(session, event, payload, schema_version=SCHEMA_VERSION):
+    """Record ``event`` in this transaction; it is published after the commit."""
+    service = session.info["service"]
+    env = envelope(service, event, payload, schema_version)
+    outbox = _table(session, "outbox")
+    result = session.execute(insert(outbox).values(
+        event_id=env["event_id"], event_type=event, envelope=env, created_at=utcnow()))
+    session.info.setdefault("outbox", []).append(result.inserted_primary_key[0])
+    return env
+
+
+def _table(session, name):
+    return session.info["tables"][name]
+
+
+def claim(session, event_id, handler):
+    """True the first time ``handler`` sees ``event_id``; False after that.
+
+    The inbox row is written in the handler's own transaction, so the event
+    counts as applied exactly when the handler's changes commit. Two replicas
+    racing on a redelivery: one commit fails on the primary key, its handler
+    is retried and then finds the row.
+    """
+    inbox = _table(session, "inbox")
+    seen = session.execute(select(inbox.c.event_id).where(
+        inbox.c.event_id == event_id, inbox.c.handler == handler)).first()
+    if seen:
+        return False
+    session.execute(insert(inbox).values(event_id=event_id, handler=handler,
+                                         processed_at=utcnow()))
+    return True
+
+
+class Relay:
+    """Publishes outbox rows with confirms and marks them published."""
+
+    def __init__(self, service, engine, metadata, amqp_uri):
+        self.service = service
+        self.engine = engine
+        self.outbox = metadata.tables["outbox"]
+        self.exchange = event_exchange(service)
+        self.publisher = Publisher(amqp_uri, use_confirms=True, serializer="json",
+                                   declare=[self.exchange])
+
+    def publish(self, ids):
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(self.outbox).where(
+                self.outbox.c.id.in_(ids), self.outbox.c.published_at.is_(None))
+                .order_by(self.outbox.c.id)).mappings().all()
+        self._send(rows)
+
+    def _send(self, rows):
+        from kernel import metrics
+        for row in rows:
+            self.publisher.publish(row["envelope"], exchange=self.exchange,
+                                   routing_key=row["event_type"],
+                                   headers={"skillcert.event_id": row["event_id"]})
+            with self.engine.begin() as conn:
+                conn.execute(update(self.outbox).where(self.outbox.c.id == row["id"])
+                             .values(published_at=utcnow()))
+            metrics.EVENTS_PUBLISHED.labels(self.service, row["event_type"]).inc()
+
+    def sweep(self, older_than_seconds=2, limit=500):
+        """Publish what is still unpublished; returns (sent, backlog)."""
+        from datetime import timedelta
+        from sqlalchemy import func
+        cutoff = utcnow() - timedelta(seconds=older_than_seconds)
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(self.outbox).where(
+                self.outbox.c.published_at.is_(None), self.outbox.c.created_at <= cutoff)
+                .order_by(self.outbox.c.id).limit(limit)).mappings().all()
+        self._send(rows)
+        with self.engine.connect() as conn:
+            backlog = conn.execute(select(func.count()).select_from(self.outbox).where(
+                self.outbox.c.published_at.is_(None))).scalar_one()
+        return len(rows), backlog
+
+

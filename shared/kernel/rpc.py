@@ -1,0 +1,45 @@
+"""RPC from one service to another, with a timeout.
+
+nameko's in-service ``RpcProxy`` waits for ever when the target is down.
+``RpcClient("exam")`` wraps it: every call waits at most RPC_TIMEOUT seconds
+(default 10, or ``timeout=``) and then raises ``RpcTimeout`` (a DomainError,
+code RPC_TIMEOUT). Errors raised in the target arrive as their own DomainError
+type (kernel.errors).
+"""
+import eventlet
+from nameko.rpc import RpcProxy
+
+from kernel import settings
+from kernel.errors import RpcTimeout
+
+
+class _TimedMethod:
+    def __init__(self, proxy, service, method, timeout):
+        self.proxy, self.service, self.method, self.timeout = proxy, service, method, timeout
+
+    def __call__(self, *args, **kwargs):
+        reply = getattr(self.proxy, self.method).call_async(*args, **kwargs)
+        try:
+            with eventlet.Timeout(self.timeout):
+                return reply.result()
+        except eventlet.Timeout:
+            raise RpcTimeout(details={"service": self.service, "method": self.method,
+                                      "timeout_s": self.timeout})
+
+
+class _TimedProxy:
+    def __init__(self, proxy, service, timeout):
+        self._proxy, self._service, self._timeout = proxy, service, timeout
+
+    def __getattr__(self, method):
+        return _TimedMethod(self._proxy, self._service, method, self._timeout)
+
+
+class RpcClient(RpcProxy):
+    def __init__(self, target_service, timeout=None, **options):
+        super().__init__(target_service, **options)
+        self.timeout = timeout
+
+    def get_dependency(self, worker_ctx):
+        timeout = self.timeout or settings.rpc_timeout(self.container.config)
+        return _TimedProxy(super().get_dependency(worker_ctx), self.target_service, timeout)

@@ -1,0 +1,56 @@
+"""Settings from the environment, with defaults that work on a laptop.
+
+Precedence for every value: the nameko config dict (tests pass one), then the
+environment, then the default. Database URL for service ``svc``:
+``DATABASE_URL`` in config, else ``<SVC>_DATABASE_URL``, else
+``SKILLCERT_DATABASE_URL`` with ``{service}`` in it (one server, a database per
+service), else ``sqlite:///<data dir>/<svc>.db``.
+"""
+import os
+from pathlib import Path
+
+DEFAULT_AMQP_URI = "pyamqp://guest:guest@localhost:5672/"
+
+
+def _get(config, key, default=None):
+    if config and config.get(key) not in (None, ""):
+        return config[key]
+    value = os.environ.get(key)
+    return value if value not in (None, "") else default
+
+
+def amqp_uri(config=None):
+    return _get(config, "AMQP_URI", DEFAULT_AMQP_URI)
+
+
+def data_dir(config=None):
+    path = Path(_get(config, "SKILLCERT_DATA_DIR", Path.cwd() / "var"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def database_url(service, config=None):
+    url = _get(config, "DATABASE_URL") or os.environ.get(f"{service.upper()}_DATABASE_URL")
+    if url:
+        return url
+    template = _get(config, "SKILLCERT_DATABASE_URL")
+    if template:
+        return template.format(service=service)
+    return f"sqlite:///{data_dir(config) / (service + '.db')}"
+
+
+def rpc_timeout(config=None):
+    return float(_get(config, "RPC_TIMEOUT", 10))
+
+
+def metrics_port(config=None):
+    value = _get(config, "METRICS_PORT")
+    return None if value is None else int(value)
+
+
+def handler_retry_delays(config=None):
+    """Backoff before each retry of a failed event handler, in seconds."""
+    raw = _get(config, "HANDLER_RETRY_DELAYS", "1,5,30")
+    if isinstance(raw, (list, tuple)):
+        return [float(x) for x in raw]
+    return [float(x) for x in str(raw).split(",") if x.strip()]
