@@ -8,7 +8,11 @@ Service tests run against the real RabbitMQ and a real database:
   default, a PostgreSQL database when SKILLCERT_TEST_DB names a server (the
   second pass of `make test`). Tests that use it are marked ``db``.
 """
-import eventlet
+import warnings
+
+warnings.filterwarnings("ignore", message=".*Eventlet is deprecated")
+
+import eventlet  # noqa: E402
 
 eventlet.monkey_patch()  # nameko runs on eventlet; patch before anything opens a socket
 

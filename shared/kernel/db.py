@@ -69,6 +69,14 @@ def add_kernel_tables(metadata):
         Column("published_at", Timestamp(), nullable=True, index=True),
     )
     Table(
+        "idempotency", metadata,
+        Column("key", String(100), primary_key=True),
+        Column("operation", String(100), nullable=False),
+        Column("request_hash", String(64), nullable=False),
+        Column("response", JSON, nullable=True),
+        Column("created_at", Timestamp(), nullable=False),
+    )
+    Table(
         "inbox", metadata,
         Column("event_id", String(36), primary_key=True),
         Column("handler", String(200), primary_key=True),

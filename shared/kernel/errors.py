@@ -5,8 +5,12 @@ A ``DomainError`` carries a stable ``code`` (what clients switch on), a human
 ID (R2, V2, ...) and free ``details``. nameko serialises an exception as its
 class path plus ``exc_args``; every subclass registers itself with nameko's
 deserialisation registry, so the caller gets the same type back with the same
-attributes, not a ``RemoteError``.
+attributes, not a ``RemoteError``. On the wire (for clients not written with
+nameko) ``exc_args`` is ``[code, message, field, rule, details_json]``, with
+"" for a missing field or rule.
 """
+import json
+
 from nameko.exceptions import registry, get_module_path
 
 
@@ -14,12 +18,17 @@ class DomainError(Exception):
     status = "unprocessable"   # coarse class; the gateway maps it to HTTP
 
     def __init__(self, code, message, field=None, rule=None, details=None):
-        super().__init__(code, message, field, rule, details)
+        if isinstance(details, str):          # arriving from the wire
+            details = json.loads(details) if details else {}
         self.code = code
         self.message = message
-        self.field = field
-        self.rule = rule
+        self.field = field or None
+        self.rule = rule or None
         self.details = details or {}
+        # nameko turns every arg into a string (None -> "None", 3 -> "3"), so
+        # the args on the wire are five strings: details travel as JSON text.
+        super().__init__(code, message, self.field or "", self.rule or "",
+                         json.dumps(self.details, ensure_ascii=False, default=str))
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

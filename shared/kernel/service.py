@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from kernel import metrics, settings
 from kernel.entrypoints import ATTEMPT_HEADER, EventHandler, rpc, timer
+from nameko.dependency_providers import Config
 from nameko.extensions import DependencyProvider
 
 SWEEP_INTERVAL = 5
@@ -82,6 +83,7 @@ class DeadLetterBox(DependencyProvider):
 
 class ServiceBase:
     name = None
+    config = Config()
     metrics = metrics.Metrics()
     dead_letter_box = DeadLetterBox()
 

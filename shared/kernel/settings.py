@@ -54,3 +54,14 @@ def handler_retry_delays(config=None):
     if isinstance(raw, (list, tuple)):
         return [float(x) for x in raw]
     return [float(x) for x in str(raw).split(",") if x.strip()]
+
+
+def today(config=None):
+    """Today in Asia/Shanghai (the windows are local dates). SKILLCERT_TODAY
+    (an ISO date) pins it for rehearsals, demos and tests."""
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+    pinned = _get(config, "SKILLCERT_TODAY")
+    if pinned:
+        return pinned if isinstance(pinned, date) else date.fromisoformat(str(pinned))
+    return datetime.now(ZoneInfo("Asia/Shanghai")).date()

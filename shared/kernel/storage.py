@@ -44,3 +44,18 @@ class FileBlobStore(BlobStore):
             return self._path(key).exists()
         except KeyError:
             return False
+
+
+from nameko.extensions import DependencyProvider  # noqa: E402
+
+
+class Blobs(DependencyProvider):
+    """``self.blobs``: the service's FileBlobStore under <data dir>/<service>/blobs."""
+
+    def setup(self):
+        from kernel import settings
+        root = settings.data_dir(self.container.config) / self.container.service_name / "blobs"
+        self.store = FileBlobStore(root)
+
+    def get_dependency(self, worker_ctx):
+        return self.store

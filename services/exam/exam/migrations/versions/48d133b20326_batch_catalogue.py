@@ -1,8 +1,8 @@
 """batch catalogue
 
-Revision ID: 8ce87f4a01a0
+Revision ID: 48d133b20326
 Revises: 
-Create Date: 2026-11-25 12:23:20.525713
+Create Date: 2026-11-25 12:30:10.660163
 
 """
 from typing import Sequence, Union
@@ -13,7 +13,7 @@ import kernel.db  # noqa: F401  (kernel column types)
 
 
 # revision identifiers, used by Alembic.
-revision: str = '8ce87f4a01a0'
+revision: str = '48d133b20326'
 down_revision: Union[str, Sequence[str], None] = None
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
@@ -45,6 +45,14 @@ def upgrade() -> None:
     with op.batch_alter_table('batches', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_batches_year'), ['year'], unique=False)
 
+    op.create_table('idempotency',
+    sa.Column('key', sa.String(length=100), nullable=False),
+    sa.Column('operation', sa.String(length=100), nullable=False),
+    sa.Column('request_hash', sa.String(length=64), nullable=False),
+    sa.Column('response', sa.JSON(), nullable=True),
+    sa.Column('created_at', kernel.db.Timestamp(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('key', name=op.f('pk_idempotency'))
+    )
     op.create_table('inbox',
     sa.Column('event_id', sa.String(length=36), nullable=False),
     sa.Column('handler', sa.String(length=200), nullable=False),
@@ -75,6 +83,7 @@ def downgrade() -> None:
 
     op.drop_table('outbox')
     op.drop_table('inbox')
+    op.drop_table('idempotency')
     with op.batch_alter_table('batches', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_batches_year'))
 

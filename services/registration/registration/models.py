@@ -1,0 +1,99 @@
+"""Tables of the registration service's own database."""
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kernel.db import Timestamp, make_base
+
+Base = make_base()
+
+class Project(Base):
+    __tablename__ = "projects"
+    code: Mapped[str] = mapped_column(String(80), primary_key=True)
+    name_zh: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(200))
+    condition: Mapped[str] = mapped_column(String(10))
+    years = mapped_column(JSON, nullable=False)
+
+
+class Institution(Base):
+    __tablename__ = "institutions"
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    address: Mapped[str] = mapped_column(String(300), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class InstitutionProject(Base):
+    __tablename__ = "institution_projects"
+    institution_code: Mapped[str] = mapped_column(ForeignKey("institutions.code"),
+                                                  primary_key=True)
+    project_code: Mapped[str] = mapped_column(ForeignKey("projects.code"), primary_key=True)
+
+
+class Batch(Base):
+    """Registration's own copy of the exam service's batches (from its events)."""
+    __tablename__ = "batches"
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    exam_date = mapped_column(Date, nullable=False)
+    registration_start = mapped_column(Date, nullable=False)
+    registration_end = mapped_column(Date, nullable=False)
+    review_start = mapped_column(Date, nullable=False)
+    review_end = mapped_column(Date, nullable=False)
+    payment_start = mapped_column(Date, nullable=False)
+    payment_end = mapped_column(Date, nullable=False)
+    status: Mapped[str] = mapped_column(String(20), default="scheduled")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class Material(Base):
+    """An uploaded file, checked by content and stored by its SHA-256."""
+    __tablename__ = "materials"
+    hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(10), primary_key=True)   # photo | scan
+    media_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    uploaded_at = mapped_column(Timestamp(), nullable=False)
+
+
+class Application(Base):
+    __tablename__ = "applications"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    batch_code: Mapped[str] = mapped_column(ForeignKey("batches.code"), index=True)
+    project_code: Mapped[str] = mapped_column(ForeignKey("projects.code"))
+    channel: Mapped[str] = mapped_column(String(12))            # institution | individual
+    institution_code = mapped_column(ForeignKey("institutions.code"), nullable=True, index=True)
+    id_number: Mapped[str] = mapped_column(String(18), index=True)
+    name: Mapped[str] = mapped_column(String(50))
+    sex: Mapped[str] = mapped_column(String(1))
+    birth_date = mapped_column(Date, nullable=False)
+    person = mapped_column(JSON, nullable=False)    # education, major, occupation, phone, work_unit
+    claim = mapped_column(JSON, nullable=False)     # the eligibility alternative claimed
+    precheck = mapped_column(JSON, nullable=False)
+    first_review = mapped_column(JSON, nullable=True)
+    photo: Mapped[str] = mapped_column(String(64))
+    materials = mapped_column(JSON, nullable=False)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)     # B2
+    submitted_at = mapped_column(Timestamp(), nullable=False)
+    updated_at = mapped_column(Timestamp(), nullable=False)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __table_args__ = (
+        # R3: one live application per person, project and batch. Partial, so a
+        # withdrawn application does not block a new one.
+        Index("uq_applications_person_project_batch", "batch_code", "project_code", "id_number",
+              unique=True, sqlite_where=text("status != 'withdrawn'"),
+              postgresql_where=text("status != 'withdrawn'")),
+    )
+
+
+class TimelineEntry(Base):
+    __tablename__ = "timeline"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"), index=True)
+    at = mapped_column(Timestamp(), nullable=False)
+    status: Mapped[str] = mapped_column(String(20))
+    actor: Mapped[str] = mapped_column(String(100))
+    note = mapped_column(Text, nullable=True)
+    details = mapped_column(JSON, nullable=True)

@@ -1,0 +1,180 @@
+"""RPC input/output and event payloads of the registration service."""
+from marshmallow import fields, validate, validates_schema, ValidationError
+
+from kernel.schemas import StrictSchema
+
+from registration.domain import EDUCATION_LEVELS, EDUCATION_PROOF_KINDS
+
+SHA256 = validate.Regexp(r"^[0-9a-f]{64}$", error="a file reference is the hash returned by "
+                                                  "upload_material")
+Key = fields.String(validate=validate.Length(min=8, max=100))
+
+
+class UploadSchema(StrictSchema):
+    purpose = fields.String(required=True, validate=validate.OneOf(["photo", "scan"]))
+    content_base64 = fields.String(required=True)
+    filename = fields.String(load_default=None)   # kept for the user's sake; never trusted
+
+
+class PersonSchema(StrictSchema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    id_number = fields.String(required=True, validate=validate.Length(min=1, max=30))
+    education = fields.String(required=True, validate=validate.OneOf(EDUCATION_LEVELS))
+    major = fields.String(load_default="", validate=validate.Length(max=100))
+    occupation = fields.String(load_default="", validate=validate.Length(max=100))
+    phone = fields.String(required=True, validate=validate.Regexp(
+        r"^1\d{10}$|^0\d{2,3}-?\d{7,8}$", error="a mainland mobile (11 digits) or landline"))
+    work_unit = fields.String(load_default="", validate=validate.Length(max=200))
+
+
+class ClaimSchema(StrictSchema):
+    alternative = fields.String(required=True, validate=validate.OneOf(
+        ["education", "education_major", "occupation", "skills"]))
+    computer_skills = fields.Boolean(load_default=False)
+    current_graduate = fields.Boolean(load_default=False)
+    skills = fields.List(fields.String(validate=validate.Length(max=50)), load_default=list,
+                         validate=validate.Length(max=10))
+
+
+class MaterialsSchema(StrictSchema):
+    photo = fields.String(required=True, validate=SHA256)
+    education_proof_kind = fields.String(required=True,
+                                         validate=validate.OneOf(EDUCATION_PROOF_KINDS))
+    application_form = fields.String(required=True, validate=SHA256)
+    integrity_pledge = fields.String(required=True, validate=SHA256)
+    education_proof = fields.String(required=True, validate=SHA256)
+    id_card_front = fields.String(required=True, validate=SHA256)
+    id_card_back = fields.String(required=True, validate=SHA256)
+
+
+class FirstReviewSchema(StrictSchema):
+    reviewer = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    reviewed_on = fields.Date(required=True)
+    opinion = fields.String(required=True, validate=validate.OneOf(["pass"]))
+    pledge = fields.Boolean(required=True, validate=validate.Equal(
+        True, error="the institution's quality pledge (报名质量责任承诺) is required"))
+
+
+class SubmitSchema(StrictSchema):
+    idempotency_key = Key
+    batch_code = fields.String(required=True, validate=validate.Length(max=20))
+    project_code = fields.String(required=True, validate=validate.Length(max=80))
+    channel = fields.String(required=True, validate=validate.OneOf(["institution",
+                                                                    "individual"]))
+    institution_code = fields.String(load_default=None)
+    first_review = fields.Nested(FirstReviewSchema, load_default=None)
+    person = fields.Nested(PersonSchema, required=True)
+    claim = fields.Nested(ClaimSchema, required=True)
+    materials = fields.Nested(MaterialsSchema, required=True)
+    candidate_pledge = fields.Boolean(required=True, validate=validate.Equal(
+        True, error="the candidate's integrity pledge (诚信承诺) is required"))
+
+    @validates_schema
+    def _channel_fields(self, data, **kwargs):
+        if data.get("channel") == "institution" and not data.get("institution_code"):
+            raise ValidationError("required for the institution channel", "institution_code")
+
+
+class ResubmitSchema(StrictSchema):
+    idempotency_key = Key
+    application_id = fields.String(required=True)
+    person = fields.Nested(PersonSchema(partial=True, exclude=("id_number",)))
+    claim = fields.Nested(ClaimSchema)
+    materials = fields.Nested(MaterialsSchema(partial=True))
+    note = fields.String(load_default="", validate=validate.Length(max=500))
+
+
+class WithdrawSchema(StrictSchema):
+    idempotency_key = Key
+    application_id = fields.String(required=True)
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    actor = fields.String(load_default="candidate", validate=validate.Length(max=100))
+
+
+class InstitutionSchema(StrictSchema):
+    code = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9-]{2,40}$"))
+    name = fields.String(required=True, validate=validate.Length(min=2, max=200))
+    address = fields.String(load_default="", validate=validate.Length(max=300))
+    active = fields.Boolean(load_default=True)
+    projects = fields.List(fields.String(), load_default=list)
+
+
+class WindowField(fields.Field):
+    """A window as {"start", "end"} (the exam service's format) <-> (date, date)."""
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else {"start": value[0].isoformat(),
+                                           "end": value[1].isoformat()}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return (fields.Date()._deserialize(value["start"], attr, data),
+                    fields.Date()._deserialize(value["end"], attr, data))
+        except (KeyError, TypeError):
+            raise ValidationError("a window is {start, end}")
+
+
+class BatchCopySchema(StrictSchema):
+    """The part of an exam batch that registration keeps (unknown fields ignored)."""
+    class Meta:
+        unknown = "exclude"
+    code = fields.String(required=True)
+    year = fields.Integer(required=True)
+    exam_date = fields.Date(required=True)
+    registration = WindowField(required=True)
+    review = WindowField(required=True)
+    payment = WindowField(required=True)
+    status = fields.String(load_default="scheduled")
+    version = fields.Integer(load_default=1)
+
+
+class TimelineSchema(StrictSchema):
+    at = fields.DateTime()
+    status = fields.String()
+    actor = fields.String()
+    note = fields.String(allow_none=True)
+    details = fields.Raw(allow_none=True)
+
+
+class ApplicationSchema(StrictSchema):
+    id = fields.String()
+    batch_code = fields.String()
+    project_code = fields.String()
+    channel = fields.String()
+    institution_code = fields.String(allow_none=True)
+    id_number = fields.String()
+    name = fields.String()
+    sex = fields.String()
+    birth_date = fields.Date()
+    person = fields.Raw()
+    claim = fields.Raw()
+    precheck = fields.Raw()
+    first_review = fields.Raw(allow_none=True)
+    photo = fields.String()
+    materials = fields.Raw()
+    status = fields.String()
+    locked = fields.Boolean()
+    submitted_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    version = fields.Integer()
+    timeline = fields.List(fields.Nested(TimelineSchema))
+    warnings = fields.List(fields.String())
+
+
+application_schema = ApplicationSchema()
+
+
+class ApplicationEventSchema(StrictSchema):
+    """Payloads of review, payment, exam and certificate events about one application."""
+    class Meta:
+        unknown = "include"
+    application_id = fields.String(required=True)
+    actor = fields.String(load_default=None)
+    reason = fields.String(load_default=None, allow_none=True)
+
+
+class BatchProjectEventSchema(StrictSchema):
+    class Meta:
+        unknown = "include"
+    batch_code = fields.String(required=True)
+    project_code = fields.String(required=True)
+    reason = fields.String(load_default=None, allow_none=True)

@@ -1,0 +1,464 @@
+"""nameko entrypoints of the registration service: validate, apply the rules in
+domain.py, persist, record events. Nothing else."""
+import base64
+import binascii
+import csv
+import io
+import uuid
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from kernel import files, idempotency, metrics, settings
+from kernel.db import Database, utcnow
+from kernel.entrypoints import handles, rpc
+from kernel.errors import Conflict, NotFound, RuleViolation, ValidationFailed
+from kernel.outbox import emit
+from kernel.rpc import RpcClient
+from kernel.schemas import load
+from kernel.service import ServiceBase
+from kernel.storage import Blobs
+
+from registration import domain
+from registration.models import (Application, Base, Batch, Institution, InstitutionProject,
+                                 Material, Project, TimelineEntry)
+from registration.schemas import (ApplicationEventSchema, BatchCopySchema,
+                                  BatchProjectEventSchema, InstitutionSchema, ResubmitSchema,
+                                  SubmitSchema, UploadSchema, WithdrawSchema,
+                                  application_schema)
+
+APPLICATIONS = metrics.counter("skillcert_registration_applications_total",
+                               "Applications by what happened to them", ["event"])
+
+
+class RegistrationService(ServiceBase):
+    name = "registration"
+    db = Database(Base)
+    blobs = Blobs()
+    exam = RpcClient("exam")
+
+    # --- reference data ----------------------------------------------------
+
+    @rpc
+    def load_reference_data(self):
+        """Upsert the project catalogue; add the notices' institutions that are
+        not there yet (institutions are managed at run time after that)."""
+        projects = institutions = 0
+        for p in domain.catalogue_projects():
+            row = self.db.get(Project, p["code"]) or Project(code=p["code"])
+            row.name_zh, row.name_en = p["name_zh"], p["name_en"]
+            row.condition, row.years = p["condition"], p["years"]
+            self.db.add(row)
+            projects += 1
+        self.db.flush()
+        for inst in domain.catalogue_institutions():
+            if self.db.get(Institution, inst["code"]) is None:
+                self._save_institution(dict(inst, active=True))
+                institutions += 1
+        return {"projects": projects, "institutions_added": institutions}
+
+    @rpc
+    def list_projects(self, year=None):
+        rows = self.db.scalars(select(Project).order_by(Project.code)).all()
+        conditions = domain.conditions()
+        return [{"code": p.code, "name_zh": p.name_zh, "name_en": p.name_en,
+                 "years": p.years, "condition": conditions[p.condition]}
+                for p in rows if year is None or int(year) in p.years]
+
+    @rpc
+    def list_institutions(self):
+        return [self._institution(i) for i in
+                self.db.scalars(select(Institution).order_by(Institution.code))]
+
+    @rpc
+    def save_institution(self, institution):
+        data = load(InstitutionSchema(), institution)
+        return self._save_institution(data)
+
+    def _save_institution(self, data):
+        unknown = [p for p in data["projects"] if self.db.get(Project, p) is None]
+        if unknown:
+            raise NotFound("PROJECT_NOT_FOUND", f"unknown projects: {', '.join(unknown)}",
+                           field="projects", details={"unknown": unknown})
+        row = self.db.get(Institution, data["code"]) or Institution(code=data["code"])
+        row.name, row.address, row.active = data["name"], data["address"], data["active"]
+        self.db.add(row)
+        self.db.execute(delete(InstitutionProject).where(
+            InstitutionProject.institution_code == data["code"]))
+        self.db.add_all(InstitutionProject(institution_code=data["code"], project_code=p)
+                        for p in sorted(set(data["projects"])))
+        self.db.flush()
+        return self._institution(row)
+
+    def _institution(self, row):
+        projects = self.db.scalars(select(InstitutionProject.project_code).where(
+            InstitutionProject.institution_code == row.code)).all()
+        return {"code": row.code, "name": row.name, "address": row.address,
+                "active": row.active, "projects": sorted(projects)}
+
+    # --- batches (a copy of the exam service's) ----------------------------
+
+    @rpc
+    def list_batches(self):
+        return [self._batch(b, wire=True) for b in
+                self.db.scalars(select(Batch).order_by(Batch.exam_date))]
+
+    @rpc
+    def sync_batches(self):
+        """Pull every batch from the exam service (after a restore, or when
+        events were missed); events keep the copy current otherwise."""
+        applied = sum(self._keep_batch(b) for b in self.exam.list_batches())
+        return {"updated": applied}
+
+    @handles("exam", "batch_scheduled")
+    def on_batch_scheduled(self, event):
+        self._keep_batch(event["payload"]["batch"])
+
+    @handles("exam", "batch_updated")
+    def on_batch_updated(self, event):
+        self._keep_batch(event["payload"]["batch"])
+
+    def _keep_batch(self, raw):
+        data = load(BatchCopySchema(), raw)
+        row = self.db.get(Batch, data["code"])
+        if row is not None and row.version >= data["version"]:
+            return 0     # an older or repeated version: keep what we have
+        row = row or Batch(code=data["code"])
+        row.year, row.exam_date, row.status, row.version = (
+            data["year"], data["exam_date"], data["status"], data["version"])
+        for w in ("registration", "review", "payment"):
+            setattr(row, f"{w}_start", data[w][0])
+            setattr(row, f"{w}_end", data[w][1])
+        self.db.add(row)
+        self.db.flush()
+        return 1
+
+    def _batch(self, row, wire=False):
+        out = {"code": row.code, "year": row.year, "exam_date": row.exam_date,
+               "status": row.status, "version": row.version}
+        for w in ("registration", "review", "payment"):
+            start, end = getattr(row, f"{w}_start"), getattr(row, f"{w}_end")
+            out[w] = {"start": start.isoformat(), "end": end.isoformat()} if wire else (start, end)
+        if wire:
+            out["exam_date"] = row.exam_date.isoformat()
+        return out
+
+    def _get_batch(self, code):
+        row = self.db.get(Batch, code)
+        if row is None:
+            raise NotFound("BATCH_NOT_FOUND", f"no batch {code}", field="batch_code")
+        return self._batch(row)
+
+    # --- materials -----------------------------------------------------------
+
+    @rpc
+    def upload_material(self, upload):
+        """A photo (M1) or a scan (M2), checked by content; returns its hash."""
+        data = load(UploadSchema(), upload)
+        try:
+            content = base64.b64decode(data["content_base64"], validate=True)
+        except (binascii.Error, ValueError):
+            raise ValidationFailed("VALIDATION_FAILED", "the file is not valid base64",
+                                   field="content_base64")
+        kind = files.check(content, data["purpose"], field="content_base64")
+        key = self.blobs.put(content)
+        if self.db.get(Material, (key, data["purpose"])) is None:
+            self.db.add(Material(hash=key, purpose=data["purpose"],
+                                 media_type=files.MEDIA_TYPES[kind], size=len(content),
+                                 uploaded_at=utcnow()))
+        return {"hash": key, "purpose": data["purpose"], "media_type": files.MEDIA_TYPES[kind],
+                "size": len(content)}
+
+    @rpc
+    def get_material(self, hash):
+        found = self.db.scalars(select(Material).where(Material.hash == str(hash))).first()
+        if found is None:
+            raise NotFound("MATERIAL_NOT_FOUND", "no such file", field="hash")
+        return {"hash": found.hash, "media_type": found.media_type,
+                "content_base64": base64.b64encode(self.blobs.get(found.hash)).decode()}
+
+    def _check_materials(self, materials):
+        for field, value in materials.items():
+            if field == "education_proof_kind":
+                continue
+            purpose = "photo" if field == "photo" else "scan"
+            if self.db.get(Material, (value, purpose)) is None:
+                raise NotFound("MATERIAL_NOT_FOUND", f"{field}: no uploaded {purpose} with "
+                               "this reference; upload it first", field=f"materials.{field}",
+                               rule="M1" if purpose == "photo" else "M2")
+
+    # --- applications ------------------------------------------------------
+
+    @rpc
+    def submit_application(self, application):
+        data = load(SubmitSchema(), application)
+        key = data.pop("idempotency_key", None)
+        done = idempotency.replayed(self.db, key, "submit_application", application)
+        if done is not None:
+            return done
+        today = settings.today(self.config)
+        batch = self._get_batch(data["batch_code"])
+        project = self.db.get(Project, data["project_code"])
+        if project is None:
+            raise NotFound("PROJECT_NOT_FOUND", f"no project {data['project_code']}",
+                           field="project_code")
+        project = {"code": project.code, "name_zh": project.name_zh, "years": project.years,
+                   "condition": project.condition}
+        institution = None
+        if data["institution_code"]:
+            row = self.db.get(Institution, data["institution_code"])
+            institution = row and self._institution(row)
+        domain.check_registration_open(batch, today)
+        domain.check_project_offered(project, batch)
+        domain.check_channel(data["channel"], institution, project["code"],
+                             data["first_review"])
+        rid = domain.check_person(data["person"]["id_number"], batch["exam_date"])
+        domain.check_not_duplicate(self.db.scalars(select(Application.status).where(
+            Application.batch_code == batch["code"],
+            Application.project_code == project["code"],
+            Application.id_number == rid.number)).all())
+        self._check_materials(data["materials"])
+        precheck = domain.precheck(project["condition"], data["claim"], data["person"])
+        now = utcnow()
+        person = {k: v for k, v in data["person"].items() if k not in ("name", "id_number")}
+        first_review = data["first_review"]
+        if first_review:
+            first_review = dict(first_review, reviewed_on=first_review["reviewed_on"].isoformat())
+        app = Application(
+            id=str(uuid.uuid4()), batch_code=batch["code"], project_code=project["code"],
+            channel=data["channel"], institution_code=data["institution_code"],
+            id_number=rid.number, name=data["person"]["name"], sex=rid.sex,
+            birth_date=rid.birth_date, person=person, claim=data["claim"], precheck=precheck,
+            first_review=first_review, photo=data["materials"]["photo"],
+            materials={k: v for k, v in data["materials"].items() if k != "photo"},
+            status="submitted", locked=False, submitted_at=now, updated_at=now, version=1)
+        self.db.add(app)
+        self._note(app, "submitted", data["channel"], details={"warnings": rid.warnings}
+                   if rid.warnings else None)
+        try:
+            self.db.flush()
+        except IntegrityError:       # a concurrent duplicate won the race (R3)
+            self.db.rollback()
+            raise Conflict("DUPLICATE_APPLICATION", "this person already has an application "
+                           "for this project in this batch", field="person.id_number",
+                           rule="R3")
+        out = self._dump(app, warnings=rid.warnings)
+        emit(self.db, "application_submitted", self._event_payload(app))
+        APPLICATIONS.labels("submitted").inc()
+        return idempotency.remember(self.db, key, "submit_application", application, out)
+
+    @rpc
+    def resubmit_application(self, request):
+        data = load(ResubmitSchema(), request)
+        key = data.pop("idempotency_key", None)
+        done = idempotency.replayed(self.db, key, "resubmit_application", request)
+        if done is not None:
+            return done
+        app = self._get_app(data["application_id"])
+        batch = self._get_batch(app.batch_code)
+        domain.check_resubmit(self._state(app), batch, settings.today(self.config))
+        before = {"person": dict(app.person, name=app.name), "claim": app.claim,
+                  "materials": dict(app.materials, photo=app.photo)}
+        person = dict(before["person"], **data.get("person", {}))
+        claim = dict(app.claim, **data.get("claim", {}))
+        materials = dict(before["materials"], **data.get("materials", {}))
+        self._check_materials(materials)
+        project = self.db.get(Project, app.project_code)
+        app.name = person.pop("name")
+        app.person, app.claim = person, claim
+        app.photo = materials.pop("photo")
+        app.materials = materials
+        app.precheck = domain.precheck(project.condition, claim, person)
+        changed = domain.changed_fields(before, {"person": dict(person, name=app.name),
+                                                 "claim": claim,
+                                                 "materials": dict(materials, photo=app.photo)})
+        self._move(app, "submitted", "candidate", data["note"] or "resubmitted after return",
+                   details={"changed": changed})
+        emit(self.db, "application_resubmitted", dict(self._event_payload(app),
+                                                      changed=changed))
+        APPLICATIONS.labels("resubmitted").inc()
+        return idempotency.remember(self.db, key, "resubmit_application", request,
+                                    self._dump(app))
+
+    @rpc
+    def withdraw_application(self, request):
+        data = load(WithdrawSchema(), request)
+        key = data.pop("idempotency_key", None)
+        done = idempotency.replayed(self.db, key, "withdraw_application", request)
+        if done is not None:
+            return done
+        app = self._get_app(data["application_id"])
+        domain.check_withdraw(self._state(app))
+        self._move(app, "withdrawn", data["actor"], data["reason"])
+        emit(self.db, "application_withdrawn", {"application_id": app.id,
+                                                "batch_code": app.batch_code,
+                                                "project_code": app.project_code,
+                                                "reason": data["reason"]})
+        APPLICATIONS.labels("withdrawn").inc()
+        return idempotency.remember(self.db, key, "withdraw_application", request,
+                                    self._dump(app))
+
+    @rpc
+    def get_application(self, application_id):
+        return self._dump(self._get_app(application_id), timeline=True)
+
+    @rpc
+    def find_applications(self, id_number, name):
+        """A candidate's own applications: both the ID number and the name must match."""
+        rows = self.db.scalars(select(Application).where(
+            Application.id_number == str(id_number).strip().upper(),
+            Application.name == str(name).strip()).order_by(Application.submitted_at)).all()
+        return [self._dump(a, timeline=True) for a in rows]
+
+    @rpc
+    def list_institution_applications(self, institution_code, batch_code, status=None):
+        query = select(Application).where(Application.institution_code == institution_code,
+                                          Application.batch_code == batch_code)
+        if status:
+            query = query.where(Application.status == status)
+        return [self._dump(a) for a in self.db.scalars(query.order_by(Application.submitted_at))]
+
+    @rpc
+    def institution_roster(self, institution_code, batch_code):
+        """考核人员花名册: the institution's live candidates of a batch, as CSV."""
+        inst = self.db.get(Institution, institution_code)
+        if inst is None:
+            raise NotFound("INSTITUTION_UNKNOWN", "no such institution",
+                           field="institution_code")
+        projects = {p.code: p.name_zh for p in self.db.scalars(select(Project))}
+        rows = self.db.scalars(select(Application).where(
+            Application.institution_code == institution_code,
+            Application.batch_code == batch_code,
+            Application.status.not_in(("withdrawn", "rejected", "not_accepted")))
+            .order_by(Application.project_code, Application.submitted_at)).all()
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["序号", "姓名", "性别", "身份证号", "考核项目", "文化程度", "工作单位",
+                         "联系电话", "状态"])
+        for n, a in enumerate(rows, 1):
+            writer.writerow([n, a.name, "男" if a.sex == "M" else "女", a.id_number,
+                             projects.get(a.project_code, a.project_code),
+                             a.person.get("education"), a.person.get("work_unit"),
+                             a.person.get("phone"), a.status])
+        return {"institution": inst.name, "batch_code": batch_code, "count": len(rows),
+                "filename": f"roster-{institution_code}-{batch_code}.csv",
+                "csv": out.getvalue()}
+
+    # --- what other services tell us ---------------------------------------
+
+    @handles("review", "application_approved")
+    def on_approved(self, event):
+        self._apply(event, "application_approved")
+
+    @handles("review", "application_rejected")
+    def on_rejected(self, event):
+        self._apply(event, "application_rejected")
+
+    @handles("review", "application_returned")
+    def on_returned(self, event):
+        self._apply(event, "application_returned")
+
+    @handles("review", "application_not_accepted")
+    def on_not_accepted(self, event):
+        self._apply(event, "application_not_accepted")
+
+    @handles("payment", "payment_confirmed")
+    def on_payment_confirmed(self, event):
+        app = self._apply(event, "payment_confirmed")
+        if app is not None:
+            app.locked = True      # B2
+
+    @handles("payment", "application_abandoned")
+    def on_abandoned(self, event):
+        self._apply(event, "application_abandoned")
+
+    @handles("exam", "result_finalized")
+    def on_result_finalized(self, event):
+        passed = bool(event["payload"].get("passed"))
+        self._apply(event, "result_passed" if passed else "result_failed")
+
+    @handles("certificate", "certificate_issued")
+    def on_certificate_issued(self, event):
+        self._apply(event, "certificate_issued")
+
+    @handles("certificate", "certificate_revoked")
+    def on_certificate_revoked(self, event):
+        self._apply(event, "certificate_revoked")
+
+    @handles("exam", "batch_cancelled")
+    def on_batch_cancelled(self, event):
+        data = load(BatchProjectEventSchema(), event["payload"])
+        rows = self.db.scalars(select(Application).where(
+            Application.batch_code == data["batch_code"],
+            Application.project_code == data["project_code"])).all()
+        for app in rows:
+            target = domain.transition(app.status, "batch_cancelled")
+            if target:
+                self._move(app, target, event["producer"], data["reason"] or
+                           "batch cancelled (B1)", details={"event_id": event["event_id"]})
+
+    def _apply(self, event, name):
+        data = load(ApplicationEventSchema(), event["payload"])
+        app = self.db.get(Application, data["application_id"])
+        if app is None:
+            raise NotFound("APPLICATION_NOT_FOUND", "event for an unknown application",
+                           details={"application_id": data["application_id"]})
+        target = domain.transition(app.status, name)
+        details = {k: v for k, v in data.items() if k not in ("application_id", "actor",
+                                                               "reason")}
+        details["event_id"] = event["event_id"]
+        if target is None:
+            self._note(app, app.status, event["producer"],
+                       f"{name} ignored: the application is {app.status}", details)
+            return None
+        self._move(app, target, data["actor"] or event["producer"], data["reason"], details)
+        APPLICATIONS.labels(target).inc()
+        return app
+
+    # --- helpers -----------------------------------------------------------
+
+    def _get_app(self, application_id):
+        app = self.db.get(Application, str(application_id))
+        if app is None:
+            raise NotFound("APPLICATION_NOT_FOUND", "no such application",
+                           field="application_id")
+        return app
+
+    def _state(self, app):
+        return {"status": app.status, "locked": app.locked}
+
+    def _move(self, app, status, actor, note=None, details=None):
+        app.status = status
+        app.updated_at = utcnow()
+        app.version += 1
+        self._note(app, status, actor, note, details)
+
+    def _note(self, app, status, actor, note=None, details=None):
+        self.db.add(TimelineEntry(application_id=app.id, at=utcnow(), status=status,
+                                  actor=actor or "system", note=note, details=details))
+
+    def _event_payload(self, app):
+        return {"application_id": app.id, "batch_code": app.batch_code,
+                "project_code": app.project_code, "channel": app.channel,
+                "institution_code": app.institution_code, "id_number": app.id_number,
+                "name": app.name, "sex": app.sex, "birth_date": app.birth_date.isoformat(),
+                "person": app.person, "claim": app.claim, "precheck": app.precheck,
+                "first_review": app.first_review, "photo": app.photo,
+                "materials": app.materials, "submitted_at": utcnow().isoformat()}
+
+    def _dump(self, app, timeline=False, warnings=None):
+        out = {c: getattr(app, c) for c in (
+            "id", "batch_code", "project_code", "channel", "institution_code", "id_number",
+            "name", "sex", "birth_date", "person", "claim", "precheck", "first_review",
+            "photo", "materials", "status", "locked", "submitted_at", "updated_at",
+            "version")}
+        if timeline:
+            self.db.flush()
+            out["timeline"] = [
+                {"at": t.at, "status": t.status, "actor": t.actor, "note": t.note,
+                 "details": t.details}
+                for t in self.db.scalars(select(TimelineEntry).where(
+                    TimelineEntry.application_id == app.id).order_by(TimelineEntry.id))]
+        if warnings:
+            out["warnings"] = list(warnings)
+        return application_schema.dump(out)

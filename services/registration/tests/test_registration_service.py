@@ -1,0 +1,256 @@
+"""Service tests of registration over the real broker and database.
+
+Each test names the rule it checks (DOMAIN.md IDs; I1, M1, M2 are the
+project-local IDs documented in registration/domain.py and kernel/files.py)."""
+import base64
+import csv
+import io
+
+import pytest
+
+from kernel.errors import Conflict, Forbidden, NotFound, RuleViolation, ValidationFailed
+from kernel.testing import EventTap, publish_event, sample_id_number, wait_until
+
+from .conftest import BATCH
+
+
+def test_R1_R2_individual_application_is_submitted_with_derived_person_data(suite, rpc,
+                                                                            amqp_uri,
+                                                                            application):
+    payload = application(birth="19950315", seq=7)
+    with EventTap(amqp_uri, "registration") as tap:
+        app = rpc.registration.submit_application(payload)
+        [event] = tap.wait_for("application_submitted")
+    assert app["status"] == "submitted" and app["channel"] == "individual"
+    assert app["birth_date"] == "1995-03-15" and app["sex"] == "M"      # from the number (R2)
+    assert app["precheck"]["outcome"] == "needs_review"     # computer skills are declared
+    assert event["payload"]["application_id"] == app["id"]
+    assert event["payload"]["materials"]["education_proof_kind"] == "diploma"
+    found = rpc.registration.get_application(app["id"])
+    assert [t["status"] for t in found["timeline"]] == ["submitted"]
+    mine = rpc.registration.find_applications(payload["person"]["id_number"], "张三")
+    assert [a["id"] for a in mine] == [app["id"]]
+    assert rpc.registration.find_applications(payload["person"]["id_number"], "李四") == []
+
+
+def test_idempotent_submit_returns_the_first_answer_and_stores_one_application(suite, rpc,
+                                                                               application):
+    payload = application()
+    first = rpc.registration.submit_application(payload)
+    again = rpc.registration.submit_application(payload)
+    assert again["id"] == first["id"]
+    other = dict(payload, project_code="business-data-analysis")
+    with pytest.raises(Conflict) as err:
+        rpc.registration.submit_application(other)      # same key, another request
+    assert err.value.code == "IDEMPOTENCY_KEY_REUSED"
+    assert len(rpc.registration.find_applications(payload["person"]["id_number"], "张三")) == 1
+
+
+def test_R1_registration_outside_the_window_is_refused(suite, rpc, application):
+    with pytest.raises(RuleViolation) as err:
+        rpc.registration.submit_application(application(batch_code="2026-03"))
+    assert err.value.code == "REGISTRATION_WINDOW_CLOSED" and err.value.rule == "R1"
+    assert err.value.details["window"] == ["2026-02-06", "2026-02-13"]
+
+
+def test_R2_bad_id_numbers_and_under_16_are_refused(suite, rpc, application):
+    bad = application()
+    bad["person"] = dict(bad["person"], id_number=bad["person"]["id_number"][:-1] + (
+        "0" if bad["person"]["id_number"][-1] != "0" else "1"))
+    with pytest.raises(RuleViolation) as err:
+        rpc.registration.submit_application(bad)
+    assert (err.value.code, err.value.rule, err.value.field) == ("ID_NUMBER_INVALID", "R2",
+                                                                 "id_number")
+    # 16 on 2026-12-06, one day after the exam of 2026-12-05: too young
+    with pytest.raises(RuleViolation) as err:
+        rpc.registration.submit_application(application(birth="20101206"))
+    assert err.value.code == "UNDER_AGE" and err.value.details["age"] == 15
+    ok = rpc.registration.submit_application(application(birth="20101205"))   # 16 that day
+    assert ok["status"] == "submitted"
+
+
+def test_R3_one_application_per_person_project_batch_until_withdrawn(suite, rpc, application):
+    payload = application(seq=11)
+    first = rpc.registration.submit_application(payload)
+    with pytest.raises(Conflict) as err:
+        rpc.registration.submit_application(dict(payload, idempotency_key="another-key-1"))
+    assert err.value.code == "DUPLICATE_APPLICATION" and err.value.rule == "R3"
+    # another project in the same batch is fine
+    rpc.registration.submit_application(dict(payload, idempotency_key="another-key-2",
+                                             project_code="business-data-analysis"))
+    rpc.registration.withdraw_application({"application_id": first["id"],
+                                           "reason": "wrong project"})
+    again = rpc.registration.submit_application(dict(payload, idempotency_key="another-key-3"))
+    assert again["id"] != first["id"]
+
+
+def test_I1_V1_institution_channel_needs_authorisation_and_first_review(suite, rpc,
+                                                                        application):
+    review = {"reviewer": "王审核", "reviewed_on": "2026-10-30", "opinion": "pass",
+              "pledge": True}
+    # inst-02 (四川省科教兴川促进会) may register 商业数据分析 but not 大数据运行平台搭建
+    ok = rpc.registration.submit_application(application(
+        channel="institution", institution_code="inst-02", first_review=review,
+        project_code="business-data-analysis"))
+    assert ok["institution_code"] == "inst-02" and ok["first_review"]["reviewer"] == "王审核"
+    with pytest.raises(Forbidden) as err:
+        rpc.registration.submit_application(application(
+            channel="institution", institution_code="inst-02", first_review=review))
+    assert err.value.code == "INSTITUTION_NOT_AUTHORISED" and err.value.rule == "I1"
+    with pytest.raises(RuleViolation) as err:
+        rpc.registration.submit_application(application(
+            channel="institution", institution_code="inst-02",
+            project_code="business-data-analysis"))
+    assert err.value.code == "FIRST_REVIEW_MISSING" and err.value.rule == "V1"
+    with pytest.raises(ValidationFailed) as err:
+        rpc.registration.submit_application(application(channel="institution"))
+    assert err.value.field == "institution_code"
+    rows = rpc.registration.list_institution_applications("inst-02", BATCH)
+    assert [a["id"] for a in rows] == [ok["id"]]
+    roster = rpc.registration.institution_roster("inst-02", BATCH)
+    lines = list(csv.reader(io.StringIO(roster["csv"])))
+    assert lines[0][:4] == ["序号", "姓名", "性别", "身份证号"] and len(lines) == 2
+    assert lines[1][4] == "商业数据分析"
+
+
+def test_institutions_are_managed_at_run_time(suite, rpc, application):
+    saved = rpc.registration.save_institution({
+        "code": "inst-new", "name": "成都测试职业培训学校", "address": "成都市",
+        "projects": ["bigdata-platform-setup"]})
+    assert saved["projects"] == ["bigdata-platform-setup"]
+    with pytest.raises(NotFound):
+        rpc.registration.save_institution({"code": "inst-x", "name": "某机构",
+                                           "projects": ["no-such-project"]})
+    rpc.registration.save_institution(dict(saved, active=False))
+    with pytest.raises(Forbidden) as err:
+        rpc.registration.submit_application(application(
+            channel="institution", institution_code="inst-new",
+            first_review={"reviewer": "a", "reviewed_on": "2026-10-30", "opinion": "pass",
+                          "pledge": True}))
+    assert err.value.code == "INSTITUTION_UNKNOWN"
+
+
+def test_M1_M2_uploads_are_checked_by_content_not_name(suite, rpc):
+    text = base64.b64encode(b"just text, named photo.jpg").decode()
+    with pytest.raises(RuleViolation) as err:
+        rpc.registration.upload_material({"purpose": "photo", "content_base64": text,
+                                          "filename": "photo.jpg"})
+    assert (err.value.code, err.value.rule) == ("FILE_TYPE", "M1")
+    from kernel.testing import sample_jpeg
+    small_scan = base64.b64encode(sample_jpeg(3)).decode()
+    with pytest.raises(RuleViolation) as err:
+        rpc.registration.upload_material({"purpose": "scan", "content_base64": small_scan})
+    assert (err.value.code, err.value.rule) == ("FILE_SIZE", "M2")
+    with pytest.raises(ValidationFailed):
+        rpc.registration.upload_material({"purpose": "scan", "content_base64": "%%%"})
+
+
+def test_materials_must_be_uploaded_before_they_are_referenced(suite, rpc, application):
+    payload = application()
+    payload["materials"] = dict(payload["materials"], id_card_back="0" * 64)
+    with pytest.raises(NotFound) as err:
+        rpc.registration.submit_application(payload)
+    assert err.value.field == "materials.id_card_back" and err.value.rule == "M2"
+
+
+def test_V2_returned_application_is_corrected_and_resubmitted_in_the_review_window(
+        suite, rpc, amqp_uri, application, start_registration):
+    app = rpc.registration.submit_application(application())
+    publish_event(amqp_uri, "review", "application_returned", {
+        "application_id": app["id"], "actor": "复审员A", "reason": "学历证明不清晰",
+        "fields_to_fix": ["materials.education_proof"]})
+    assert wait_until(lambda: rpc.registration.get_application(app["id"])["status"]
+                      == "returned")
+    with EventTap(amqp_uri, "registration") as tap:
+        out = rpc.registration.resubmit_application({
+            "application_id": app["id"], "person": {"education": "junior_college"},
+            "note": "重新上传学历证明"})
+        [event] = tap.wait_for("application_resubmitted")
+    assert out["status"] == "submitted" and out["person"]["education"] == "junior_college"
+    assert event["payload"]["changed"] == ["person"]
+    timeline = rpc.registration.get_application(app["id"])["timeline"]
+    assert [t["status"] for t in timeline] == ["submitted", "returned", "submitted"]
+    assert timeline[1]["note"] == "学历证明不清晰"
+    with pytest.raises(RuleViolation) as err:    # not returned any more
+        rpc.registration.resubmit_application({"application_id": app["id"]})
+    assert err.value.code == "NOT_RETURNED"
+
+
+def test_V2_resubmission_after_the_review_window_is_refused(suite, rpc, amqp_uri, application,
+                                                            start_registration):
+    app = rpc.registration.submit_application(application())
+    publish_event(amqp_uri, "review", "application_returned",
+                  {"application_id": app["id"], "reason": "照片不合格"})
+    assert wait_until(lambda: rpc.registration.get_application(app["id"])["status"]
+                      == "returned")
+    suite["registration"].stop()
+    start_registration(today="2026-11-14")           # the review window ended on 11-13
+    with pytest.raises(RuleViolation) as err:
+        rpc.registration.resubmit_application({"application_id": app["id"]})
+    assert err.value.code == "REVIEW_WINDOW_CLOSED" and err.value.rule == "V2"
+    assert rpc.registration.get_application(app["id"])["status"] == "returned"
+
+
+def test_V2_rejection_is_final(suite, rpc, amqp_uri, application):
+    payload = application()
+    app = rpc.registration.submit_application(payload)
+    publish_event(amqp_uri, "review", "application_rejected",
+                  {"application_id": app["id"], "reason": "材料造假"})
+    assert wait_until(lambda: rpc.registration.get_application(app["id"])["status"]
+                      == "rejected")
+    with pytest.raises(Conflict) as err:
+        rpc.registration.submit_application(dict(payload, idempotency_key="after-rejection"))
+    assert err.value.rule == "V2"
+    with pytest.raises(RuleViolation):
+        rpc.registration.withdraw_application({"application_id": app["id"], "reason": "x"})
+
+
+def test_B2_payment_confirmation_locks_the_registration(suite, rpc, amqp_uri, application):
+    app = rpc.registration.submit_application(application())
+    publish_event(amqp_uri, "review", "application_approved", {"application_id": app["id"]})
+    assert wait_until(lambda: rpc.registration.get_application(app["id"])["status"]
+                      == "approved")
+    confirmed = publish_event(amqp_uri, "payment", "payment_confirmed",
+                              {"application_id": app["id"], "amount_fen": 30000})
+    publish_event(amqp_uri, "payment", "payment_confirmed",          # a redelivery
+                  {"application_id": app["id"], "amount_fen": 30000},
+                  event_id=confirmed["event_id"])
+    assert wait_until(lambda: rpc.registration.get_application(app["id"])["locked"])
+    with pytest.raises(RuleViolation) as err:
+        rpc.registration.withdraw_application({"application_id": app["id"], "reason": "x"})
+    assert (err.value.code, err.value.rule) == ("REGISTRATION_LOCKED", "B2")
+    timeline = rpc.registration.get_application(app["id"])["timeline"]
+    assert [t["status"] for t in timeline] == ["submitted", "approved", "paid"]   # applied once
+
+
+def test_P4_B1_abandonment_and_cancellation_close_applications(suite, rpc, amqp_uri,
+                                                               application):
+    a = rpc.registration.submit_application(application())
+    b = rpc.registration.submit_application(application(project="business-data-analysis"))
+    for app in (a, b):
+        publish_event(amqp_uri, "review", "application_approved", {"application_id": app["id"]})
+    assert wait_until(lambda: all(rpc.registration.get_application(x["id"])["status"]
+                                  == "approved" for x in (a, b)))
+    publish_event(amqp_uri, "payment", "application_abandoned", {"application_id": a["id"]})
+    publish_event(amqp_uri, "exam", "batch_cancelled", {
+        "batch_code": BATCH, "project_code": "business-data-analysis",
+        "reason": "fewer than 10 candidates"})
+    assert wait_until(lambda: rpc.registration.get_application(a["id"])["status"]
+                      == "abandoned")
+    assert wait_until(lambda: rpc.registration.get_application(b["id"])["status"]
+                      == "cancelled")
+
+
+def test_batch_copy_follows_exam_updates_and_can_be_resynced(suite, rpc):
+    rpc.exam.update_batch(BATCH, {"payment": {"start": "2026-11-16", "end": "2026-11-20"}})
+    assert wait_until(lambda: [b for b in rpc.registration.list_batches()
+                               if b["code"] == BATCH][0]["payment"]["end"] == "2026-11-20")
+    assert rpc.registration.sync_batches() == {"updated": 0}     # already current
+
+
+def test_reference_data_is_loaded_idempotently(suite, rpc):
+    again = rpc.registration.load_reference_data()
+    assert again == {"projects": 22, "institutions_added": 0}
+    assert len(rpc.registration.list_projects(year=2024)) == 19
+    assert len(rpc.registration.list_projects(year=2026)) == 22
+    assert len(rpc.registration.list_institutions()) == 9
