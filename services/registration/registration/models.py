@@ -2,6 +2,7 @@
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from kernel.batches import BatchCopy
 from kernel.db import Timestamp, make_base
 
 Base = make_base()
@@ -30,20 +31,8 @@ class InstitutionProject(Base):
     project_code: Mapped[str] = mapped_column(ForeignKey("projects.code"), primary_key=True)
 
 
-class Batch(Base):
-    """Registration's own copy of the exam service's batches (from its events)."""
-    __tablename__ = "batches"
-    code: Mapped[str] = mapped_column(String(20), primary_key=True)
-    year: Mapped[int] = mapped_column(Integer)
-    exam_date = mapped_column(Date, nullable=False)
-    registration_start = mapped_column(Date, nullable=False)
-    registration_end = mapped_column(Date, nullable=False)
-    review_start = mapped_column(Date, nullable=False)
-    review_end = mapped_column(Date, nullable=False)
-    payment_start = mapped_column(Date, nullable=False)
-    payment_end = mapped_column(Date, nullable=False)
-    status: Mapped[str] = mapped_column(String(20), default="scheduled")
-    version: Mapped[int] = mapped_column(Integer, default=1)
+class Batch(BatchCopy, Base):
+    """Registration's own copy of the exam service's batches (kernel.batches)."""
 
 
 class Material(Base):

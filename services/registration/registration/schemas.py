@@ -99,34 +99,6 @@ class InstitutionSchema(StrictSchema):
     projects = fields.List(fields.String(), load_default=list)
 
 
-class WindowField(fields.Field):
-    """A window as {"start", "end"} (the exam service's format) <-> (date, date)."""
-    def _serialize(self, value, attr, obj, **kwargs):
-        return None if value is None else {"start": value[0].isoformat(),
-                                           "end": value[1].isoformat()}
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        try:
-            return (fields.Date()._deserialize(value["start"], attr, data),
-                    fields.Date()._deserialize(value["end"], attr, data))
-        except (KeyError, TypeError):
-            raise ValidationError("a window is {start, end}")
-
-
-class BatchCopySchema(StrictSchema):
-    """The part of an exam batch that registration keeps (unknown fields ignored)."""
-    class Meta:
-        unknown = "exclude"
-    code = fields.String(required=True)
-    year = fields.Integer(required=True)
-    exam_date = fields.Date(required=True)
-    registration = WindowField(required=True)
-    review = WindowField(required=True)
-    payment = WindowField(required=True)
-    status = fields.String(load_default="scheduled")
-    version = fields.Integer(load_default=1)
-
-
 class TimelineSchema(StrictSchema):
     at = fields.DateTime()
     status = fields.String()

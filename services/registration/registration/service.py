@@ -9,7 +9,7 @@ import uuid
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from kernel import files, idempotency, metrics, settings
+from kernel import batches, files, idempotency, metrics, settings
 from kernel.db import Database, utcnow
 from kernel.entrypoints import handles, rpc
 from kernel.errors import Conflict, NotFound, RuleViolation, ValidationFailed
@@ -22,7 +22,7 @@ from kernel.storage import Blobs
 from registration import domain
 from registration.models import (Application, Base, Batch, Institution, InstitutionProject,
                                  Material, Project, TimelineEntry)
-from registration.schemas import (ApplicationEventSchema, BatchCopySchema,
+from registration.schemas import (ApplicationEventSchema,
                                   BatchProjectEventSchema, InstitutionSchema, ResubmitSchema,
                                   SubmitSchema, UploadSchema, WithdrawSchema,
                                   application_schema)
@@ -100,7 +100,7 @@ class RegistrationService(ServiceBase):
 
     @rpc
     def list_batches(self):
-        return [self._batch(b, wire=True) for b in
+        return [batches.to_wire(b) for b in
                 self.db.scalars(select(Batch).order_by(Batch.exam_date))]
 
     @rpc
@@ -119,35 +119,13 @@ class RegistrationService(ServiceBase):
         self._keep_batch(event["payload"]["batch"])
 
     def _keep_batch(self, raw):
-        data = load(BatchCopySchema(), raw)
-        row = self.db.get(Batch, data["code"])
-        if row is not None and row.version >= data["version"]:
-            return 0     # an older or repeated version: keep what we have
-        row = row or Batch(code=data["code"])
-        row.year, row.exam_date, row.status, row.version = (
-            data["year"], data["exam_date"], data["status"], data["version"])
-        for w in ("registration", "review", "payment"):
-            setattr(row, f"{w}_start", data[w][0])
-            setattr(row, f"{w}_end", data[w][1])
-        self.db.add(row)
-        self.db.flush()
-        return 1
-
-    def _batch(self, row, wire=False):
-        out = {"code": row.code, "year": row.year, "exam_date": row.exam_date,
-               "status": row.status, "version": row.version}
-        for w in ("registration", "review", "payment"):
-            start, end = getattr(row, f"{w}_start"), getattr(row, f"{w}_end")
-            out[w] = {"start": start.isoformat(), "end": end.isoformat()} if wire else (start, end)
-        if wire:
-            out["exam_date"] = row.exam_date.isoformat()
-        return out
+        return batches.keep(self.db, Batch, raw)
 
     def _get_batch(self, code):
         row = self.db.get(Batch, code)
         if row is None:
             raise NotFound("BATCH_NOT_FOUND", f"no batch {code}", field="batch_code")
-        return self._batch(row)
+        return batches.as_dict(row)
 
     # --- materials -----------------------------------------------------------
 

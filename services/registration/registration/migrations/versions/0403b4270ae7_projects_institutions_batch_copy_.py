@@ -1,8 +1,8 @@
-"""projects, institutions, batches copy, materials, applications, timeline
+"""projects, institutions, batch copy, materials, applications, timeline
 
-Revision ID: dba0603f05ca
+Revision ID: 0403b4270ae7
 Revises: 
-Create Date: 2026-11-25 12:31:54.894664
+Create Date: 2026-11-25 12:35:05.232303
 
 """
 from typing import Sequence, Union
@@ -13,7 +13,7 @@ import kernel.db  # noqa: F401  (kernel column types)
 
 
 # revision identifiers, used by Alembic.
-revision: str = 'dba0603f05ca'
+revision: str = '0403b4270ae7'
 down_revision: Union[str, Sequence[str], None] = None
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
@@ -32,6 +32,10 @@ def upgrade() -> None:
     sa.Column('review_end', sa.Date(), nullable=False),
     sa.Column('payment_start', sa.Date(), nullable=False),
     sa.Column('payment_end', sa.Date(), nullable=False),
+    sa.Column('ticket_start', sa.Date(), nullable=False),
+    sa.Column('ticket_end', sa.Date(), nullable=False),
+    sa.Column('re_review_working_days', sa.Integer(), nullable=False),
+    sa.Column('accepted_id_documents', sa.JSON(), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('code', name=op.f('pk_batches'))

@@ -1,0 +1,97 @@
+"""A service's own copy of the exam service's batches, kept from its events.
+
+Registration, review and payment each need a batch's windows; none reads the
+exam database. Each declares ``class Batch(BatchCopy, Base)`` and handles
+``exam.batch_scheduled`` / ``exam.batch_updated`` with ``keep(session, Batch,
+payload["batch"])``; versions only move forward, so redelivered or reordered
+events do no harm. ``as_dict(row)`` gives the windows as (start, end) tuples
+of dates, the shape the domain rules take.
+"""
+from marshmallow import EXCLUDE, Schema, ValidationError, fields
+from sqlalchemy import JSON, Date, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kernel.schemas import load
+
+WINDOWS = ("registration", "review", "payment", "ticket")
+
+
+class BatchCopy:
+    __tablename__ = "batches"
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    exam_date = mapped_column(Date, nullable=False)
+    registration_start = mapped_column(Date, nullable=False)
+    registration_end = mapped_column(Date, nullable=False)
+    review_start = mapped_column(Date, nullable=False)
+    review_end = mapped_column(Date, nullable=False)
+    payment_start = mapped_column(Date, nullable=False)
+    payment_end = mapped_column(Date, nullable=False)
+    ticket_start = mapped_column(Date, nullable=False)
+    ticket_end = mapped_column(Date, nullable=False)
+    re_review_working_days: Mapped[int] = mapped_column(Integer)
+    accepted_id_documents = mapped_column(JSON, nullable=False)
+    status: Mapped[str] = mapped_column(String(20), default="scheduled")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class _Window(fields.Field):
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return (fields.Date()._deserialize(value["start"], attr, data),
+                    fields.Date()._deserialize(value["end"], attr, data))
+        except (KeyError, TypeError):
+            raise ValidationError("a window is {start, end}")
+
+
+class BatchEventSchema(Schema):
+    """The batch as the exam service publishes it (unknown fields ignored)."""
+    class Meta:
+        unknown = EXCLUDE
+    code = fields.String(required=True)
+    year = fields.Integer(required=True)
+    exam_date = fields.Date(required=True)
+    registration = _Window(required=True)
+    review = _Window(required=True)
+    payment = _Window(required=True)
+    ticket = _Window(required=True)
+    re_review_working_days = fields.Integer(required=True)
+    accepted_id_documents = fields.List(fields.String(), required=True)
+    status = fields.String(load_default="scheduled")
+    version = fields.Integer(load_default=1)
+
+
+def keep(session, model, raw):
+    """Apply a batch from an event or RPC; returns 1 if the copy changed."""
+    data = load(BatchEventSchema(), raw)
+    row = session.get(model, data["code"])
+    if row is not None and row.version >= data["version"]:
+        return 0
+    row = row or model(code=data["code"])
+    for key in ("year", "exam_date", "re_review_working_days", "accepted_id_documents",
+                "status", "version"):
+        setattr(row, key, data[key])
+    for w in WINDOWS:
+        setattr(row, f"{w}_start", data[w][0])
+        setattr(row, f"{w}_end", data[w][1])
+    session.add(row)
+    session.flush()
+    return 1
+
+
+def as_dict(row):
+    out = {"code": row.code, "year": row.year, "exam_date": row.exam_date,
+           "re_review_working_days": row.re_review_working_days,
+           "accepted_id_documents": list(row.accepted_id_documents),
+           "status": row.status, "version": row.version}
+    for w in WINDOWS:
+        out[w] = (getattr(row, f"{w}_start"), getattr(row, f"{w}_end"))
+    return out
+
+
+def to_wire(row):
+    out = as_dict(row)
+    out["exam_date"] = row.exam_date.isoformat()
+    for w in WINDOWS:
+        out[w] = {"start": out[w][0].isoformat(), "end": out[w][1].isoformat()}
+    return out
