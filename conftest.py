@@ -10,13 +10,14 @@ Service tests run against the real RabbitMQ and a real database:
 """
 import warnings
 
-warnings.filterwarnings("ignore", message=".*Eventlet is deprecated")
+warnings.filterwarnings("ignore", message="(?s).*Eventlet is deprecated")
 
 import eventlet  # noqa: E402
 
 eventlet.monkey_patch()  # nameko runs on eventlet; patch before anything opens a socket
 
 import os  # noqa: E402
+import sys  # noqa: E402
 import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import uuid  # noqa: E402
@@ -24,6 +25,8 @@ import uuid  # noqa: E402
 import pytest  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "tests"))   # amqp_client
 
 BASE_AMQP = os.environ.get("AMQP_URI", "pyamqp://guest:guest@localhost:5672/")
 

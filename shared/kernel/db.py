@@ -85,11 +85,11 @@ def add_kernel_tables(metadata):
 
 
 def make_engine(url):
-    kwargs = {"future": True, "pool_pre_ping": True}
+    kwargs = {"future": True}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
-    else:
-        kwargs.update(pool_size=10, max_overflow=20)
+    else:   # a server can drop idle connections: check each one as it leaves the pool
+        kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
         _green_psycopg()
     engine = create_engine(url, **kwargs)
     if url.startswith("sqlite"):
@@ -171,10 +171,7 @@ class Database(DependencyProvider):
         ids = session.info.get("outbox") or []
         session.close()
         if ids:
-            try:
-                self.relay.publish(ids)
-            except Exception:  # the sweep timer publishes it later
-                log.warning("outbox relay failed; the sweep will retry", exc_info=True)
+            self.relay.publish_soon(ids)
 
     def worker_teardown(self, worker_ctx):
         self.sessions.pop(worker_ctx, None)

@@ -49,11 +49,32 @@ class UnitOfWork:
         return (None if exc_info else result), exc_info
 
 
+class RpcConsumer(nameko_rpc.RpcConsumer):
+    """nameko's responder reads the request's content_type to pick the reply's
+    serializer and dies on a KeyError when a (non-nameko) client sent none; the
+    unacked request then kills every replica in turn. Default it to JSON."""
+
+    def handle_message(self, body, message):
+        message.properties.setdefault("content_type", "application/json")
+        return super().handle_message(body, message)
+
+
 class Rpc(UnitOfWork, nameko_rpc.Rpc):
     kind = "rpc"
+    rpc_consumer = RpcConsumer()
 
     def __init__(self, expected_exceptions=(DomainError,), **kwargs):
         super().__init__(expected_exceptions=expected_exceptions, **kwargs)
+
+    def check_signature(self, args, kwargs):
+        """Wrong arguments are a structured error like any other bad input."""
+        from nameko.exceptions import IncorrectSignature
+        from kernel.errors import ValidationFailed
+        try:
+            super().check_signature(args, kwargs)
+        except IncorrectSignature as exc:
+            raise ValidationFailed("BAD_ARGUMENTS", f"{self.method_name}: {exc}",
+                                   details={"method": self.method_name})
 
     def handle_result(self, message, worker_ctx, result, exc_info):
         result, exc_info = self.finish(worker_ctx, result, exc_info)

@@ -53,10 +53,17 @@ class ValidationFailed(DomainError):
 
     @classmethod
     def from_marshmallow(cls, errors, rule=None):
-        field = next(iter(errors), None) if isinstance(errors, dict) else None
-        first = errors.get(field) if field else errors
+        # the path to the first message: "person.id_number", "documents.1"
+        path, first = [], errors
         while isinstance(first, (list, dict)) and first:
-            first = first[0] if isinstance(first, list) else next(iter(first.values()))
+            if isinstance(first, list):
+                first = first[0]
+            else:
+                key = next(iter(first))
+                first = first[key]
+                if key != "_schema":          # a schema-level error is about its parent
+                    path.append(str(key))
+        field = ".".join(path) or None
         message = f"{field}: {first}" if field else str(first)
         return cls("VALIDATION_FAILED", message, field=field, rule=rule,
                    details={"errors": errors})

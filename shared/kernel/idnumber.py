@@ -11,6 +11,7 @@ from datetime import date
 
 from stdnum import exceptions as stdnum_exc
 from stdnum.cn import ric
+from stdnum.util import isdigits
 
 from kernel.errors import RuleViolation
 
@@ -35,7 +36,7 @@ def parse(number):
     compact = ric.compact(number).upper()
     if len(compact) != 18:
         raise _invalid(f"an ID number has 18 characters, this one has {len(compact)}", number)
-    if not compact[:-1].isdigit() or not (compact[-1].isdigit() or compact[-1] == "X"):
+    if not isdigits(compact[:-1]) or not (isdigits(compact[-1]) or compact[-1] == "X"):
         raise _invalid("an ID number is 17 digits and a final digit or X", number)
     if compact[-1] != ric.calc_check_digit(compact):
         raise _invalid("the check character does not match: the number is mistyped", number)

@@ -37,7 +37,10 @@ class FileBlobStore(BlobStore):
         return key
 
     def get(self, key):
-        return self._path(key).read_bytes()
+        try:
+            return self._path(key).read_bytes()
+        except FileNotFoundError:
+            raise KeyError(key) from None
 
     def exists(self, key):
         try:

@@ -156,11 +156,12 @@ class RegistrationService(ServiceBase):
                 "content_base64": base64.b64encode(self.blobs.get(found.hash)).decode()}
 
     def _check_materials(self, materials):
-        for field, value in materials.items():
-            if field == "education_proof_kind":
-                continue
+        refs = {f: v for f, v in materials.items() if f != "education_proof_kind"}
+        known = set(self.db.execute(select(Material.hash, Material.purpose).where(
+            Material.hash.in_(set(refs.values())))).tuples())
+        for field, value in refs.items():
             purpose = "photo" if field == "photo" else "scan"
-            if self.db.get(Material, (value, purpose)) is None:
+            if (value, purpose) not in known:
                 raise NotFound("MATERIAL_NOT_FOUND", f"{field}: no uploaded {purpose} with "
                                "this reference; upload it first", field=f"materials.{field}",
                                rule="M1" if purpose == "photo" else "M2")

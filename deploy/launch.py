@@ -1,0 +1,441 @@
+"""Start the SkillCert suite on this machine: ``make run`` (ARGS=...) or
+
+    python -m deploy.launch [--only exam,registration] [--replicas registration=2,exam=1]
+                            [--no-reference-data] [--check] [--base-port 9100]
+
+For every service of deploy/services.py whose folder has a pyproject.toml (in
+table order): migrate its database to head (in this process, kernel.migrate;
+URLs from kernel.settings: ``<SVC>_DATABASE_URL``, ``SKILLCERT_DATABASE_URL``
+or SQLite under the data dir), then start its replicas, each a
+``nameko run --config <folder>/config.yaml <package>.service:<Class>`` process with its
+own METRICS_PORT (base port + 10 * table index + replica number, replicas
+numbered from 1) and its log in ``<data dir>/log/<name>-<n>.log``. The data dir
+is SKILLCERT_DATA_DIR, default ./var. Waits until every replica answers
+``health`` (60 s at most), calls the reference-data RPCs, prints a summary and
+stays in the foreground until Ctrl-C / SIGTERM, which stops every replica
+(SIGTERM, SIGKILL after 10 s). A replica that dies stops the whole suite with
+a non-zero exit. ``--check`` stops everything once it is up and exits 0.
+"""
+import argparse
+import importlib.util
+import json
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from deploy.services import BY_NAME, ROOT, SERVICES
+
+READY_TIMEOUT = 60        # seconds for every replica of a service to answer health
+HEALTH_CALL_TIMEOUT = 5
+REFERENCE_DATA_TIMEOUT = 120
+STOP_GRACE = 10           # SIGTERM, then SIGKILL after this many seconds
+MAX_REPLICAS = 10         # a service has 10 metrics ports: base + 10*index + 1..10
+LOG_TAIL_LINES = 40
+
+
+class Stop(BaseException):
+    """SIGINT or SIGTERM arrived (BaseException: no `except Exception` eats it)."""
+
+    def __init__(self, signum):
+        super().__init__(signum)
+        self.signum = signum
+
+
+class Failed(Exception):
+    """Start-up failed; the message says why. Exit code 1."""
+
+
+@dataclass
+class Replica:
+    service: object
+    number: int
+    port: int
+    log_path: Path
+    proc: subprocess.Popen = None
+    started: float = 0.0
+    log_file: object = field(default=None, repr=False)
+
+    @property
+    def label(self):
+        return f"{self.service.name}-{self.number}"
+
+    @property
+    def metrics_url(self):
+        return f"http://127.0.0.1:{self.port}/metrics"
+
+
+def say(*parts):
+    print("launch:", *parts, flush=True)
+
+
+# --- arguments -----------------------------------------------------------------
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(
+        prog="python -m deploy.launch",
+        description="Start the SkillCert services present in services/ (Ctrl-C stops them).")
+    parser.add_argument("--only", metavar="NAMES",
+                        help="comma-separated services to start (default: all present)")
+    parser.add_argument("--replicas", metavar="NAME=N,...", default="",
+                        help="replicas per service (default 1 each, at most %d)" % MAX_REPLICAS)
+    parser.add_argument("--no-reference-data", action="store_true",
+                        help="do not call the reference-data RPCs after start")
+    parser.add_argument("--check", action="store_true",
+                        help="start everything, then stop it all and exit 0 (CI, tests)")
+    parser.add_argument("--base-port", type=int, default=9100,
+                        help="metrics ports are base + 10 * service index + replica (9100)")
+    args = parser.parse_args(argv)
+
+    known = ", ".join(BY_NAME)
+    if args.only:
+        names = [n.strip() for n in args.only.split(",") if n.strip()]
+        unknown = [n for n in names if n not in BY_NAME]
+        if unknown:
+            parser.error(f"--only: unknown service(s) {', '.join(unknown)} (known: {known})")
+        args.only = set(names)
+    replicas = {}
+    for item in filter(None, (p.strip() for p in args.replicas.split(","))):
+        name, sep, count = item.partition("=")
+        name = name.strip()
+        if not sep or name not in BY_NAME:
+            parser.error(f"--replicas: expected NAME=N with NAME one of {known}, got {item!r}")
+        try:
+            replicas[name] = int(count)
+        except ValueError:
+            parser.error(f"--replicas: {item!r}: N must be a number")
+        if not 1 <= replicas[name] <= MAX_REPLICAS:
+            parser.error(f"--replicas: {item!r}: N must be between 1 and {MAX_REPLICAS}")
+    args.replicas = replicas
+    if not 1024 <= args.base_port <= 65535 - 10 * len(SERVICES):
+        parser.error("--base-port: out of range")
+    return args
+
+
+def selected_services(args):
+    chosen = []
+    for service in SERVICES:
+        if args.only and service.name not in args.only:
+            continue
+        if not service.present:
+            say(f"skip {service.name}: {service.folder}/pyproject.toml does not exist yet")
+            continue
+        chosen.append(service)
+    for name in args.replicas:
+        if name not in {s.name for s in chosen}:
+            say(f"note: --replicas {name}=... ignored, {name} is not started")
+    return chosen
+
+
+# --- environment, migrations ---------------------------------------------------------
+
+def prepare_environment():
+    """Make the data dir absolute (children run from the repo root) and the
+    AMQP URI explicit, so this process and every replica see the same values."""
+    data_dir = Path(os.environ.get("SKILLCERT_DATA_DIR") or "var").resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    os.environ["SKILLCERT_DATA_DIR"] = str(data_dir)
+    from kernel import settings
+    os.environ["AMQP_URI"] = settings.amqp_uri()
+    return data_dir
+
+
+def importable(service):
+    """The service's package, installed (make setup) or straight from its folder."""
+    if importlib.util.find_spec(service.package) is None:
+        sys.path[:0] = [str(service.path), str(ROOT / "shared")]
+        importlib.invalidate_caches()
+    return importlib.util.find_spec(service.package) is not None
+
+
+def check_broker():
+    from kombu import Connection
+    uri = os.environ["AMQP_URI"]
+    try:
+        with Connection(uri, connect_timeout=5) as conn:
+            conn.ensure_connection(max_retries=1)
+    except Exception as exc:
+        raise Failed(f"cannot use RabbitMQ at {masked(uri)}: {type(exc).__name__}: {exc} "
+                     f"(`make infra` starts a local one)")
+
+
+def migrate(service):
+    from kernel import migrate, settings
+    from sqlalchemy.engine import make_url
+    if not importable(service):
+        raise Failed(f"{service.name}: package {service.package!r} cannot be imported "
+                     f"(run `make setup` after adding {service.folder}/pyproject.toml)")
+    url = settings.database_url(service.name)
+    shown = make_url(url).render_as_string(hide_password=True)
+    try:
+        migrate.upgrade(service.name, service.package, url=url)
+    except Exception as exc:
+        raise Failed(f"{service.name}: migrating {shown} failed: {type(exc).__name__}: {exc}")
+    say(f"{service.name}: database {shown} migrated to head")
+
+
+# --- processes ------------------------------------------------------------------------
+
+def _die_with_parent():  # runs in the child between fork and exec (Linux)
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except Exception:
+        pass
+
+
+def check_port_free(port):
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("0.0.0.0", port))
+        except OSError:
+            raise Failed(f"metrics port {port} is in use (another launcher running? "
+                         f"pick another --base-port)")
+
+
+def plan_replicas(services, args, log_dir):
+    plan = []
+    for service in services:
+        index = SERVICES.index(service)
+        for number in range(1, args.replicas.get(service.name, 1) + 1):
+            port = args.base_port + 10 * index + number
+            plan.append(Replica(service, number, port, log_dir / f"{service.name}-{number}.log"))
+    return plan
+
+
+def start(replica):
+    nameko = Path(sys.executable).parent / "nameko"
+    if not nameko.exists():
+        raise Failed(f"{nameko} not found: run `make setup`")
+    env = dict(os.environ, METRICS_PORT=str(replica.port), PYTHONUNBUFFERED="1")
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(replica.service.path), str(ROOT / "shared")]
+        + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])
+    replica.log_file = open(replica.log_path, "wb")
+    replica.proc = subprocess.Popen(
+        [str(nameko), "run", "--config", str(replica.service.config), replica.service.target],
+        cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=replica.log_file,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,        # Ctrl-C reaches the launcher only; it stops them
+        preexec_fn=_die_with_parent)   # and they go if the launcher is killed
+
+
+def log_tail(replica, lines=LOG_TAIL_LINES):
+    try:
+        text = replica.log_path.read_text(errors="replace").splitlines()
+    except OSError as exc:
+        return f"    (no log: {exc})"
+    return "\n".join("    | " + line for line in text[-lines:]) or "    (log is empty)"
+
+
+def stop_all(replicas, grace=STOP_GRACE):
+    alive = [r for r in replicas if r.proc is not None and r.proc.poll() is None]
+    if alive:
+        say(f"stopping {', '.join(r.label for r in alive)} (SIGTERM)")
+    for r in alive:
+        try:
+            r.proc.send_signal(signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    deadline = time.monotonic() + grace
+    try:
+        for r in alive:
+            try:
+                r.proc.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                pass
+    except Stop:
+        say("second signal: not waiting any longer")
+    for r in alive:
+        if r.proc.poll() is None:
+            say(f"{r.label} (pid {r.proc.pid}) did not stop in {grace} s: SIGKILL")
+            r.proc.kill()
+            r.proc.wait()
+    for r in replicas:
+        if r.log_file is not None:
+            r.log_file.close()
+    if alive:
+        say("stopped: " + ", ".join(f"{r.label} (exit {r.proc.returncode})" for r in alive))
+
+
+def check_children(replicas):
+    for r in replicas:
+        if r.proc is not None and r.proc.poll() is not None:
+            raise Failed(f"{r.label} (pid {r.proc.pid}) exited unexpectedly with code "
+                         f"{r.proc.returncode}; end of {r.log_path}:\n{log_tail(r)}")
+
+
+# --- talking to the services ------------------------------------------------------------
+
+def rpc_proxy(timeout):
+    from nameko.standalone.rpc import ClusterRpcProxy
+    return ClusterRpcProxy({"AMQP_URI": os.environ["AMQP_URI"]}, timeout=timeout)
+
+
+def wait_healthy(service, replicas, everyone, proxy):
+    """Until a health reply came from every replica (it reports its metrics port;
+    RabbitMQ hands successive calls to the service's consumers in turn)."""
+    from nameko.exceptions import RpcTimeout, UnknownService
+    waiting = {r.port: r for r in replicas}
+    deadline = min(r.started for r in replicas) + READY_TIMEOUT
+    last_error = None
+    while waiting:
+        check_children(everyone)
+        if time.monotonic() > deadline:
+            tails = "\n".join(f"  {r.label} (pid {r.proc.pid}), end of {r.log_path}:\n"
+                              f"{log_tail(r)}" for r in waiting.values())
+            raise Failed(f"{service.name}: no health reply from "
+                         f"{', '.join(r.label for r in waiting.values())} within "
+                         f"{READY_TIMEOUT} s (last error: {last_error})\n{tails}")
+        try:
+            reply = proxy[service.name].health()
+        except (UnknownService, RpcTimeout) as exc:   # not consuming yet / busy starting
+            last_error = f"{type(exc).__name__}: {exc}"
+            time.sleep(0.25)
+            continue
+        except Exception as exc:                      # e.g. the database is not reachable
+            last_error = f"{type(exc).__name__}: {exc}"
+            time.sleep(0.5)
+            continue
+        replica = waiting.pop(reply.get("metrics_port"), None)
+        if replica is not None:
+            say(f"{replica.label} is up (pid {replica.proc.pid}, "
+                f"{time.monotonic() - replica.started:.1f} s)")
+
+
+def metrics_answer(replica):
+    try:
+        with urllib.request.urlopen(replica.metrics_url, timeout=3) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def load_reference_data(services, proxy):
+    for service in services:
+        for target, method in service.reference_data:
+            started = time.monotonic()
+            try:
+                result = getattr(proxy[target], method)()
+            except Exception as exc:
+                raise Failed(f"reference data: {target}.{method}() failed: "
+                             f"{type(exc).__name__}: {exc}")
+            shown = json.dumps(result, default=str)
+            if len(shown) > 400:
+                shown = shown[:400] + " ..."
+            say(f"reference data: {target}.{method}() -> {shown} "
+                f"({time.monotonic() - started:.1f} s)")
+
+
+def masked(uri):
+    parts = urlsplit(uri)
+    if parts.password:
+        netloc = f"{parts.username}:***@{parts.hostname}" + \
+            (f":{parts.port}" if parts.port else "")
+        parts = parts._replace(netloc=netloc)
+    return urlunsplit(parts)
+
+
+def summary(services, replicas):
+    amqp = masked(os.environ["AMQP_URI"])
+    lines = ["", "SkillCert is running:"]
+    for service in services:
+        mine = [r for r in replicas if r.service is service]
+        lines.append(f"  {service.name}: pids {', '.join(str(r.proc.pid) for r in mine)}")
+        for r in mine:
+            lines.append(f"    {r.label}: metrics {r.metrics_url}  log {r.log_path}")
+    lines += [f"  AMQP: {amqp}",
+              f"  data: {os.environ['SKILLCERT_DATA_DIR']}",
+              f"Stop with Ctrl-C (or: kill {os.getpid()}).", ""]
+    print("\n".join(lines), flush=True)
+
+
+# --- main --------------------------------------------------------------------------------
+
+def run(args):
+    services = selected_services(args)
+    if not services:
+        raise Failed("no service to start")
+    data_dir = prepare_environment()
+    log_dir = data_dir / "log"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    replicas = plan_replicas(services, args, log_dir)
+    for r in replicas:
+        check_port_free(r.port)
+    check_broker()
+    for service in services:
+        migrate(service)
+
+    try:
+        for r in replicas:
+            start(r)
+            r.started = time.monotonic()
+            say(f"started {r.label} (pid {r.proc.pid}, METRICS_PORT={r.port}, log {r.log_path})")
+        proxy_ctx = rpc_proxy(HEALTH_CALL_TIMEOUT)
+        proxy = proxy_ctx.start()
+        try:
+            for service in services:
+                wait_healthy(service, [r for r in replicas if r.service is service],
+                             replicas, proxy)
+        finally:
+            proxy_ctx.stop()
+        for r in replicas:
+            if not metrics_answer(r):
+                say(f"warning: {r.metrics_url} does not answer")
+        if not args.no_reference_data:
+            proxy_ctx = rpc_proxy(REFERENCE_DATA_TIMEOUT)
+            proxy = proxy_ctx.start()
+            try:
+                load_reference_data(services, proxy)
+            finally:
+                proxy_ctx.stop()
+        check_children(replicas)
+        summary(services, replicas)
+        if args.check:
+            say("--check: everything is up; stopping")
+            return 0
+        while True:
+            check_children(replicas)
+            time.sleep(0.5)
+    except Failed as exc:
+        say(f"FAILED: {exc}")
+        return 1
+    except Stop as stop:
+        say(f"{signal.Signals(stop.signum).name} received")
+        return 0
+    finally:
+        stop_all(replicas)
+
+
+def main(argv=None):
+    warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+    # py-amqp warns about confirms that arrive while a proxy closes its channel
+    logging.getLogger("amqp").setLevel(logging.ERROR)
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+
+    def on_signal(signum, _frame):
+        raise Stop(signum)
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        return run(args)
+    except Failed as exc:
+        say(f"FAILED: {exc}")
+        return 1
+    except Stop as stop:   # before any replica started
+        say(f"{signal.Signals(stop.signum).name} received")
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

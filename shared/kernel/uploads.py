@@ -1,0 +1,76 @@
+"""Uploaded files, checked by content and kept by hash: one way for every service.
+
+A service that takes uploads declares ``class Material(MaterialRecord, Base)``
+(the table ``materials``), has ``blobs = Blobs()`` and answers its upload RPC
+with ``uploads.accept(self.db, self.blobs, Material, upload)``: the request
+``{purpose: photo | scan, content_base64, filename?}`` is validated, the bytes
+are checked by content (kernel.files: M1 for a photo, M2 for a scan), stored
+once under their SHA-256 and recorded. Other requests then refer to the file
+by that hash; ``uploads.require(self.db, Material, hash, purpose, field)``
+refuses a reference to a file that was never uploaded.
+"""
+import base64
+import binascii
+
+from marshmallow import fields, validate
+from sqlalchemy import Integer, String, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kernel import files
+from kernel.db import Timestamp, utcnow
+from kernel.errors import NotFound, ValidationFailed
+from kernel.schemas import StrictSchema, load
+
+PURPOSES = ("photo", "scan")
+RULES = {"photo": "M1", "scan": "M2"}
+SHA256 = validate.Regexp(r"^[0-9a-f]{64}$", error="a file reference is the hash returned by "
+                                                  "the upload")
+
+
+class MaterialRecord:
+    __tablename__ = "materials"
+    hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(10), primary_key=True)   # photo | scan
+    media_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    uploaded_at = mapped_column(Timestamp(), nullable=False)
+
+
+class UploadRequest(StrictSchema):
+    purpose = fields.String(required=True, validate=validate.OneOf(PURPOSES))
+    content_base64 = fields.String(required=True)
+    filename = fields.String(load_default=None)   # kept for the user's sake; never trusted
+
+
+def accept(session, blobs, model, upload):
+    """Check, store and record one upload; returns {hash, purpose, media_type, size}."""
+    data = load(UploadRequest(), upload)
+    try:
+        content = base64.b64decode(data["content_base64"], validate=True)
+    except (binascii.Error, ValueError):
+        raise ValidationFailed("VALIDATION_FAILED", "the file is not valid base64",
+                               field="content_base64")
+    kind = files.check(content, data["purpose"], field="content_base64")
+    key = blobs.put(content)
+    media_type = files.MEDIA_TYPES[kind]
+    if session.get(model, (key, data["purpose"])) is None:
+        session.add(model(hash=key, purpose=data["purpose"], media_type=media_type,
+                          size=len(content), uploaded_at=utcnow()))
+    return {"hash": key, "purpose": data["purpose"], "media_type": media_type,
+            "size": len(content)}
+
+
+def require(session, model, key, purpose, field):
+    """NotFound (MATERIAL_NOT_FOUND, M1/M2) unless ``key`` was uploaded as ``purpose``."""
+    if session.get(model, (key, purpose)) is None:
+        raise NotFound("MATERIAL_NOT_FOUND", f"{field}: no uploaded {purpose} with this "
+                       "reference; upload it first", field=field, rule=RULES[purpose])
+
+
+def fetch(session, blobs, model, key):
+    """{hash, media_type, content_base64} of an uploaded file, or NotFound."""
+    found = session.scalars(select(model).where(model.hash == str(key))).first()
+    if found is None:
+        raise NotFound("MATERIAL_NOT_FOUND", "no such file", field="hash")
+    return {"hash": found.hash, "media_type": found.media_type,
+            "content_base64": base64.b64encode(blobs.get(found.hash)).decode()}
