@@ -19,12 +19,16 @@ class _TimedMethod:
 
     def __call__(self, *args, **kwargs):
         reply = getattr(self.proxy, self.method).call_async(*args, **kwargs)
+        timer = eventlet.Timeout(self.timeout)
         try:
-            with eventlet.Timeout(self.timeout):
-                return reply.result()
-        except eventlet.Timeout:
+            return reply.result()
+        except eventlet.Timeout as exc:
+            if exc is not timer:      # the caller's own deadline, not this call's
+                raise
             raise RpcTimeout(details={"service": self.service, "method": self.method,
                                       "timeout_s": self.timeout})
+        finally:
+            timer.cancel()
 
 
 class _TimedProxy:

@@ -107,7 +107,7 @@ class ServiceBase:
     @timer(interval=SWEEP_INTERVAL)
     def sweep_outbox(self):
         relay = self.db.info.get("relay")
-        sent, backlog = 0, 0
+        sent, backlog = relay.sweep()
         metrics.OUTBOX_BACKLOG.labels(self.name).set(backlog)
         for queue, depth in self.dead_letter_box.depths().items():
             metrics.DEAD_LETTER_DEPTH.labels(self.name, queue).set(depth)
