@@ -94,7 +94,7 @@ class Document:
         self.font = register_cjk_font()
         self.buffer = io.BytesIO()
         self.canvas = rl_canvas.Canvas(self.buffer, pagesize=A4, invariant=1,
-                                       pageCompression=1)
+                                       pageCompression=1, initialFontName=self.font)
         self.canvas.setTitle(title)
         self.canvas.setSubject(subject)
         self.canvas.setKeywords(keywords)

@@ -8,9 +8,10 @@ message and lose it.
 
 ``handles(source, event)`` is an event handler with
 - an inbox: an event id is applied once per handler, whatever the redelivery;
-- retry with backoff: a failed message goes to ``<queue>.retry`` with a
-  per-message TTL, and the broker dead-letters it back to ``<queue>`` when the
-  TTL ends (delays from HANDLER_RETRY_DELAYS, default 1 s, 5 s, 30 s);
+- retry with backoff: a failed message goes to ``<queue>.retry.<delay>ms``,
+  a queue whose TTL is that delay, and the broker dead-letters it back to
+  ``<queue>`` when the TTL ends (delays from HANDLER_RETRY_DELAYS, default
+  1 s, 5 s, 30 s; one queue per delay);
 - a dead-letter queue ``<queue>.dlq`` after the last retry (or at once for an
   event whose payload is invalid: a retry cannot fix it), which ops list and
   replay (``python -m kernel.dlq``).
@@ -108,12 +109,20 @@ class EventHandler(UnitOfWork, nameko_events.EventHandler):
         config = self.container.config
         self.amqp_uri = settings.amqp_uri(config)
         self.delays = settings.handler_retry_delays(config)
-        self.retry_queue = Queue(self.queue.name + ".retry", durable=True, queue_arguments={
-            "x-dead-letter-exchange": "", "x-dead-letter-routing-key": self.queue.name})
+        # one retry queue per delay, the TTL on the queue: RabbitMQ expires
+        # messages only at the head of a queue, so one queue with per-message
+        # TTLs would hold a 1 s retry behind a 30 s one
+        self.retry_queues = [
+            Queue(f"{self.queue.name}.retry.{int(delay * 1000)}ms", durable=True,
+                  queue_arguments={"x-message-ttl": int(delay * 1000),
+                                   "x-dead-letter-exchange": "",
+                                   "x-dead-letter-routing-key": self.queue.name})
+            for delay in self.delays]
         self.dead_letter_queue = Queue(self.queue.name + ".dlq", durable=True)
         with Connection(self.amqp_uri) as conn:
             channel = conn.channel()
-            self.retry_queue(channel).declare()
+            for queue in self.retry_queues:
+                queue(channel).declare()
             self.dead_letter_queue(channel).declare()
         self.publisher = Publisher(self.amqp_uri, use_confirms=True, serializer="json")
 
@@ -137,8 +146,9 @@ class EventHandler(UnitOfWork, nameko_events.EventHandler):
                         ORIGIN_HEADER: self.queue.name})
         hopeless = isinstance(exc, DomainError) and exc.status == "invalid"
         if attempt <= len(self.delays) and not hopeless:
-            self.publisher.publish(message.payload, exchange="", routing_key=self.retry_queue.name,
-                                   headers=headers, expiration=self.delays[attempt - 1])
+            self.publisher.publish(message.payload, exchange="",
+                                   routing_key=self.retry_queues[attempt - 1].name,
+                                   headers=headers)
             metrics.HANDLER_RETRIES.labels(service, self.method_name).inc()
             log.warning("%s failed (attempt %s), retrying: %r", self.method_name, attempt, exc)
         else:

@@ -12,6 +12,9 @@ KB = 1024
 PHOTO_MAX = 50 * KB
 SCAN_MIN, SCAN_MAX = 200 * KB, 300 * KB
 
+# an A4 page scanned at 600 dpi is about 35 million pixels
+MAX_PIXELS = 40_000_000
+
 MEDIA_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "pdf": "application/pdf"}
 
 
@@ -33,6 +36,8 @@ def _decodes(kind, data):
             return len(reader.pages) > 0
         from PIL import Image
         with Image.open(io.BytesIO(data)) as img:
+            if img.width * img.height > MAX_PIXELS:
+                return False          # a small file that would decode to hundreds of MB
             img.load()
             return img.width > 0 and img.height > 0
     except Exception:

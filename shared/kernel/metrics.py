@@ -3,7 +3,17 @@
 Entrypoint figures are recorded by the kernel's entrypoints through the
 ``Metrics`` dependency (worker start time, then outcome and latency once the
 unit of work is finished). Services add business figures with ``counter`` and
-``gauge``, which return the same collector when asked twice.
+``gauge``, which return the same collector when asked twice; ``snapshot``
+replaces every value of a gauge that counts rows of the database by label
+(so a status whose count fell to nothing disappears instead of staying stale).
+
+``skillcert_entrypoint_failures_total`` counts only failures that are not a
+``DomainError`` (a bug, a database or broker outage): the error-rate alert
+watches it, while refused requests (VALIDATION_FAILED, ...) stay visible as
+outcomes of ``skillcert_entrypoint_calls_total``.
+``skillcert_entrypoint_last_success_timestamp_seconds`` is when an entrypoint
+last finished well; the readiness probe reads it for the outbox sweep timer.
+The alert rules and dashboard in deploy/ are written against these names.
 """
 import logging
 import threading
@@ -37,6 +47,14 @@ DEAD_LETTER_DEPTH = Gauge(
     "skillcert_dead_letter_queue_depth", "Messages waiting in a dead-letter queue",
     ["service", "queue"])
 
+ENTRYPOINT_FAILURES = Counter(
+    "skillcert_entrypoint_failures_total",
+    "Entrypoint calls that failed with an unexpected error (not a DomainError)",
+    ["service", "entrypoint", "kind", "error"])
+ENTRYPOINT_LAST_SUCCESS = Gauge(
+    "skillcert_entrypoint_last_success_timestamp_seconds",
+    "Unix time an entrypoint last finished without error", ["service", "entrypoint", "kind"])
+
 _lock = threading.Lock()
 _servers = {}
 
@@ -56,6 +74,15 @@ def _collector(kind, name, documentation, labels):
         if existing is not None:
             return existing
         return kind(name, documentation, list(labels))
+
+
+def snapshot(gauge, values):
+    """Set a labelled gauge to exactly ``values`` ({label tuple: number}):
+    label sets absent from ``values`` are removed, not left at an old figure."""
+    with _lock:
+        gauge.clear()
+        for labels, value in values.items():
+            gauge.labels(*labels).set(value)
 
 
 def serve(port):
@@ -94,10 +121,12 @@ class Metrics(DependencyProvider):
         name = worker_ctx.entrypoint.method_name
         if exc_info is None:
             outcome = "ok"
+            ENTRYPOINT_LAST_SUCCESS.labels(service, name, kind).set_to_current_time()
         elif isinstance(exc_info[1], DomainError):
             outcome = exc_info[1].code
         else:
             outcome = type(exc_info[1]).__name__
+            ENTRYPOINT_FAILURES.labels(service, name, kind, outcome).inc()
         ENTRYPOINT_CALLS.labels(service, name, kind, outcome).inc()
         start = self.started.pop(worker_ctx, None)
         if start is not None:

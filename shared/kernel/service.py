@@ -12,6 +12,7 @@ from kombu import Connection, Queue
 from sqlalchemy import text
 
 from kernel import metrics, settings
+from kernel.errors import NotFound
 from kernel.entrypoints import ATTEMPT_HEADER, EventHandler, rpc, timer
 from nameko.dependency_providers import Config
 from nameko.extensions import DependencyProvider
@@ -40,6 +41,9 @@ class DeadLetterBox(DependencyProvider):
 
     def peek(self, queue, limit=50):
         """The messages in ``queue`` without removing them."""
+        if queue not in {ep.dead_letter_queue.name for ep in self._queues()}:
+            raise NotFound("QUEUE_UNKNOWN", f"{queue} is not a dead-letter queue of this "
+                           "service", field="queue")
         items = []
         with Connection(settings.amqp_uri(self.container.config)) as conn:
             channel = conn.channel()
@@ -56,7 +60,13 @@ class DeadLetterBox(DependencyProvider):
 
     def replay(self, queue=None, limit=1000):
         moved = {}
-        with Connection(settings.amqp_uri(self.container.config)) as conn:
+        known = {ep.dead_letter_queue.name for ep in self._queues()} | \
+            {ep.queue.name for ep in self._queues()}
+        if queue is not None and queue not in known:
+            raise NotFound("QUEUE_UNKNOWN", f"{queue} is not a queue of this service",
+                           field="queue", details={"queues": sorted(known)})
+        with Connection(settings.amqp_uri(self.container.config),
+                        transport_options={"confirm_publish": True}) as conn:
             channel = conn.channel()
             producer = conn.Producer(channel)
             for ep in self._queues():

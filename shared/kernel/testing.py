@@ -40,7 +40,7 @@ class EventTap:
     def of_type(self, event):
         return [e for e in self.drain() if e["type"].endswith("." + event)]
 
-    def wait_for(self, event, count=1, timeout=10.0):
+    def wait_for(self, event, count=1, timeout=20.0):
         deadline = time.monotonic() + timeout
         while True:
             found = self.of_type(event)
@@ -49,7 +49,7 @@ class EventTap:
             time.sleep(0.05)
 
 
-def wait_until(predicate, timeout=10.0, interval=0.05):
+def wait_until(predicate, timeout=20.0, interval=0.05):
     """Poll ``predicate`` until it returns something truthy; return that or None."""
     deadline = time.monotonic() + timeout
     while True:

@@ -136,7 +136,7 @@ def test_unpublished_outbox_row_is_published_by_the_sweep(ledger, rpc, amqp_uri)
             conn.execute(insert(outbox).values(
                 event_id=left["event_id"], event_type="thing_created", envelope=left,
                 created_at=utcnow() - timedelta(minutes=5), published_at=None))
-        found = tap.wait_for("thing_created", timeout=2 * SWEEP_INTERVAL + 2)
+        found = tap.wait_for("thing_created", timeout=6 * SWEEP_INTERVAL)
     assert [e["event_id"] for e in found] == [left["event_id"]]
     assert found[0] == left
     assert wait_until(lambda: _outbox(ledger)[0]["published_at"] is not None)
