@@ -4,6 +4,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from kernel.batches import BatchCopy
 from kernel.db import Timestamp, make_base
+from kernel.uploads import MaterialRecord
 
 Base = make_base()
 
@@ -35,14 +36,8 @@ class Batch(BatchCopy, Base):
     """Registration's own copy of the exam service's batches (kernel.batches)."""
 
 
-class Material(Base):
-    """An uploaded file, checked by content and stored by its SHA-256."""
-    __tablename__ = "materials"
-    hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    purpose: Mapped[str] = mapped_column(String(10), primary_key=True)   # photo | scan
-    media_type: Mapped[str] = mapped_column(String(40))
-    size: Mapped[int] = mapped_column(Integer)
-    uploaded_at = mapped_column(Timestamp(), nullable=False)
+class Material(MaterialRecord, Base):
+    """An uploaded file, checked by content and stored by its SHA-256 (kernel.uploads)."""
 
 
 class Application(Base):

@@ -2,18 +2,11 @@
 from marshmallow import fields, validate, validates_schema, ValidationError
 
 from kernel.schemas import StrictSchema
+from kernel.uploads import SHA256
 
 from registration.domain import EDUCATION_LEVELS, EDUCATION_PROOF_KINDS
 
-SHA256 = validate.Regexp(r"^[0-9a-f]{64}$", error="a file reference is the hash returned by "
-                                                  "upload_material")
 Key = fields.String(validate=validate.Length(min=8, max=100))
-
-
-class UploadSchema(StrictSchema):
-    purpose = fields.String(required=True, validate=validate.OneOf(["photo", "scan"]))
-    content_base64 = fields.String(required=True)
-    filename = fields.String(load_default=None)   # kept for the user's sake; never trusted
 
 
 class PersonSchema(StrictSchema):

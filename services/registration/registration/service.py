@@ -1,7 +1,5 @@
 """nameko entrypoints of the registration service: validate, apply the rules in
 domain.py, persist, record events. Nothing else."""
-import base64
-import binascii
 import csv
 import io
 import uuid
@@ -9,10 +7,12 @@ import uuid
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from kernel import batches, files, idempotency, metrics, settings
+from kernel import metrics, settings, uploads
+from kernel.batch_copy import BatchCopyEntrypoints
+from kernel.commands import command
 from kernel.db import Database, utcnow
 from kernel.entrypoints import handles, rpc
-from kernel.errors import Conflict, NotFound, RuleViolation, ValidationFailed
+from kernel.errors import Conflict, NotFound
 from kernel.outbox import emit
 from kernel.rpc import RpcClient
 from kernel.schemas import load
@@ -22,20 +22,20 @@ from kernel.storage import Blobs
 from registration import domain
 from registration.models import (Application, Base, Batch, Institution, InstitutionProject,
                                  Material, Project, TimelineEntry)
-from registration.schemas import (ApplicationEventSchema,
-                                  BatchProjectEventSchema, InstitutionSchema, ResubmitSchema,
-                                  SubmitSchema, UploadSchema, WithdrawSchema,
-                                  application_schema)
+from registration.schemas import (ApplicationEventSchema, BatchProjectEventSchema,
+                                  InstitutionSchema, ResubmitSchema, SubmitSchema,
+                                  WithdrawSchema, application_schema)
 
 APPLICATIONS = metrics.counter("skillcert_registration_applications_total",
                                "Applications by what happened to them", ["event"])
 
 
-class RegistrationService(ServiceBase):
+class RegistrationService(BatchCopyEntrypoints, ServiceBase):
     name = "registration"
     db = Database(Base)
     blobs = Blobs()
     exam = RpcClient("exam")
+    batch_model = Batch
 
     # --- reference data ----------------------------------------------------
 
@@ -96,64 +96,16 @@ class RegistrationService(ServiceBase):
         return {"code": row.code, "name": row.name, "address": row.address,
                 "active": row.active, "projects": sorted(projects)}
 
-    # --- batches (a copy of the exam service's) ----------------------------
-
-    @rpc
-    def list_batches(self):
-        return [batches.to_wire(b) for b in
-                self.db.scalars(select(Batch).order_by(Batch.exam_date))]
-
-    @rpc
-    def sync_batches(self):
-        """Pull every batch from the exam service (after a restore, or when
-        events were missed); events keep the copy current otherwise."""
-        applied = sum(self._keep_batch(b) for b in self.exam.list_batches())
-        return {"updated": applied}
-
-    @handles("exam", "batch_scheduled")
-    def on_batch_scheduled(self, event):
-        self._keep_batch(event["payload"]["batch"])
-
-    @handles("exam", "batch_updated")
-    def on_batch_updated(self, event):
-        self._keep_batch(event["payload"]["batch"])
-
-    def _keep_batch(self, raw):
-        return batches.keep(self.db, Batch, raw)
-
-    def _get_batch(self, code):
-        row = self.db.get(Batch, code)
-        if row is None:
-            raise NotFound("BATCH_NOT_FOUND", f"no batch {code}", field="batch_code")
-        return batches.as_dict(row)
-
     # --- materials -----------------------------------------------------------
 
     @rpc
     def upload_material(self, upload):
         """A photo (M1) or a scan (M2), checked by content; returns its hash."""
-        data = load(UploadSchema(), upload)
-        try:
-            content = base64.b64decode(data["content_base64"], validate=True)
-        except (binascii.Error, ValueError):
-            raise ValidationFailed("VALIDATION_FAILED", "the file is not valid base64",
-                                   field="content_base64")
-        kind = files.check(content, data["purpose"], field="content_base64")
-        key = self.blobs.put(content)
-        if self.db.get(Material, (key, data["purpose"])) is None:
-            self.db.add(Material(hash=key, purpose=data["purpose"],
-                                 media_type=files.MEDIA_TYPES[kind], size=len(content),
-                                 uploaded_at=utcnow()))
-        return {"hash": key, "purpose": data["purpose"], "media_type": files.MEDIA_TYPES[kind],
-                "size": len(content)}
+        return uploads.accept(self.db, self.blobs, Material, upload)
 
     @rpc
     def get_material(self, hash):
-        found = self.db.scalars(select(Material).where(Material.hash == str(hash))).first()
-        if found is None:
-            raise NotFound("MATERIAL_NOT_FOUND", "no such file", field="hash")
-        return {"hash": found.hash, "media_type": found.media_type,
-                "content_base64": base64.b64encode(self.blobs.get(found.hash)).decode()}
+        return uploads.fetch(self.db, self.blobs, Material, hash)
 
     def _check_materials(self, materials):
         refs = {f: v for f, v in materials.items() if f != "education_proof_kind"}
@@ -169,12 +121,8 @@ class RegistrationService(ServiceBase):
     # --- applications ------------------------------------------------------
 
     @rpc
-    def submit_application(self, application):
-        data = load(SubmitSchema(), application)
-        key = data.pop("idempotency_key", None)
-        done = idempotency.replayed(self.db, key, "submit_application", application)
-        if done is not None:
-            return done
+    @command(SubmitSchema)
+    def submit_application(self, data):
         today = settings.today(self.config)
         batch = self._get_batch(data["batch_code"])
         project = self.db.get(Project, data["project_code"])
@@ -224,15 +172,11 @@ class RegistrationService(ServiceBase):
         out = self._dump(app, warnings=rid.warnings)
         emit(self.db, "application_submitted", self._event_payload(app))
         APPLICATIONS.labels("submitted").inc()
-        return idempotency.remember(self.db, key, "submit_application", application, out)
+        return out
 
     @rpc
-    def resubmit_application(self, request):
-        data = load(ResubmitSchema(), request)
-        key = data.pop("idempotency_key", None)
-        done = idempotency.replayed(self.db, key, "resubmit_application", request)
-        if done is not None:
-            return done
+    @command(ResubmitSchema)
+    def resubmit_application(self, data):
         app = self._get_app(data["application_id"])
         batch = self._get_batch(app.batch_code)
         domain.check_resubmit(self._state(app), batch, settings.today(self.config))
@@ -256,16 +200,11 @@ class RegistrationService(ServiceBase):
         emit(self.db, "application_resubmitted", dict(self._event_payload(app),
                                                       changed=changed))
         APPLICATIONS.labels("resubmitted").inc()
-        return idempotency.remember(self.db, key, "resubmit_application", request,
-                                    self._dump(app))
+        return self._dump(app)
 
     @rpc
-    def withdraw_application(self, request):
-        data = load(WithdrawSchema(), request)
-        key = data.pop("idempotency_key", None)
-        done = idempotency.replayed(self.db, key, "withdraw_application", request)
-        if done is not None:
-            return done
+    @command(WithdrawSchema)
+    def withdraw_application(self, data):
         app = self._get_app(data["application_id"])
         domain.check_withdraw(self._state(app))
         self._move(app, "withdrawn", data["actor"], data["reason"])
@@ -274,8 +213,7 @@ class RegistrationService(ServiceBase):
                                                 "project_code": app.project_code,
                                                 "reason": data["reason"]})
         APPLICATIONS.labels("withdrawn").inc()
-        return idempotency.remember(self.db, key, "withdraw_application", request,
-                                    self._dump(app))
+        return self._dump(app)
 
     @rpc
     def get_application(self, application_id):

@@ -9,7 +9,7 @@ import io
 import pytest
 
 from kernel.errors import Conflict, Forbidden, NotFound, RuleViolation, ValidationFailed
-from kernel.testing import EventTap, publish_event, sample_id_number, wait_until
+from kernel.testing import EventTap, publish_event, wait_until
 
 from .conftest import BATCH
 
