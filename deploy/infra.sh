@@ -2,6 +2,9 @@
 # Make sure RabbitMQ (required) and PostgreSQL (optional: SQLite is the default)
 # are running on this machine: start them when installed but stopped, or say in
 # one line how to install them.
+#   --test-tools  also make sure the tools of the operations tests are there
+#                 (promtool and prometheus: Debian's `prometheus` package),
+#                 installing them when missing and running as root.
 set -u
 up() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 wait_for() { for _ in $(seq 1 60); do up "$1" && return 0; sleep 1; done; return 1; }
@@ -25,6 +28,20 @@ if ! up 5432; then
     wait_for 5432 || echo "infra: PostgreSQL did not come up; the suite runs on SQLite"
   else
     echo "infra: PostgreSQL not installed (optional; SQLite is used): sudo apt-get install -y postgresql"
+  fi
+fi
+if [ "${1:-}" = "--test-tools" ]; then
+  if ! command -v promtool >/dev/null 2>&1 || ! command -v prometheus >/dev/null 2>&1; then
+    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+      echo "infra: installing Prometheus (promtool and prometheus, for tests/ops)"
+      export DEBIAN_FRONTEND=noninteractive
+      apt-get install -y -q --no-install-recommends prometheus >/dev/null 2>&1 \
+        || { apt-get update -q >/dev/null 2>&1 \
+             && apt-get install -y -q --no-install-recommends prometheus >/dev/null 2>&1; } \
+        || echo "infra: could not install prometheus; the tests that need it are skipped"
+    else
+      echo "infra: promtool/prometheus missing (tests/ops skips them): sudo apt-get install -y prometheus"
+    fi
   fi
 fi
 exit 0

@@ -10,11 +10,16 @@ or SQLite under the data dir), then start its replicas, each a
 ``nameko run --config <folder>/config.yaml <package>.service:<Class>`` process with its
 own METRICS_PORT (base port + 10 * table index + replica number, replicas
 numbered from 1) and its log in ``<data dir>/log/<name>-<n>.log``. The data dir
-is SKILLCERT_DATA_DIR, default ./var. Waits until every replica answers
-``health`` (60 s at most), calls the reference-data RPCs, prints a summary and
-stays in the foreground until Ctrl-C / SIGTERM, which stops every replica
-(SIGTERM, SIGKILL after 10 s). A replica that dies stops the whole suite with
-a non-zero exit. ``--check`` stops everything once it is up and exits 0.
+is SKILLCERT_DATA_DIR, default ./var. The replicas it starts are written as a
+Prometheus target list with a configuration beside it (``<data dir>/prometheus/``,
+deploy/prometheus/__init__.py). Waits until every replica answers ``health``
+(60 s at most), calls the reference-data RPCs, prints a summary and stays in
+the foreground until Ctrl-C / SIGTERM, which stops every replica (SIGTERM,
+SIGKILL after 10 s). A replica that dies stops the whole suite with a non-zero
+exit; one stopped on purpose once the suite is up (``kill <pid>``: SIGTERM, a
+graceful stop, exit 0) is a scale-down: it leaves the target list and the suite
+goes on while its service has another replica. ``--check`` stops everything
+once it is up and exits 0.
 """
 import argparse
 import importlib.util
@@ -32,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from deploy import prometheus
 from deploy.services import BY_NAME, ROOT, SERVICES
 
 READY_TIMEOUT = 60        # seconds for every replica of a service to answer health
@@ -267,6 +273,25 @@ def stop_all(replicas, grace=STOP_GRACE):
         say("stopped: " + ", ".join(f"{r.label} (exit {r.proc.returncode})" for r in alive))
 
 
+def forget_stopped(replicas, data_dir):
+    """The replicas still running. One that exited with code 0 was stopped on
+    purpose (a graceful SIGTERM: scaling down): it leaves the Prometheus targets
+    and the suite goes on, unless it was its service's last replica."""
+    stopped = [r for r in replicas if r.proc is not None and r.proc.poll() == 0]
+    if not stopped:
+        return replicas
+    live = [r for r in replicas if all(r is not s for s in stopped)]
+    for r in stopped:
+        left = [o.label for o in live if o.service is r.service]
+        if not left:
+            raise Failed(f"{r.label} (pid {r.proc.pid}) stopped and {r.service.name} "
+                         f"has no replica left")
+        say(f"{r.label} (pid {r.proc.pid}) stopped (exit 0): {r.service.name} goes on "
+            f"with {', '.join(left)}")
+    prometheus.write(data_dir, live)
+    return live
+
+
 def check_children(replicas):
     for r in replicas:
         if r.proc is not None and r.proc.poll() is not None:
@@ -345,7 +370,7 @@ def masked(uri):
     return urlunsplit(parts)
 
 
-def summary(services, replicas):
+def summary(services, replicas, prometheus_config=None):
     amqp = masked(os.environ["AMQP_URI"])
     lines = ["", "SkillCert is running:"]
     for service in services:
@@ -353,9 +378,10 @@ def summary(services, replicas):
         lines.append(f"  {service.name}: pids {', '.join(str(r.proc.pid) for r in mine)}")
         for r in mine:
             lines.append(f"    {r.label}: metrics {r.metrics_url}  log {r.log_path}")
-    lines += [f"  AMQP: {amqp}",
-              f"  data: {os.environ['SKILLCERT_DATA_DIR']}",
-              f"Stop with Ctrl-C (or: kill {os.getpid()}).", ""]
+    lines += [f"  AMQP: {amqp}", f"  data: {os.environ['SKILLCERT_DATA_DIR']}"]
+    if prometheus_config:
+        lines.append(f"  Prometheus: prometheus --config.file={prometheus_config}")
+    lines += [f"Stop with Ctrl-C (or: kill {os.getpid()}).", ""]
     print("\n".join(lines), flush=True)
 
 
@@ -380,6 +406,7 @@ def run(args):
             start(r)
             r.started = time.monotonic()
             say(f"started {r.label} (pid {r.proc.pid}, METRICS_PORT={r.port}, log {r.log_path})")
+        prometheus_config = prometheus.write(data_dir, replicas)
         proxy_ctx = rpc_proxy(HEALTH_CALL_TIMEOUT)
         proxy = proxy_ctx.start()
         try:
@@ -399,12 +426,14 @@ def run(args):
             finally:
                 proxy_ctx.stop()
         check_children(replicas)
-        summary(services, replicas)
+        summary(services, replicas, prometheus_config)
         if args.check:
             say("--check: everything is up; stopping")
             return 0
+        live = replicas
         while True:
-            check_children(replicas)
+            live = forget_stopped(live, data_dir)
+            check_children(live)
             time.sleep(0.5)
     except Failed as exc:
         say(f"FAILED: {exc}")
@@ -414,6 +443,7 @@ def run(args):
         return 0
     finally:
         stop_all(replicas)
+        prometheus.clear(data_dir)
 
 
 def main(argv=None):

@@ -45,14 +45,14 @@ def each(session, items, fn, ident=None):
         except DomainError as err:
             nested.rollback()
             del outbox[emitted:]
-            results.append(dict(head, ok=False, error=err.to_dict()))
+            results.append({**head, "ok": False, "error": err.to_dict()})
             continue
         except BaseException:
             nested.rollback()
             del outbox[emitted:]
             raise
         nested.commit()
-        results.append(dict(head, ok=True, **out))
+        results.append({**head, **out, "ok": True})
     return results
 
 

@@ -1,5 +1,5 @@
 """Tables of the exam service's own database."""
-from sqlalchemy import JSON, Date, Integer, String
+from sqlalchemy import JSON, Boolean, Date, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kernel.db import Timestamp, make_base
@@ -52,3 +52,198 @@ class Batch(Base):
             if w in batch:
                 setattr(self, f"{w}_start", batch[w]["start"])
                 setattr(self, f"{w}_end", batch[w]["end"])
+
+
+# --- the exam: rosters, rooms, arrangement, dispatch, tickets, scores, publication ---
+
+class BatchProject(Base):
+    """One project of one batch: its roster decision (B1)."""
+    __tablename__ = "batch_projects"
+    batch_code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    project_code: Mapped[str] = mapped_column(String(80), primary_key=True)
+    status: Mapped[str] = mapped_column(String(12), default="open")   # open | held | cancelled
+    confirmed: Mapped[int] = mapped_column(Integer, default=0)     # counted at the decision
+    reason = mapped_column(Text, nullable=True)
+    override = mapped_column(JSON, nullable=True)                  # {actor, reason, at}
+    decided_at = mapped_column(Timestamp(), nullable=True)
+
+
+class Candidate(Base):
+    """A confirmed-paid candidate on a batch/project roster (payment's events)."""
+    __tablename__ = "candidates"
+    application_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    batch_code: Mapped[str] = mapped_column(String(20), index=True)
+    project_code: Mapped[str] = mapped_column(String(80))
+    institution_code = mapped_column(String(40), nullable=True)
+    id_number: Mapped[str] = mapped_column(String(18), index=True)
+    name: Mapped[str] = mapped_column(String(50))
+    status: Mapped[str] = mapped_column(String(12))        # confirmed | abandoned | cancelled
+    attendance = mapped_column(String(10), nullable=True)  # present | absent
+    checked_in = mapped_column(JSON, nullable=True)        # {at, document type, by}
+    confirmed_at = mapped_column(Timestamp(), nullable=False)
+    updated_at = mapped_column(Timestamp(), nullable=False)
+
+
+class Profile(Base):
+    """What the ticket and the dispatch need of an application (registration's
+    events, or its get_application when an event was never seen)."""
+    __tablename__ = "profiles"
+    application_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(12))
+    institution_code = mapped_column(String(40), nullable=True)
+    work_unit = mapped_column(String(200), nullable=True)
+    photo: Mapped[str] = mapped_column(String(64))
+    submitted_at = mapped_column(Timestamp(), nullable=True)
+
+
+class Note(Base):
+    """Events that did not apply (unknown batch, late confirmation, ...): kept, not raised."""
+    __tablename__ = "notes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at = mapped_column(Timestamp(), nullable=False)
+    event_type: Mapped[str] = mapped_column(String(80))
+    subject: Mapped[str] = mapped_column(String(80), index=True)
+    note: Mapped[str] = mapped_column(Text)
+
+
+class Room(Base):
+    __tablename__ = "rooms"
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    location: Mapped[str] = mapped_column(String(300))
+    seats = mapped_column(JSON, nullable=False)          # seat names in physical order
+    spacing = mapped_column(JSON, nullable=False)        # {rule, seats?}
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at = mapped_column(Timestamp(), nullable=False)
+
+
+class ExamSession(Base):
+    """A session of a batch's exam day (morning, afternoon, ... configurable)."""
+    __tablename__ = "sessions"
+    batch_code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    label: Mapped[str] = mapped_column(String(20))
+    starts: Mapped[str] = mapped_column(String(5))       # HH:MM, Asia/Shanghai
+    ends: Mapped[str] = mapped_column(String(5))
+
+
+class Seating(Base):
+    """A candidate's session, room, seat and ticket number (the arrangement)."""
+    __tablename__ = "seatings"
+    application_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    batch_code: Mapped[str] = mapped_column(String(20), index=True)
+    project_code: Mapped[str] = mapped_column(String(80))
+    session_code: Mapped[str] = mapped_column(String(8))
+    room_code: Mapped[str] = mapped_column(String(20))
+    seat: Mapped[str] = mapped_column(String(40))
+    ticket_number: Mapped[str] = mapped_column(String(13), unique=True)
+    exam_date = mapped_column(Date, nullable=False, index=True)
+
+
+class Card(Base):
+    """An assessor card, kept from assessor_training's card events."""
+    __tablename__ = "cards"
+    card_number: Mapped[str] = mapped_column(String(40), primary_key=True)
+    id_number: Mapped[str] = mapped_column(String(18), index=True)
+    name: Mapped[str] = mapped_column(String(50))
+    unit: Mapped[str] = mapped_column(String(200))
+    projects = mapped_column(JSON, nullable=False)
+    valid_from = mapped_column(Date, nullable=False)
+    valid_until = mapped_column(Date, nullable=False)
+    status: Mapped[str] = mapped_column(String(10))        # valid | expired | revoked
+    reason = mapped_column(Text, nullable=True)
+    updated_at = mapped_column(Timestamp(), nullable=False)
+
+
+class Dispatch(Base):
+    """Who staffs a session-room: three assessors and a quality supervisor (T4)."""
+    __tablename__ = "dispatches"
+    batch_code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    session_code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    room_code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    id_number: Mapped[str] = mapped_column(String(18), primary_key=True)
+    role: Mapped[str] = mapped_column(String(12))          # assessor | supervisor
+    project_code: Mapped[str] = mapped_column(String(80))
+    card_number: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(50))
+    unit: Mapped[str] = mapped_column(String(200))
+
+
+class TicketPrint(Base):
+    """Every ticket handed out: who printed, when, and whether after the hand-out day (T1)."""
+    __tablename__ = "ticket_prints"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    batch_code: Mapped[str] = mapped_column(String(20), index=True)
+    channel: Mapped[str] = mapped_column(String(12))       # institution | individual
+    requester: Mapped[str] = mapped_column(String(40))     # institution code or ID number
+    tickets: Mapped[int] = mapped_column(Integer)
+    printed_on = mapped_column(Date, nullable=False)
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    at = mapped_column(Timestamp(), nullable=False)
+
+
+class Score(Base):
+    """One part of a candidate's score, in tenths of a point: the computer-based
+    part (assessor '') or one assessor's practical score."""
+    __tablename__ = "scores"
+    application_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    part: Mapped[str] = mapped_column(String(10), primary_key=True)   # computer | practical
+    assessor: Mapped[str] = mapped_column(String(18), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)
+    sheet_id: Mapped[str] = mapped_column(String(36), index=True)
+
+
+class ScoreSheet(Base):
+    __tablename__ = "score_sheets"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    batch_code: Mapped[str] = mapped_column(String(20), index=True)
+    session_code: Mapped[str] = mapped_column(String(8))
+    room_code = mapped_column(String(20), nullable=True)   # practical sheets only
+    part: Mapped[str] = mapped_column(String(10))
+    recorded_by: Mapped[str] = mapped_column(String(50))
+    filename = mapped_column(String(200), nullable=True)
+    rows: Mapped[int] = mapped_column(Integer)
+    at = mapped_column(Timestamp(), nullable=False)
+
+
+class Verification(Base):
+    """The score checker's (核分员) sign-off of a session-room's scores (T4)."""
+    __tablename__ = "verifications"
+    batch_code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    session_code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    room_code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    checker: Mapped[str] = mapped_column(String(50))
+    at = mapped_column(Timestamp(), nullable=False)
+
+
+class Result(Base):
+    """A candidate's result: final score (tenths) once verified; absent for a no-show."""
+    __tablename__ = "results"
+    application_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    batch_code: Mapped[str] = mapped_column(String(20), index=True)
+    final = mapped_column(Integer, nullable=True)
+    absent: Mapped[bool] = mapped_column(Boolean, default=False)
+    corrected = mapped_column(JSON, nullable=True)          # {by, note, before} after an objection
+    finalized_at = mapped_column(Timestamp(), nullable=True)
+
+
+class Publication(Base):
+    """T5: a batch's results on the public list."""
+    __tablename__ = "publications"
+    batch_code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    starts_on = mapped_column(Date, nullable=False)
+    ends_on = mapped_column(Date, nullable=False)
+    published_at = mapped_column(Timestamp(), nullable=False)
+    finalized_at = mapped_column(Timestamp(), nullable=True)
+
+
+class Objection(Base):
+    """A candidate's objection during publication; an open one holds the result (T5)."""
+    __tablename__ = "objections"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    application_id: Mapped[str] = mapped_column(String(36), index=True)
+    batch_code: Mapped[str] = mapped_column(String(20), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10))        # open | dismissed | corrected
+    lodged_at = mapped_column(Timestamp(), nullable=False)
+    resolution = mapped_column(JSON, nullable=True)        # {by, note, at, final}

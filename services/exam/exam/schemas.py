@@ -1,5 +1,5 @@
 """RPC input/output and event payloads of the exam service."""
-from marshmallow import fields, validate
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 from kernel.schemas import StrictSchema
 
@@ -32,3 +32,168 @@ class BatchUpdateSchema(BatchSchema):
 
 
 batch_schema = BatchSchema()
+
+
+# --- the exam ------------------------------------------------------------------------
+
+class _Idempotent(StrictSchema):
+    idempotency_key = fields.String(load_default=None, validate=validate.Length(max=100))
+
+
+CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,19}$",
+                       error="a code is 1-20 letters, digits, '-' or '_'")
+HHMM = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="a time is HH:MM")
+
+
+class SpacingSchema(StrictSchema):
+    rule = fields.String(required=True, validate=validate.OneOf(("all", "alternate", "listed")))
+    seats = fields.List(fields.String(validate=validate.Length(min=1, max=40)),
+                        load_default=None)
+
+
+class RoomSchema(StrictSchema):
+    code = fields.String(required=True, validate=CODE)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    location = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    seats = fields.List(fields.String(validate=validate.Length(min=1, max=40)), required=True)
+    spacing = fields.Nested(SpacingSchema, load_default=lambda: {"rule": "all"})
+    active = fields.Boolean(load_default=True)
+
+
+class SessionSchema(StrictSchema):
+    code = fields.String(required=True, validate=validate.Regexp(
+        r"^[A-Za-z0-9]{1,8}$", error="a session code is 1-8 letters or digits"))
+    label = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    starts = fields.String(required=True, validate=HHMM)
+    ends = fields.String(required=True, validate=HHMM)
+
+
+class SessionsSchema(StrictSchema):
+    sessions = fields.List(fields.Nested(SessionSchema), required=True)
+
+
+class OverrideSchema(_Idempotent):
+    batch_code = fields.String(required=True)
+    project_code = fields.String(required=True)
+    actor = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class BatchRequestSchema(_Idempotent):
+    batch_code = fields.String(required=True)
+
+
+class ArrangeSchema(BatchRequestSchema):
+    rooms = fields.List(fields.String(validate=CODE), load_default=None)
+
+
+class InstitutionTicketsSchema(StrictSchema):
+    institution_code = fields.String(required=True)
+    batch_code = fields.String(required=True)
+
+
+class DocumentSchema(StrictSchema):
+    type = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    number = fields.String(required=True, validate=validate.Length(min=1, max=30))
+    expires_on = fields.Date(load_default=None)
+
+
+class CheckInSchema(_Idempotent):
+    ticket_number = fields.String(required=True, validate=validate.Regexp(
+        r"^\d{13}$", error="a ticket number has 13 digits"))
+    document = fields.Nested(DocumentSchema, required=True)
+    staff = fields.String(load_default="check-in desk", validate=validate.Length(max=50))
+
+
+class ComputerScoresSchema(_Idempotent):
+    batch_code = fields.String(required=True)
+    session_code = fields.String(required=True)
+    csv = fields.String(required=True)
+    filename = fields.String(load_default=None, validate=validate.Length(max=200))
+    recorded_by = fields.String(required=True, validate=validate.Length(min=1, max=50))
+
+
+class PracticalRowSchema(StrictSchema):
+    ticket_number = fields.String(required=True)
+    score = fields.Raw(required=True)
+
+
+class PracticalScoresSchema(_Idempotent):
+    batch_code = fields.String(required=True)
+    session_code = fields.String(required=True)
+    room_code = fields.String(required=True)
+    assessor_id_number = fields.String(required=True)
+    scores = fields.List(fields.Nested(PracticalRowSchema), required=True,
+                         validate=validate.Length(min=1))
+
+
+class VerifySchema(_Idempotent):
+    batch_code = fields.String(required=True)
+    session_code = fields.String(required=True)
+    room_code = fields.String(required=True)
+    checker = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    approve = fields.Boolean(required=True)
+    note = fields.String(load_default=None, validate=validate.Length(max=500))
+
+
+class ObjectionSchema(_Idempotent):
+    batch_code = fields.String(required=True)
+    id_number = fields.String(required=True)
+    name = fields.String(required=True)
+    project_code = fields.String(load_default=None)
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+
+
+class ResolveSchema(_Idempotent):
+    objection_id = fields.String(required=True)
+    decision = fields.String(required=True, validate=validate.OneOf(("dismissed", "corrected")))
+    final_score = fields.Raw(load_default=None)
+    actor = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    note = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+# --- events consumed (unknown fields ignored: producers may add some) -----------------
+
+class _Event(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+
+class PaymentConfirmedSchema(_Event):
+    application_id = fields.String(required=True)
+    batch_code = fields.String(required=True)
+    project_code = fields.String(required=True)
+    institution_code = fields.String(load_default=None, allow_none=True)
+    id_number = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+class AbandonedSchema(_Event):
+    application_id = fields.String(required=True)
+    batch_code = fields.String(required=True)
+    project_code = fields.String(required=True)
+    reason = fields.String(load_default=None, allow_none=True)
+
+
+class PersonSchema(_Event):
+    work_unit = fields.String(load_default=None, allow_none=True)
+
+
+class ApplicationSubmittedSchema(_Event):
+    application_id = fields.String(required=True)
+    channel = fields.String(required=True)
+    institution_code = fields.String(load_default=None, allow_none=True)
+    person = fields.Nested(PersonSchema, load_default=dict)
+    photo = fields.String(required=True)
+    submitted_at = fields.AwareDateTime(load_default=None, allow_none=True)
+
+
+class CardEventSchema(_Event):
+    card_number = fields.String(required=True)
+    id_number = fields.String(required=True)
+    name = fields.String(required=True)
+    unit = fields.String(required=True)
+    projects = fields.List(fields.String(), required=True)
+    valid_from = fields.Date(required=True)
+    valid_until = fields.Date(required=True)
+    reason = fields.String(load_default=None, allow_none=True)

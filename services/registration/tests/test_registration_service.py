@@ -11,7 +11,7 @@ import pytest
 from kernel.errors import Conflict, Forbidden, NotFound, RuleViolation, ValidationFailed
 from kernel.testing import EventTap, publish_event, wait_until
 
-from .conftest import BATCH
+BATCH = "2026-12"   # the batch the fixtures register for (conftest.BATCH)
 
 
 def test_R1_R2_individual_application_is_submitted_with_derived_person_data(suite, rpc,
