@@ -59,7 +59,8 @@ SERVICES = (
     Service("payment", "services/payment", "payment",
             (("payment", "load_fee_schedule"), ("payment", "sync_batches"))),
     Service("certificate", "services/certificate", "certificate"),
-    Service("assessor_training", "services/assessor-training", "assessor_training"),
+    Service("assessor_training", "services/assessor-training", "assessor_training",
+            (("assessor_training", "load_reference_data"),)),
     Service("gateway", "services/gateway", "gateway"),
 )
 
