@@ -55,7 +55,7 @@ SERVICES = (
             (("exam", "load_calendar"),)),
     Service("registration", "services/registration", "registration",
             (("registration", "load_reference_data"), ("registration", "sync_batches"))),
-    Service("review", "services/review", "review"),
+    Service("review", "services/review", "review", (("review", "sync_batches"),)),
     Service("payment", "services/payment", "payment",
             (("payment", "load_fee_schedule"), ("payment", "sync_batches"))),
     Service("certificate", "services/certificate", "certificate"),

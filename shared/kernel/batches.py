@@ -9,6 +9,7 @@ of dates, the shape the domain rules take.
 """
 from marshmallow import EXCLUDE, Schema, ValidationError, fields
 from sqlalchemy import JSON, Date, Integer, String
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kernel.schemas import load
@@ -65,18 +66,29 @@ def keep(session, model, raw):
     """Apply a batch from an event or RPC; returns 1 if the copy changed."""
     data = load(BatchEventSchema(), raw)
     row = session.get(model, data["code"])
-    if row is not None and row.version >= data["version"]:
+    if row is None:
+        # a sync and an event may insert the same batch at once: the loser of
+        # the race finds the winner's row and carries on as an update
+        try:
+            with session.begin_nested():
+                session.add(model(code=data["code"], **_columns(data)))
+            return 1
+        except IntegrityError:
+            row = session.get(model, data["code"], populate_existing=True)
+    if row.version >= data["version"]:
         return 0
-    row = row or model(code=data["code"])
-    for key in ("year", "exam_date", "re_review_working_days", "accepted_id_documents",
-                "status", "version"):
-        setattr(row, key, data[key])
-    for w in WINDOWS:
-        setattr(row, f"{w}_start", data[w][0])
-        setattr(row, f"{w}_end", data[w][1])
-    session.add(row)
+    for key, value in _columns(data).items():
+        setattr(row, key, value)
     session.flush()
     return 1
+
+
+def _columns(data):
+    out = {key: data[key] for key in ("year", "exam_date", "re_review_working_days",
+                                       "accepted_id_documents", "status", "version")}
+    for w in WINDOWS:
+        out[f"{w}_start"], out[f"{w}_end"] = data[w]
+    return out
 
 
 def as_dict(row):

@@ -100,6 +100,13 @@ def make_engine(url):
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
+            # let SQLAlchemy, not pysqlite, decide when a transaction begins, so
+            # that SAVEPOINTs nest inside it (SQLAlchemy's documented recipe)
+            dbapi_connection.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn):
+            conn.exec_driver_sql("BEGIN")
     return engine
 
 

@@ -1,0 +1,199 @@
+"""Rules of review. Pure: no broker, no database, no clock (``today`` is passed in).
+
+Rule IDs are DOMAIN.md's:
+- V1 institution applications arrive with the institution's first review; the
+  center re-reviews them within the batch's re-review limit in working days
+  (5 in 2024, 10 in 2026) from the day they reached it. Individual
+  applications are reviewed by the center inside the batch's review window.
+- V2 approved; rejected (final); returned for modification, to be resubmitted
+  inside the review window, else no longer accepted.
+"""
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from kernel import workdays
+from kernel.errors import (CalendarUnavailable, Conflict, Forbidden, NotFound, RuleViolation,
+                           ValidationFailed)
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+# stage of a task: who reviews what
+RE_REVIEW = "re_review"            # 复审: the center, after the institution's first review
+CENTER_REVIEW = "center_review"    # 审核: the center, an individual application
+STAGES = (RE_REVIEW, CENTER_REVIEW)
+
+DECISIONS = {"approve": "approved", "reject": "rejected", "return": "returned"}
+EVENTS = {"approved": "application_approved", "rejected": "application_rejected",
+          "returned": "application_returned"}
+
+# review's view of an application
+PENDING = "pending"                # an open task waits for a decision
+STATUSES = ("pending", "approved", "rejected", "returned", "withdrawn", "not_accepted",
+            "cancelled")
+
+ROLES = ("center", "institution")
+
+# what a candidate can correct after a return (registration's resubmit_application)
+FIXABLE_FIELDS = (
+    "person", "person.name", "person.education", "person.major", "person.occupation",
+    "person.phone", "person.work_unit",
+    "claim", "claim.alternative", "claim.computer_skills", "claim.current_graduate",
+    "claim.skills",
+    "materials", "materials.photo", "materials.education_proof_kind",
+    "materials.application_form", "materials.integrity_pledge", "materials.education_proof",
+    "materials.id_card_front", "materials.id_card_back",
+)
+
+NOT_ACCEPTED_REASON = "not resubmitted by the end of the review window (V2)"
+
+
+def stage_for(channel):
+    return RE_REVIEW if channel == "institution" else CENTER_REVIEW
+
+
+def received_on(submitted_at):
+    """The local (Asia/Shanghai) date an application reached the center."""
+    if isinstance(submitted_at, str):
+        submitted_at = datetime.fromisoformat(submitted_at)
+    return submitted_at.astimezone(SHANGHAI).date()
+
+
+def due_on(channel, received, batch):
+    """V1: the last day the center's decision is due, or None when it cannot be
+    known yet (batch not received, or the working-day calendar of that year is
+    not published yet: filled in later)."""
+    if batch is None:
+        return None
+    if channel == "institution":
+        try:
+            return workdays.add_workdays(received, batch["re_review_working_days"])
+        except CalendarUnavailable:
+            return None
+    return batch["review"][1]
+
+
+def is_overdue(due, today):
+    return due is not None and today > due
+
+
+def check_reviewer(reviewer, application, decision=None):
+    """An institution's reviewer acts only on that institution's candidates, and
+    only to send one back for correction: its first review came with the
+    application, and approving or rejecting is the center's re-review (V1)."""
+    if reviewer["role"] != "institution":
+        return
+    if reviewer["institution_code"] != application["institution_code"]:
+        raise Forbidden("INSTITUTION_SCOPE", "a reviewer of an institution may only decide "
+                        "on that institution's own candidates", field="reviewer",
+                        rule="V1", details={"reviewer_institution": reviewer["institution_code"]})
+    if decision in ("approve", "reject"):
+        raise Forbidden("CENTER_DECISION_ONLY", "an institution's first review comes with the "
+                        "application; approving or rejecting is the center's re-review",
+                        field="decision", rule="V1")
+
+
+def check_decision(decision, reason, fields_to_fix):
+    """V2: a rejection and a return say why; a return says what to fix."""
+    if decision in ("reject", "return") and not (reason or "").strip():
+        raise ValidationFailed("REASON_REQUIRED", f"a decision to {decision} must give the "
+                               "reason the candidate will see", field="reason", rule="V2")
+    if decision == "return":
+        if not fields_to_fix:
+            raise ValidationFailed("FIELDS_TO_FIX_REQUIRED", "a return for modification must "
+                                   "name the fields the candidate has to correct",
+                                   field="fields_to_fix", rule="V2")
+        unknown = [f for f in fields_to_fix if f not in FIXABLE_FIELDS]
+        if unknown:
+            raise ValidationFailed("FIELDS_TO_FIX_UNKNOWN", f"not fields a candidate can "
+                                   f"correct: {', '.join(unknown)}", field="fields_to_fix",
+                                   rule="V2", details={"unknown": unknown,
+                                                       "allowed": list(FIXABLE_FIELDS)})
+    elif fields_to_fix:
+        raise ValidationFailed("FIELDS_TO_FIX_UNEXPECTED", "only a return for modification "
+                               "names fields to fix", field="fields_to_fix", rule="V2")
+
+
+def check_open(application):
+    """A decision needs an open task: not withdrawn, not closed, not decided."""
+    status = application["status"]
+    if status == PENDING:
+        return
+    if status == "withdrawn":
+        raise Conflict("APPLICATION_WITHDRAWN", "the candidate withdrew this application; "
+                       "there is nothing to decide", field="application_id",
+                       details={"status": status})
+    if status in ("not_accepted", "cancelled"):
+        raise Conflict("APPLICATION_CLOSED", f"this application is closed ({status})",
+                       field="application_id", rule="V2" if status == "not_accepted" else "B1",
+                       details={"status": status})
+    raise Conflict("ALREADY_DECIDED", f"this application was already decided: {status}"
+                   + (" (waiting for the candidate's correction)" if status == "returned"
+                      else ""), field="application_id", rule="V2",
+                   details={"status": status, "decision": application.get("last_decision")})
+
+
+def decision_window(channel, batch, due):
+    """(first day, last day) a decision may be taken.
+
+    Individual (V1): the batch's review window. Institution (V1): from the day
+    it reached the center (no earlier bound: it is always on or after that
+    day) to the end of the review window or its re-review due date, whichever
+    is later (a late re-review is overdue, not void)."""
+    start, end = batch["review"]
+    if channel == "institution":
+        return None, max(end, due) if due is not None else end
+    return start, end
+
+
+def check_in_window(channel, batch, due, today):
+    if batch is None:
+        raise NotFound("BATCH_NOT_FOUND", "review has no copy of this application's batch yet "
+                       "(run sync_batches)", field="application_id")
+    if batch["status"] == "cancelled":
+        raise RuleViolation("BATCH_CANCELLED", f"batch {batch['code']} was cancelled",
+                            field="application_id", rule="B1")
+    start, end = decision_window(channel, batch, due)
+    if start is not None and today < start:
+        raise RuleViolation("REVIEW_NOT_OPEN", f"the review of batch {batch['code']} opens on "
+                            f"{start}; today is {today}", field="application_id", rule="V1",
+                            details={"window": [str(start), str(end)], "today": str(today)})
+    if today > end:
+        raise RuleViolation("REVIEW_WINDOW_CLOSED", f"decisions on this application were due "
+                            f"by {end}; today is {today}", field="application_id", rule="V1",
+                            details={"window": [str(start) if start else None, str(end)],
+                                     "today": str(today)})
+
+
+def check_can_decide(application, batch, due, reviewer, today, decision=None):
+    """Everything a decision needs, in the order the reviewer should hear it."""
+    check_reviewer(reviewer, application, decision)
+    check_open(application)
+    check_in_window(application["channel"], batch, due, today)
+
+
+def closes_as_not_accepted(status, batch, today):
+    """V2: returned and still not resubmitted once the review window has ended."""
+    return status == "returned" and batch is not None and today > batch["review"][1]
+
+
+# what registration's events do to review's view of an application
+def on_resubmitted(status):
+    """True when a resubmission opens a new round: after a return, or after the
+    window closed it if registration still accepted the correction (it checks the
+    window itself and is the authority on that)."""
+    return status in ("returned", "not_accepted")
+
+
+def on_withdrawn(status):
+    """The new status, or None when there is nothing to withdraw."""
+    return "withdrawn" if status in ("pending", "returned", "approved") else None
+
+
+def overdue_by(due, today):
+    """Working days past the due date (None if the calendar does not cover it)."""
+    if not is_overdue(due, today):
+        return 0
+    try:
+        return workdays.workdays_between(due, today)
+    except CalendarUnavailable:
+        return None

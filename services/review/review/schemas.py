@@ -1,0 +1,173 @@
+"""RPC input/output and event payloads of the review service."""
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+
+from kernel.schemas import StrictSchema
+
+from review.domain import DECISIONS, ROLES, STAGES
+
+MAX_BULK = 1000          # decisions in one decide_many call
+MAX_PAGE = 1000          # rows in one page of a work queue
+Key = fields.String(validate=validate.Length(min=8, max=100))
+
+
+# --- events heard ---------------------------------------------------------
+
+class ApplicationEventSchema(Schema):
+    """registration.application_submitted / application_resubmitted (unknown
+    fields ignored: a newer registration may add some)."""
+    class Meta:
+        unknown = EXCLUDE
+    application_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+    batch_code = fields.String(required=True, validate=validate.Length(max=20))
+    project_code = fields.String(required=True, validate=validate.Length(max=80))
+    channel = fields.String(required=True, validate=validate.OneOf(["institution",
+                                                                    "individual"]))
+    institution_code = fields.String(load_default=None, allow_none=True)
+    id_number = fields.String(required=True, validate=validate.Length(max=18))
+    name = fields.String(required=True, validate=validate.Length(max=50))
+    sex = fields.String(load_default=None, allow_none=True)
+    birth_date = fields.String(load_default=None, allow_none=True)
+    person = fields.Dict(load_default=dict)
+    claim = fields.Dict(load_default=dict)
+    precheck = fields.Dict(required=True)
+    first_review = fields.Dict(load_default=None, allow_none=True)
+    photo = fields.String(load_default=None, allow_none=True)
+    materials = fields.Dict(required=True)
+    submitted_at = fields.AwareDateTime(required=True)
+    changed = fields.List(fields.String(), load_default=None)
+
+    @validates_schema
+    def _channel_fields(self, data, **kwargs):
+        if data.get("channel") == "institution" and not data.get("institution_code"):
+            raise ValidationError("required for the institution channel", "institution_code")
+
+
+class WithdrawnEventSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+    application_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+    reason = fields.String(load_default=None, allow_none=True)
+
+
+class BatchProjectEventSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+    batch_code = fields.String(required=True)
+    project_code = fields.String(required=True)
+    reason = fields.String(load_default=None, allow_none=True)
+
+
+# --- RPC input ------------------------------------------------------------
+
+class ReviewerSchema(StrictSchema):
+    """Who decides: a center re-reviewer, or a reviewer acting for an institution."""
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    role = fields.String(load_default="center", validate=validate.OneOf(ROLES))
+    institution_code = fields.String(load_default=None, allow_none=True,
+                                     validate=validate.Length(max=40))
+
+    @validates_schema
+    def _institution(self, data, **kwargs):
+        if data.get("role") == "institution" and not data.get("institution_code"):
+            raise ValidationError("required for a reviewer acting for an institution",
+                                  "institution_code")
+
+
+class DecisionSchema(StrictSchema):
+    application_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+    decision = fields.String(required=True, validate=validate.OneOf(list(DECISIONS)))
+    reason = fields.String(load_default=None, allow_none=True,
+                           validate=validate.Length(max=500))
+    fields_to_fix = fields.List(fields.String(validate=validate.Length(max=60)),
+                                load_default=list, validate=validate.Length(max=30))
+
+
+class DecideSchema(DecisionSchema):
+    idempotency_key = Key
+    reviewer = fields.Nested(ReviewerSchema, required=True)
+
+
+class DecideManySchema(StrictSchema):
+    idempotency_key = Key
+    reviewer = fields.Nested(ReviewerSchema, required=True)
+    # each item is checked on its own (DecisionSchema): a bad one fails alone
+    decisions = fields.List(fields.Raw(), required=True,
+                            validate=validate.Length(min=1, max=MAX_BULK))
+
+
+class QueueSchema(StrictSchema):
+    batch_code = fields.String(load_default=None, allow_none=True)
+    project_code = fields.String(load_default=None, allow_none=True)
+    institution_code = fields.String(load_default=None, allow_none=True)
+    stage = fields.String(load_default=None, allow_none=True,
+                          validate=validate.OneOf(STAGES))
+    limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=MAX_PAGE))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class DaySchema(StrictSchema):
+    today = fields.Date(load_default=None, allow_none=True)
+    batch_code = fields.String(load_default=None, allow_none=True)
+
+
+# --- RPC output -----------------------------------------------------------
+
+class TaskSchema(Schema):
+    round = fields.Integer()
+    stage = fields.String()
+    state = fields.String()
+    received_on = fields.Date()
+    due_on = fields.Date(allow_none=True)
+    opened_at = fields.DateTime()
+    outcome = fields.String(allow_none=True)
+    reviewer = fields.Raw(allow_none=True)
+    reason = fields.String(allow_none=True)
+    fields_to_fix = fields.Raw(allow_none=True)
+    decided_at = fields.DateTime(allow_none=True)
+    closed_reason = fields.String(allow_none=True)
+    closed_at = fields.DateTime(allow_none=True)
+
+
+class _ApplicationHead(Schema):
+    application_id = fields.String()
+    batch_code = fields.String()
+    project_code = fields.String()
+    channel = fields.String()
+    institution_code = fields.String(allow_none=True)
+    id_number = fields.String()
+    name = fields.String()
+
+
+class QueueItemSchema(_ApplicationHead):
+    """A row of a work queue."""
+    stage = fields.String()
+    round = fields.Integer()
+    received_on = fields.Date()
+    due_on = fields.Date(allow_none=True)
+    overdue = fields.Boolean()
+    overdue_workdays = fields.Integer(allow_none=True)
+    precheck_outcome = fields.String(allow_none=True)
+
+
+class HistorySchema(Schema):
+    at = fields.DateTime()
+    what = fields.String()
+    actor = fields.String()
+    note = fields.String(allow_none=True)
+    details = fields.Raw(allow_none=True)
+
+
+class ReviewSchema(_ApplicationHead):
+    """Everything the reviewer sees about one application."""
+    status = fields.String()
+    round = fields.Integer()
+    submission = fields.Raw()
+    submitted_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    task = fields.Nested(TaskSchema, allow_none=True)
+    tasks = fields.List(fields.Nested(TaskSchema))
+    history = fields.List(fields.Nested(HistorySchema))
+
+
+queue_item_schema = QueueItemSchema()
+review_schema = ReviewSchema()

@@ -1,0 +1,427 @@
+"""nameko entrypoints of the review service: validate, apply the rules in
+domain.py, persist, record events. Nothing else."""
+from sqlalchemy import case, func, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+
+from kernel import batches, bulk, idempotency, metrics, settings
+from kernel.db import Database, utcnow
+from kernel.entrypoints import handles, rpc, timer
+from kernel.errors import Conflict, NotFound
+from kernel.outbox import emit
+from kernel.rpc import RpcClient
+from kernel.schemas import load
+from kernel.service import ServiceBase
+
+from review import domain
+from review.models import Application, Base, Batch, HistoryEntry, Task
+from review.schemas import (ApplicationEventSchema, BatchProjectEventSchema, DaySchema,
+                            DecideManySchema, DecideSchema, DecisionSchema, QueueSchema,
+                            WithdrawnEventSchema, queue_item_schema, review_schema)
+
+DECISIONS = metrics.counter("skillcert_review_decisions_total",
+                            "Review decisions by outcome (V2)", ["outcome"])
+OVERDUE = metrics.gauge("skillcert_review_overdue_tasks",
+                        "Open review tasks past their due date (V1)", ["batch_code", "stage"])
+WINDOW_CHECK_INTERVAL = 600      # seconds between runs of close_review_window
+OVERDUE_INTERVAL = 60            # seconds between refreshes of the overdue gauge
+SYNC_ATTEMPTS = 3
+
+# who the application is: copied from registration's events, repeated in review's
+HEAD = ("batch_code", "project_code", "channel", "institution_code", "id_number", "name")
+# what the reviewer sees besides
+SNAPSHOT = ("person", "claim", "precheck", "first_review", "photo", "materials", "sex",
+            "birth_date", "changed")
+
+
+class ReviewService(ServiceBase):
+    name = "review"
+    db = Database(Base)
+    exam = RpcClient("exam")
+
+    # --- batches (a copy of the exam service's) ----------------------------
+
+    @rpc
+    def list_batches(self):
+        return [batches.to_wire(b) for b in
+                self.db.scalars(select(Batch).order_by(Batch.exam_date))]
+
+    @rpc
+    def sync_batches(self):
+        """Pull every batch from the exam service (after a restore, or when
+        events were missed); events keep the copy current otherwise. A batch
+        event handled at the same moment may store a batch first: start over."""
+        wire = self.exam.list_batches()
+        for attempt in range(SYNC_ATTEMPTS):
+            try:
+                updated = sum(self._keep_batch(b) for b in wire)
+                self.db.flush()
+                return {"updated": updated}
+            except (IntegrityError, OperationalError):
+                self.db.rollback()
+                if attempt == SYNC_ATTEMPTS - 1:
+                    raise Conflict("BATCH_SYNC_RACE", "batch events kept arriving during the "
+                                   "sync; try again")
+
+    @handles("exam", "batch_scheduled")
+    def on_batch_scheduled(self, event):
+        self._keep_batch(event["payload"]["batch"])
+
+    @handles("exam", "batch_updated")
+    def on_batch_updated(self, event):
+        self._keep_batch(event["payload"]["batch"])
+
+    @handles("exam", "batch_cancelled")
+    def on_batch_cancelled(self, event):
+        """B1: the open tasks and pending corrections of that project end."""
+        data = load(BatchProjectEventSchema(), event["payload"])
+        apps = self.db.scalars(select(Application).where(
+            Application.batch_code == data["batch_code"],
+            Application.project_code == data["project_code"],
+            Application.status.in_((domain.PENDING, "returned")))).all()
+        for app in apps:
+            self._close(app, "cancelled", event["producer"],
+                        data["reason"] or "batch cancelled (B1)", event)
+
+    def _keep_batch(self, raw):
+        changed = batches.keep(self.db, Batch, raw)
+        if changed:
+            self._set_due_dates(Task.state == "open", Application.batch_code == raw["code"])
+        return changed
+
+    def _batch(self, code, cache=None):
+        if cache is not None and code in cache:
+            return cache[code]
+        row = self.db.get(Batch, code)
+        found = batches.as_dict(row) if row is not None else None
+        if cache is not None:
+            cache[code] = found
+        return found
+
+    # --- what registration tells us ------------------------------------------
+
+    @handles("registration", "application_submitted")
+    def on_submitted(self, event):
+        data = load(ApplicationEventSchema(), event["payload"])
+        app = self.db.get(Application, data["application_id"])
+        if app is not None:
+            self._note(app.id, "ignored", event["producer"], "application_submitted ignored: "
+                       f"the application is already known ({app.status})", event)
+            return
+        self._open(data, event)
+
+    @handles("registration", "application_resubmitted")
+    def on_resubmitted(self, event):
+        data = load(ApplicationEventSchema(), event["payload"])
+        app = self.db.get(Application, data["application_id"])
+        if app is None:                       # its submission never reached us
+            self._open(data, event)
+            return
+        if not domain.on_resubmitted(app.status):
+            self._note(app.id, "ignored", event["producer"], "application_resubmitted "
+                       f"ignored: the application is {app.status}", event)
+            return
+        self._open(data, event, app)
+
+    @handles("registration", "application_withdrawn")
+    def on_withdrawn(self, event):
+        data = load(WithdrawnEventSchema(), event["payload"])
+        app = self.db.get(Application, data["application_id"])
+        target = domain.on_withdrawn(app.status) if app is not None else None
+        if target is None:
+            self._note(data["application_id"], "ignored", event["producer"],
+                       "application_withdrawn ignored: " + (
+                           f"the application is {app.status}" if app else
+                           "review never saw this application"), event)
+            return
+        self._close(app, target, event["producer"], data["reason"], event)
+
+    def _open(self, data, event, app=None):
+        """A new review round (task) for a submission or a resubmission."""
+        now = utcnow()
+        snapshot = {k: data[k] for k in SNAPSHOT}
+        if app is None:
+            app = Application(id=data["application_id"], round=0)
+            self.db.add(app)
+        for key in HEAD + ("submitted_at",):
+            setattr(app, key, data[key])
+        app.submission, app.status, app.updated_at = snapshot, domain.PENDING, now
+        app.round += 1
+        received = domain.received_on(data["submitted_at"])
+        due = domain.due_on(app.channel, received, self._batch(app.batch_code))
+        task = Task(application_id=app.id, round=app.round, stage=domain.stage_for(app.channel),
+                    state="open", received_on=received, due_on=due, opened_at=now)
+        self.db.add(task)
+        self.db.flush()
+        self._note(app.id, "task_opened", event["producer"], event["type"], event,
+                   round=app.round, stage=task.stage, received_on=received.isoformat(),
+                   due_on=due and due.isoformat(), changed=data["changed"])
+
+    def _close(self, app, status, actor, reason, event):
+        now = utcnow()
+        task = self.db.scalars(select(Task).where(Task.application_id == app.id,
+                                                  Task.state == "open")).first()
+        if task is not None:
+            task.state, task.closed_reason, task.closed_at = "closed", reason or status, now
+        app.status, app.updated_at = status, now
+        self._note(app.id, status, actor, reason, event)
+
+    # --- decisions -------------------------------------------------------------
+
+    @rpc
+    def decide(self, request):
+        """One decision (approve, reject, return) on one application."""
+        data = load(DecideSchema(), request)
+        key = data.pop("idempotency_key", None)
+        done = idempotency.replayed(self.db, key, "decide", request)
+        if done is not None:
+            return done
+        reviewer = data.pop("reviewer")
+        out = self._decide(data, reviewer, settings.today(self.config), {})
+        DECISIONS.labels(out["status"]).inc()
+        return idempotency.remember(self.db, key, "decide", request, out)
+
+    @rpc
+    def decide_many(self, request):
+        """Many decisions in one sitting, each with its own outcome: an item that
+        fails changes nothing and does not stop the others."""
+        data = load(DecideManySchema(), request)
+        key = data.pop("idempotency_key", None)
+        done = idempotency.replayed(self.db, key, "decide_many", request)
+        if done is not None:
+            return done
+        today, cache = settings.today(self.config), {}
+        tasks = self._prefetch([i.get("application_id") for i in data["decisions"]
+                                if isinstance(i, dict)])
+
+        def one(item):
+            return self._decide(load(DecisionSchema(), item), data["reviewer"], today, cache,
+                                tasks)
+
+        results = bulk.each(self.db, data["decisions"], one, ident=lambda item: {
+            "application_id": item.get("application_id") if isinstance(item, dict) else None})
+        for r in results:
+            if r["ok"]:
+                DECISIONS.labels(r["status"]).inc()
+        out = dict(bulk.summary(results), results=results)
+        return idempotency.remember(self.db, key, "decide_many", request, out)
+
+    def _prefetch(self, ids):
+        """Load a sitting's applications (into the session) and their latest tasks
+        in two queries instead of two per decision."""
+        ids = sorted({i for i in ids if isinstance(i, str)})
+        if not ids:
+            return {}
+        self.db.scalars(select(Application).where(Application.id.in_(ids))).all()
+        latest = {}
+        for task in self.db.scalars(select(Task).where(Task.application_id.in_(ids))
+                                    .order_by(Task.round)):
+            latest[task.application_id] = task
+        return latest
+
+    def _decide(self, d, reviewer, today, cache, tasks=None):
+        domain.check_decision(d["decision"], d["reason"], d["fields_to_fix"])
+        app = self._get_app(d["application_id"])
+        task = tasks[app.id] if tasks and app.id in tasks else self._latest_task(app.id)
+        domain.check_can_decide(self._state(app, task), self._batch(app.batch_code, cache),
+                                task.due_on if task else None, reviewer, today,
+                                d["decision"])
+        now, status = utcnow(), domain.DECISIONS[d["decision"]]
+        reason = (d["reason"] or "").strip() or None
+        fields_to_fix = list(d["fields_to_fix"]) if status == "returned" else None
+        task.state, task.outcome, task.reviewer = "decided", status, reviewer
+        task.reason, task.fields_to_fix, task.decided_at = reason, fields_to_fix, now
+        app.status, app.updated_at = status, now
+        self._note(app.id, status, reviewer["name"], reason, None, round=task.round,
+                   reviewer=reviewer, fields_to_fix=fields_to_fix)
+        try:
+            self.db.flush()
+        except StaleDataError:
+            raise Conflict("DECIDED_CONCURRENTLY", "another decision on this application was "
+                           "recorded at the same moment; reload it", field="application_id")
+        payload = dict(self._head(app), actor=reviewer["name"], reason=reason,
+                       decided_at=now.isoformat())
+        if status == "returned":
+            payload["fields_to_fix"] = fields_to_fix
+        emit(self.db, domain.EVENTS[status], payload)
+        return {"application_id": app.id, "status": status, "round": task.round,
+                "decided_at": now.isoformat()}
+
+    def _state(self, app, task):
+        last = None
+        if task is not None and task.state == "decided":
+            last = {"outcome": task.outcome, "by": (task.reviewer or {}).get("name"),
+                    "at": task.decided_at.isoformat(), "round": task.round}
+        return {"status": app.status, "channel": app.channel,
+                "institution_code": app.institution_code, "last_decision": last}
+
+    # --- the end of the review window (V2) -------------------------------------
+
+    @timer(interval=WINDOW_CHECK_INTERVAL)
+    @rpc
+    def close_review_window(self, today=None):
+        """Returned applications not resubmitted by the end of their batch's review
+        window are no longer accepted. Safe to run twice, and on two replicas at once:
+        each application is closed by a conditional update, and only once."""
+        day = load(DaySchema(), {"today": today})["today"] or settings.today(self.config)
+        rows = self.db.execute(select(Application.id, Application.batch_code,
+                                      Application.project_code)
+                               .where(Application.status == "returned")).all()
+        cache, closed = {}, []
+        for row in rows:
+            if not domain.closes_as_not_accepted("returned", self._batch(row.batch_code, cache),
+                                                 day):
+                continue
+            now = utcnow()
+            done = self.db.execute(
+                update(Application)
+                .where(Application.id == row.id, Application.status == "returned")
+                .values(status="not_accepted", updated_at=now, version=Application.version + 1)
+                .execution_options(synchronize_session=False)).rowcount
+            if not done:          # another run closed it first
+                continue
+            self._note(row.id, "not_accepted", "system", domain.NOT_ACCEPTED_REASON, None,
+                       review_window_end=cache[row.batch_code]["review"][1].isoformat())
+            emit(self.db, "application_not_accepted", {
+                "application_id": row.id, "batch_code": row.batch_code,
+                "project_code": row.project_code, "reason": domain.NOT_ACCEPTED_REASON})
+            closed.append(row.id)
+        return {"today": day.isoformat(), "closed": len(closed), "application_ids": closed}
+
+    # --- work queues -------------------------------------------------------------
+
+    @rpc
+    def get_review(self, application_id):
+        """The application as the reviewer sees it: pre-check, materials, first
+        review, the current task and every round, and the history."""
+        app = self._get_app(application_id)
+        tasks = self.db.scalars(select(Task).where(Task.application_id == app.id)
+                                .order_by(Task.round)).all()
+        history = self.db.scalars(select(HistoryEntry).where(
+            HistoryEntry.application_id == app.id).order_by(HistoryEntry.id)).all()
+        open_task = next((t for t in tasks if t.state == "open"), None)
+        return review_schema.dump(dict(
+            self._head(app), **{c: getattr(app, c) for c in (
+                "status", "round", "submission", "submitted_at", "updated_at")},
+            task=open_task, tasks=tasks, history=history))
+
+    @rpc
+    def list_pending(self, batch_code=None, project_code=None, institution_code=None,
+                     stage=None, limit=200, offset=0):
+        """The open tasks, filtered by batch, project, institution and stage, the
+        earliest due first."""
+        q = load(QueueSchema(), {"batch_code": batch_code, "project_code": project_code,
+                                 "institution_code": institution_code, "stage": stage,
+                                 "limit": limit, "offset": offset})
+        where = self._queue_filters(q)
+        total = self.db.scalar(select(func.count()).select_from(Task).join(Application)
+                               .where(*where))
+        rows = self.db.execute(self._queue_query(where).limit(q["limit"])
+                               .offset(q["offset"])).all()
+        today = settings.today(self.config)
+        return {"total": total, "items": [self._queue_item(t, a, today) for t, a in rows]}
+
+    @rpc
+    def queue_summary(self, batch_code=None):
+        """Open tasks counted by batch, project, institution and stage, with how
+        many of them are overdue (V1)."""
+        today = settings.today(self.config)
+        where = self._queue_filters(load(DaySchema(), {"batch_code": batch_code}))
+        overdue = func.sum(case((Task.due_on < today, 1), else_=0))
+        rows = self.db.execute(
+            select(Application.batch_code, Application.project_code,
+                   Application.institution_code, Task.stage, func.count(), overdue)
+            .select_from(Task).join(Application).where(*where)
+            .group_by(Application.batch_code, Application.project_code,
+                      Application.institution_code, Task.stage)
+            .order_by(Application.batch_code, Application.project_code,
+                      Application.institution_code.is_not(None),    # individual first
+                      Application.institution_code, Task.stage)).all()
+        return [{"batch_code": b, "project_code": p, "institution_code": i, "stage": s,
+                 "pending": n, "overdue": int(o or 0)} for b, p, i, s, n, o in rows]
+
+    @rpc
+    def list_overdue(self, batch_code=None, today=None):
+        """Open tasks past their due date (V1), the longest overdue first."""
+        q = load(DaySchema(), {"today": today, "batch_code": batch_code})
+        day = q["today"] or settings.today(self.config)
+        where = self._queue_filters(q) + [Task.due_on < day]
+        rows = self.db.execute(self._queue_query(where)).all()
+        return [self._queue_item(t, a, day) for t, a in rows]
+
+    @timer(interval=OVERDUE_INTERVAL)
+    @rpc
+    def refresh_overdue(self, today=None):
+        """Fill in due dates that could not be known yet (batch or calendar year
+        missing then) and set the overdue gauge."""
+        day = load(DaySchema(), {"today": today})["today"] or settings.today(self.config)
+        filled = self._set_due_dates(Task.state == "open", Task.due_on.is_(None))
+        rows = self.db.execute(
+            select(Application.batch_code, Task.stage, func.count())
+            .select_from(Task).join(Application)
+            .where(Task.state == "open", Task.due_on < day)
+            .group_by(Application.batch_code, Task.stage)).all()
+        OVERDUE.clear()
+        for batch_code, stage, count in rows:
+            OVERDUE.labels(batch_code, stage).set(count)
+        return {"today": day.isoformat(), "filled": filled,
+                "overdue": sum(n for _, _, n in rows),
+                "by_batch": {f"{b}/{s}": n for b, s, n in rows}}
+
+    def _queue_filters(self, q):
+        where = [Task.state == "open"]
+        for key, column in (("batch_code", Application.batch_code),
+                            ("project_code", Application.project_code),
+                            ("institution_code", Application.institution_code),
+                            ("stage", Task.stage)):
+            if q.get(key):
+                where.append(column == q[key])
+        return where
+
+    def _queue_query(self, where):
+        return (select(Task, Application).join(Application).where(*where)
+                .order_by(Task.due_on.is_(None), Task.due_on, Task.received_on,
+                          Application.id))
+
+    def _queue_item(self, task, app, today):
+        return queue_item_schema.dump(dict(
+            self._head(app), stage=task.stage, round=task.round,
+            received_on=task.received_on, due_on=task.due_on,
+            overdue=domain.is_overdue(task.due_on, today),
+            overdue_workdays=domain.overdue_by(task.due_on, today),
+            precheck_outcome=(app.submission.get("precheck") or {}).get("outcome")))
+
+    def _set_due_dates(self, *where):
+        """Recompute the due date of the open tasks matching ``where``."""
+        cache, changed = {}, 0
+        rows = self.db.execute(select(Task, Application).join(Application).where(*where)).all()
+        for task, app in rows:
+            due = domain.due_on(app.channel, task.received_on, self._batch(app.batch_code, cache))
+            if due != task.due_on:
+                task.due_on = due
+                changed += 1
+        return changed
+
+    # --- helpers ---------------------------------------------------------------
+
+    @staticmethod
+    def _head(app):
+        return {"application_id": app.id, **{key: getattr(app, key) for key in HEAD}}
+
+    def _get_app(self, application_id):
+        app = self.db.get(Application, str(application_id))
+        if app is None:
+            raise NotFound("APPLICATION_NOT_FOUND", "review has no such application",
+                           field="application_id")
+        return app
+
+    def _latest_task(self, application_id):
+        return self.db.scalars(select(Task).where(Task.application_id == application_id)
+                               .order_by(Task.round.desc()).limit(1)).first()
+
+    def _note(self, application_id, what, actor, note=None, event=None, **details):
+        if event is not None:
+            details["event_id"] = event["event_id"]
+        details = {k: v for k, v in details.items() if v is not None}
+        self.db.add(HistoryEntry(application_id=application_id, at=utcnow(), what=what,
+                                 actor=actor or "system", note=note, details=details or None))
