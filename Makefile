@@ -24,6 +24,7 @@ run: setup infra
 	$(BIN)/python -m deploy.launch $(ARGS)
 
 test: setup infra
+	@bash deploy/infra.sh --test-tools
 	@bash deploy/test.sh $(ARGS)
 
 bench: setup infra
