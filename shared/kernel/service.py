@@ -121,4 +121,9 @@ class ServiceBase:
         metrics.OUTBOX_BACKLOG.labels(self.name).set(backlog)
         for queue, depth in self.dead_letter_box.depths().items():
             metrics.DEAD_LETTER_DEPTH.labels(self.name, queue).set(depth)
+        self.refresh_business_metrics()
         return {"sent": sent, "backlog": backlog}
+
+    def refresh_business_metrics(self):
+        """Services set their business gauges (counted from their database) here;
+        it runs with the outbox sweep, every SWEEP_INTERVAL seconds."""

@@ -3,7 +3,7 @@ in domain.py, persist, record events. Nothing else."""
 import csv
 import io
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -32,6 +32,8 @@ APPLICATIONS = metrics.counter("skillcert_assessor_applications_total",
 CARDS = metrics.counter("skillcert_assessor_cards_total", "Assessor cards by what happened",
                         ["event"])
 
+EXPIRING = metrics.gauge("skillcert_assessor_cards_expiring_30d",
+                         "Valid assessor cards whose validity ends within 30 days")
 HOURLY = 3600
 # config key -> (Policy field, type): the figures the notice leaves to the center
 POLICY_CONFIG = {"EXAM_PASS_SCORE": ("pass_score", int), "UNIT_PLACES": ("unit_places", int),
@@ -52,6 +54,11 @@ class AssessorTrainingService(ServiceBase):
     name = "assessor_training"
     db = Database(Base)
     blobs = Blobs()
+
+    def refresh_business_metrics(self):
+        today = settings.today(self.config)
+        EXPIRING.set(self.db.scalar(select(func.count()).select_from(Card).where(
+            Card.status == "valid", Card.valid_until <= today + timedelta(days=30))))
 
     # --- reference data ----------------------------------------------------
 

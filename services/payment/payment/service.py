@@ -33,6 +33,8 @@ PAYMENTS = metrics.counter("skillcert_payment_items_total",
                            "Payable applications by what happened to them", ["event"])
 CREDITS = metrics.counter("skillcert_payment_credits_total",
                           "Bank statement credits by reconciliation outcome", ["outcome"])
+AWAITING = metrics.gauge("skillcert_payment_awaiting_confirmation",
+                         "Payment submissions waiting for finance to confirm", ["batch_code"])
 STATEMENT_MAX = 20 * 1024 * 1024
 WINDOW_CHECK_INTERVAL = 3600       # seconds between P4 sweeps
 CHUNK = 500                        # ids per IN (...) query
@@ -55,6 +57,11 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
     blobs = Blobs()
     exam = RpcClient("exam")
     batch_model = Batch          # list_batches, sync_batches and the exam batch handlers
+
+    def refresh_business_metrics(self):
+        metrics.snapshot(AWAITING, {(batch,): n for batch, n in self.db.execute(
+            select(Submission.batch_code, func.count()).where(
+                Submission.status == domain.PENDING).group_by(Submission.batch_code))})
 
     # --- configuration ---------------------------------------------------------
 

@@ -4,7 +4,7 @@ import csv
 import io
 import uuid
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from kernel import metrics, settings, uploads
@@ -28,6 +28,8 @@ from registration.schemas import (ApplicationEventSchema, BatchProjectEventSchem
 
 APPLICATIONS = metrics.counter("skillcert_registration_applications_total",
                                "Applications by what happened to them", ["event"])
+BY_STATUS = metrics.gauge("skillcert_registration_applications_by_status",
+                          "Applications in each status", ["status"])
 
 
 class RegistrationService(BatchCopyEntrypoints, ServiceBase):
@@ -36,6 +38,10 @@ class RegistrationService(BatchCopyEntrypoints, ServiceBase):
     blobs = Blobs()
     exam = RpcClient("exam")
     batch_model = Batch
+
+    def refresh_business_metrics(self):
+        metrics.snapshot(BY_STATUS, {(status,): n for status, n in self.db.execute(
+            select(Application.status, func.count()).group_by(Application.status))})
 
     # --- reference data ----------------------------------------------------
 

@@ -254,3 +254,14 @@ def test_reference_data_is_loaded_idempotently(suite, rpc):
     assert len(rpc.registration.list_projects(year=2024)) == 19
     assert len(rpc.registration.list_projects(year=2026)) == 22
     assert len(rpc.registration.list_institutions()) == 9
+
+
+def test_applications_by_status_gauge_follows_the_database(suite, rpc, application):
+    from prometheus_client import REGISTRY
+    for _ in range(2):
+        rpc.registration.submit_application(application())
+
+    def submitted():
+        return REGISTRY.get_sample_value("skillcert_registration_applications_by_status",
+                                         {"status": "submitted"})
+    assert wait_until(lambda: submitted() == 2, timeout=30)
