@@ -106,7 +106,8 @@ def check_override(status):
 # --- rooms and their spacing rule (T3) -----------------------------------------
 
 SPACING_RULES = ("all", "alternate", "listed")
-MAX_SEATS = 999
+MAX_SEATS = 999             # per room, and MAX_ROOMS per arrangement: the ticket
+MAX_ROOMS = 999             # number has 3 digits for each
 
 
 def check_room(room):
@@ -476,7 +477,11 @@ def parse_score_sheet(text):
     candidate. Returns [{line, ticket_number, id_number, name, score (tenths)}];
     a bad row raises with its line number, a candidate twice raises
     SCORE_SHEET_DUPLICATE."""
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    try:
+        rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    except csv.Error as exc:
+        raise ValidationFailed("SCORE_SHEET_ROW", f"the score sheet is not readable CSV: {exc}",
+                               field="csv")
     if not rows:
         raise ValidationFailed("SCORE_SHEET_EMPTY", "the score sheet is empty", field="csv")
     header = [h.strip() for h in rows[0]]
@@ -522,6 +527,30 @@ def final_score(computer, practical):
     return int(exact + Fraction(1, 2))
 
 
+def room_results(present, assessors, parts):
+    """The final scores of a session-room's present candidates, once complete (T4).
+
+    present: application ids; assessors: the ID numbers of the three assessors
+    dispatched to the room; parts: {application id: {(part, assessor): tenths}}
+    with assessor '' for the computer part. Raises SCORES_INCOMPLETE naming
+    every candidate who lacks the computer part or an assessor's score."""
+    incomplete, finals = [], {}
+    for app_id in present:
+        got = parts.get(app_id, {})
+        practical = [got.get(("practical", a)) for a in assessors]
+        computer = got.get(("computer", ""))
+        if computer is None or len(assessors) != ASSESSORS_PER_ROOM or None in practical:
+            incomplete.append({"application_id": app_id, "computer": computer is not None,
+                               "practical": sum(p is not None for p in practical)})
+            continue
+        finals[app_id] = final_score(computer, practical)
+    if incomplete:
+        raise RuleViolation("SCORES_INCOMPLETE", f"{len(incomplete)} present candidates lack the "
+                            "computer part or one of the three assessors' scores",
+                            field="room_code", rule="T4", details={"missing": incomplete})
+    return finals
+
+
 def passed(final):
     return final is not None and final >= PASS_MARK
 
@@ -556,6 +585,17 @@ def check_objection_window(period, today):
         raise RuleViolation("OBJECTION_WINDOW_CLOSED", f"objections are taken while the "
                             f"results are published, {period[0]} to {period[1]}; today is "
                             f"{today}", field="batch_code", rule="T5")
+
+
+def public_list_csv(rows):
+    """The public list (成绩公示) as CSV, UTF-8 with a BOM (Excel opens it)."""
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(["序号", "准考证号", "姓名", "身份证号", "考核项目", "成绩", "结果"])
+    for n, r in enumerate(rows, 1):
+        writer.writerow([n, r["ticket_number"], r["name"], r["id_number"], r["project"],
+                         "" if r["score"] is None else f"{r['score']:g}", r["result"]])
+    return "\ufeff" + text.getvalue()
 
 
 def result_label(absent, final):

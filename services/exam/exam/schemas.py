@@ -73,8 +73,8 @@ class SessionsSchema(StrictSchema):
 
 
 class OverrideSchema(_Idempotent):
-    batch_code = fields.String(required=True)
-    project_code = fields.String(required=True)
+    batch_code = fields.String(required=True, validate=validate.Length(max=20))
+    project_code = fields.String(required=True, validate=validate.Length(min=1, max=80))
     actor = fields.String(required=True, validate=validate.Length(min=1, max=50))
     reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
 
@@ -88,7 +88,7 @@ class ArrangeSchema(BatchRequestSchema):
 
 
 class InstitutionTicketsSchema(StrictSchema):
-    institution_code = fields.String(required=True)
+    institution_code = fields.String(required=True, validate=validate.Length(min=1, max=40))
     batch_code = fields.String(required=True)
 
 
@@ -152,47 +152,53 @@ class ResolveSchema(_Idempotent):
     note = fields.String(required=True, validate=validate.Length(min=1, max=500))
 
 
-# --- events consumed (unknown fields ignored: producers may add some) -----------------
+# --- events consumed (unknown fields ignored: producers may add some; a field too
+# long for the tables is a malformed event, dead-lettered at once) -----------------
+
+def _text(max_length, **kwargs):
+    return fields.String(validate=validate.Length(max=max_length), **kwargs)
+
 
 class _Event(Schema):
     class Meta:
         unknown = EXCLUDE
 
 
-class PaymentConfirmedSchema(_Event):
-    application_id = fields.String(required=True)
-    batch_code = fields.String(required=True)
-    project_code = fields.String(required=True)
-    institution_code = fields.String(load_default=None, allow_none=True)
-    id_number = fields.String(required=True)
-    name = fields.String(required=True)
+class _ApplicationEvent(_Event):
+    application_id = _text(36, required=True)
+    batch_code = _text(20, required=True)
+    project_code = _text(80, required=True)
 
 
-class AbandonedSchema(_Event):
-    application_id = fields.String(required=True)
-    batch_code = fields.String(required=True)
-    project_code = fields.String(required=True)
+class PaymentConfirmedSchema(_ApplicationEvent):
+    institution_code = _text(40, load_default=None, allow_none=True)
+    id_number = _text(18, required=True)
+    name = _text(50, required=True)
+
+
+class AbandonedSchema(_ApplicationEvent):
     reason = fields.String(load_default=None, allow_none=True)
 
 
 class PersonSchema(_Event):
-    work_unit = fields.String(load_default=None, allow_none=True)
+    work_unit = _text(200, load_default=None, allow_none=True)
 
 
 class ApplicationSubmittedSchema(_Event):
-    application_id = fields.String(required=True)
-    channel = fields.String(required=True)
-    institution_code = fields.String(load_default=None, allow_none=True)
+    application_id = _text(36, required=True)
+    channel = fields.String(required=True, validate=validate.OneOf(("institution",
+                                                                    "individual")))
+    institution_code = _text(40, load_default=None, allow_none=True)
     person = fields.Nested(PersonSchema, load_default=dict)
-    photo = fields.String(required=True)
+    photo = _text(64, required=True)
     submitted_at = fields.AwareDateTime(load_default=None, allow_none=True)
 
 
 class CardEventSchema(_Event):
-    card_number = fields.String(required=True)
-    id_number = fields.String(required=True)
-    name = fields.String(required=True)
-    unit = fields.String(required=True)
+    card_number = _text(40, required=True)
+    id_number = _text(18, required=True)
+    name = _text(50, required=True)
+    unit = _text(200, required=True)
     projects = fields.List(fields.String(), required=True)
     valid_from = fields.Date(required=True)
     valid_until = fields.Date(required=True)

@@ -3,15 +3,14 @@
 sessions and arrangement (T3), assessor dispatch (T4), admission tickets (T1),
 check-in (T2), scores (T4) and publication (T5)."""
 import base64
-import csv
-import io
 import uuid
 from collections import Counter, defaultdict
 from datetime import date
 
 from sqlalchemy import delete, func, insert, select, update
 
-from kernel import idempotency, idnumber, metrics, settings
+from kernel import idnumber, metrics, settings
+from kernel.commands import command
 from kernel.db import Database, utcnow
 from kernel.entrypoints import handles, rpc, timer
 from kernel.errors import (CalendarUnavailable, Conflict, Forbidden, NotFound, RuleViolation,
@@ -51,6 +50,9 @@ class ExamService(ServiceBase):
     def list_batches(self, year=None):
         query = select(Batch).order_by(Batch.exam_date)
         if year is not None:
+            if not str(year).isdigit():
+                raise ValidationFailed("VALIDATION_FAILED", "year is a number such as 2026",
+                                       field="year")
             query = query.where(Batch.year == int(year))
         return [batch_schema.dump(b.to_dict()) for b in self.db.scalars(query)]
 
@@ -92,10 +94,7 @@ class ExamService(ServiceBase):
         return {"created": created, "updated": updated, "unchanged": unchanged}
 
     def _get(self, code):
-        row = self.db.get(Batch, code)
-        if row is None:
-            raise NotFound("BATCH_NOT_FOUND", f"no batch {code}", field="code")
-        return row
+        return self._batch(code, field="code")
 
     def _create(self, data):
         row = Batch(code=data["code"], status="scheduled", version=1, updated_at=utcnow())
@@ -134,14 +133,6 @@ class ExamService(ServiceBase):
         if row is None:
             raise NotFound("BATCH_NOT_FOUND", f"no batch {code}", field=field)
         return row
-
-    def _idempotent(self, operation, request, data, work):
-        """Run ``work(data)`` once per idempotency key (kernel.idempotency)."""
-        key = data.pop("idempotency_key", None)
-        done = idempotency.replayed(self.db, key, operation, request)
-        if done is not None:
-            return done
-        return idempotency.remember(self.db, key, operation, request, work(data))
 
     def _note(self, event, subject, note):
         self.db.add(Note(at=utcnow(), event_type=event["type"], subject=subject, note=note))
@@ -254,13 +245,10 @@ class ExamService(ServiceBase):
         return {"today": today.isoformat(), "decided": decided}
 
     @rpc
-    def override_minimum(self, request):
+    @command(OverrideSchema)
+    def override_minimum(self, data):
         """B1 says 原则上 (as a rule): staff may hold a batch/project with fewer than
         10 candidates. Recorded before the roster is decided."""
-        data = load(OverrideSchema(), request)
-        return self._idempotent("override_minimum", request, data, self._override)
-
-    def _override(self, data):
         self._batch(data["batch_code"])
         bp = self._batch_project(data["batch_code"], data["project_code"])
         domain.check_override(bp.status)
@@ -411,6 +399,10 @@ class ExamService(ServiceBase):
             query = query.where(Card.id_number == str(id_number).strip().upper())
         return [self._card(c) for c in self.db.scalars(query)]
 
+    def _card_dates(self, c):
+        """A card as the domain's dispatch rules take it (dates as dates)."""
+        return dict(self._card(c), valid_from=c.valid_from, valid_until=c.valid_until)
+
     def _card(self, c):
         return {"card_number": c.card_number, "id_number": c.id_number, "name": c.name,
                 "unit": c.unit, "projects": list(c.projects),
@@ -476,6 +468,9 @@ class ExamService(ServiceBase):
         return [{"code": s.code, "label": s.label, "starts": s.starts, "ends": s.ends}
                 for s in rows]
 
+    def _session_order(self, batch_code):
+        return {s["code"]: n for n, s in enumerate(self._sessions(batch_code))}
+
     def _session(self, batch_code, code):
         found = [s for s in self._sessions(batch_code) if s["code"] == code]
         if not found:
@@ -493,12 +488,9 @@ class ExamService(ServiceBase):
     # --- arrangement (T3) ----------------------------------------------------------
 
     @rpc
-    def arrange(self, request):
+    @command(ArrangeSchema)
+    def arrange(self, data):
         """Seat every confirmed candidate of the batch's held projects (T3)."""
-        data = load(ArrangeSchema(), request)
-        return self._idempotent("arrange", request, data, self._arrange)
-
-    def _arrange(self, data):
         batch = self._batch(data["batch_code"])
         self._check_before_tickets(batch)
         projects = self.db.scalars(select(BatchProject).where(
@@ -553,6 +545,10 @@ class ExamService(ServiceBase):
         if not rooms:
             raise RuleViolation("CAPACITY_SHORTFALL", "no exam room to arrange in",
                                 field="rooms", rule="T3")
+        if len(rooms) > domain.MAX_ROOMS:
+            raise RuleViolation("TOO_MANY_ROOMS", f"one arrangement uses at most "
+                                f"{domain.MAX_ROOMS} rooms (the ticket number has 3 digits "
+                                "for the room)", field="rooms", rule="T1")
         return rooms
 
     def _same_day_use(self, batch, sessions):
@@ -577,7 +573,7 @@ class ExamService(ServiceBase):
             select(Seating.session_code, Seating.room_code, Seating.project_code, func.count())
             .where(Seating.batch_code == batch_code)
             .group_by(Seating.session_code, Seating.room_code, Seating.project_code)).all()
-        order = {s["code"]: n for n, s in enumerate(self._sessions(batch_code))}
+        order = self._session_order(batch_code)
         rooms = sorted(({"session": s, "room": r, "project_code": p, "candidates": n}
                         for s, r, p, n in counts), key=lambda x: (order[x["session"]], x["room"]))
         unseated = self.db.scalar(select(func.count()).select_from(Candidate).join(
@@ -612,12 +608,9 @@ class ExamService(ServiceBase):
     # --- assessor dispatch (T4) -------------------------------------------------------
 
     @rpc
-    def dispatch_assessors(self, request):
+    @command(BatchRequestSchema)
+    def dispatch_assessors(self, data):
         """Three assessors and a quality supervisor for every session-room (T4)."""
-        data = load(BatchRequestSchema(), request)
-        return self._idempotent("dispatch_assessors", request, data, self._dispatch)
-
-    def _dispatch(self, data):
         batch = self._batch(data["batch_code"])
         if self._today() > batch.exam_date:
             raise RuleViolation("EXAM_OVER", f"the exam of batch {batch.code} is over",
@@ -645,11 +638,10 @@ class ExamService(ServiceBase):
             for unit in (names.get(institution), profiles[s.application_id].work_unit):
                 if domain.unit_key(unit):
                     slot["units"].add(domain.unit_key(unit))
-        order = {x["code"]: n for n, x in enumerate(self._sessions(batch.code))}
+        order = self._session_order(batch.code)
         ordered = [slots[k] for k in sorted(slots, key=lambda k: (order[k[0]], k[1]))]
-        cards = [self._card(c) | {"valid_from": c.valid_from, "valid_until": c.valid_until}
-                 for c in self.db.scalars(select(Card).where(
-                     Card.status == domain.CARD_VALID))]
+        cards = [self._card_dates(c) for c in self.db.scalars(select(Card).where(
+            Card.status == domain.CARD_VALID))]
         staff = domain.dispatch(ordered, cards, batch.exam_date)
         self.db.execute(delete(Dispatch).where(Dispatch.batch_code == batch.code))
         self.db.execute(insert(Dispatch), [
@@ -668,10 +660,8 @@ class ExamService(ServiceBase):
 
     def _dispatch_view(self, batch_code, exam_date=None):
         exam_date = exam_date or self._batch(batch_code).exam_date
-        cards = {c.card_number: self._card(c) | {"valid_from": c.valid_from,
-                                                 "valid_until": c.valid_until}
-                 for c in self.db.scalars(select(Card))}
-        order = {x["code"]: n for n, x in enumerate(self._sessions(batch_code))}
+        cards = {c.card_number: self._card_dates(c) for c in self.db.scalars(select(Card))}
+        order = self._session_order(batch_code)
         slots = {}
         for d in self.db.scalars(select(Dispatch).where(Dispatch.batch_code == batch_code)):
             slot = slots.setdefault((d.session_code, d.room_code), {
@@ -803,12 +793,9 @@ class ExamService(ServiceBase):
     # --- check-in (T2) and no-shows ------------------------------------------------
 
     @rpc
-    def check_in(self, request):
+    @command(CheckInSchema)
+    def check_in(self, data):
         """On the exam day: the ticket and an ID document the batch accepts (T2)."""
-        data = load(CheckInSchema(), request)
-        return self._idempotent("check_in", request, data, self._check_in)
-
-    def _check_in(self, data):
         seat = self.db.scalar(select(Seating).where(
             Seating.ticket_number == data["ticket_number"]))
         if seat is None:
@@ -852,12 +839,9 @@ class ExamService(ServiceBase):
     # --- scores (T4) --------------------------------------------------------------------
 
     @rpc
-    def import_computer_scores(self, request):
+    @command(ComputerScoresSchema)
+    def import_computer_scores(self, data):
         """The computer-based part of one session, a CSV (layout in domain.parse_score_sheet)."""
-        data = load(ComputerScoresSchema(), request)
-        return self._idempotent("import_computer_scores", request, data, self._import_computer)
-
-    def _import_computer(self, data):
         batch = self._batch(data["batch_code"])
         self._session(batch.code, data["session_code"])
         rows = domain.parse_score_sheet(data["csv"])
@@ -881,12 +865,9 @@ class ExamService(ServiceBase):
                                    data["recorded_by"], data["filename"], scored)
 
     @rpc
-    def record_practical_scores(self, request):
+    @command(PracticalScoresSchema)
+    def record_practical_scores(self, data):
         """One dispatched assessor's score sheet for a session-room (T4)."""
-        data = load(PracticalScoresSchema(), request)
-        return self._idempotent("record_practical_scores", request, data, self._practical)
-
-    def _practical(self, data):
         batch = self._batch(data["batch_code"])
         assessor = data["assessor_id_number"].strip().upper()
         staff = self.db.get(Dispatch, (batch.code, data["session_code"], data["room_code"],
@@ -962,14 +943,11 @@ class ExamService(ServiceBase):
                 "repeated": len(scored) - len(new)}
 
     @rpc
-    def verify_scores(self, request):
+    @command(VerifySchema)
+    def verify_scores(self, data):
         """The score checker (核分员) signs a session-room off: every present candidate
         has the computer part and the three assessors' practical scores; the final
         scores then count. Rejecting clears the room's scores to be entered again."""
-        data = load(VerifySchema(), request)
-        return self._idempotent("verify_scores", request, data, self._verify)
-
-    def _verify(self, data):
         batch = self._batch(data["batch_code"])
         key = (batch.code, data["session_code"], data["room_code"])
         if self.db.get(Verification, key) is not None:
@@ -992,22 +970,7 @@ class ExamService(ServiceBase):
         parts = defaultdict(dict)
         for s in self.db.scalars(select(Score).where(Score.application_id.in_(ids))):
             parts[s.application_id][(s.part, s.assessor)] = s.value
-        incomplete, finals = [], {}
-        for c in present:
-            got = parts[c.application_id]
-            practical = [got.get(("practical", a)) for a in assessors]
-            computer = got.get(("computer", ""))
-            if computer is None or len(assessors) != domain.ASSESSORS_PER_ROOM \
-                    or None in practical:
-                incomplete.append({"application_id": c.application_id,
-                                   "computer": computer is not None,
-                                   "practical": sum(p is not None for p in practical)})
-                continue
-            finals[c.application_id] = domain.final_score(computer, practical)
-        if incomplete:
-            raise RuleViolation("SCORES_INCOMPLETE", f"{len(incomplete)} present candidates lack "
-                                "the computer part or one of the three assessors' scores",
-                                field="room_code", rule="T4", details={"missing": incomplete})
+        finals = domain.room_results(ids, assessors, parts)
         for app_id, final in finals.items():
             row = self.db.get(Result, app_id) or Result(application_id=app_id)
             row.batch_code, row.final, row.absent = batch.code, final, False
@@ -1169,25 +1132,16 @@ class ExamService(ServiceBase):
                          "project": projects.get(cand.project_code, cand.project_code),
                          "score": domain.tenths_to_points(result.final),
                          "result": domain.result_label(result.absent, result.final)})
-        text = io.StringIO()
-        writer = csv.writer(text, lineterminator="\n")
-        writer.writerow(["序号", "准考证号", "姓名", "身份证号", "考核项目", "成绩", "结果"])
-        for n, r in enumerate(rows, 1):
-            writer.writerow([n, r["ticket_number"], r["name"], r["id_number"], r["project"],
-                             "" if r["score"] is None else f"{r['score']:g}", r["result"]])
         return {"batch_code": batch.code, "exam_date": batch.exam_date.isoformat(),
                 "starts_on": pub.starts_on.isoformat(), "ends_on": pub.ends_on.isoformat(),
                 "rows": rows, "filename": f"成绩公示-{batch.code}.csv",
-                "csv": "\ufeff" + text.getvalue()}
+                "csv": domain.public_list_csv(rows)}
 
     @rpc
-    def lodge_objection(self, request):
+    @command(ObjectionSchema)
+    def lodge_objection(self, data):
         """A candidate objects to their result during publication (by ID number and
         name); the result is held until staff resolve it (T5)."""
-        data = load(ObjectionSchema(), request)
-        return self._idempotent("lodge_objection", request, data, self._lodge)
-
-    def _lodge(self, data):
         batch = self._batch(data["batch_code"])
         pub = self.db.get(Publication, batch.code)
         if pub is None:
@@ -1219,13 +1173,10 @@ class ExamService(ServiceBase):
         return self._objection(obj)
 
     @rpc
-    def resolve_objection(self, request):
+    @command(ResolveSchema)
+    def resolve_objection(self, data):
         """Staff dismiss an objection or correct the final score; the result is then
         finalized by the next publication run."""
-        data = load(ResolveSchema(), request)
-        return self._idempotent("resolve_objection", request, data, self._resolve)
-
-    def _resolve(self, data):
         obj = self.db.get(Objection, data["objection_id"])
         if obj is None:
             raise NotFound("OBJECTION_NOT_FOUND", "no such objection", field="objection_id")
