@@ -28,7 +28,7 @@ test: setup infra
 	@bash deploy/test.sh $(ARGS)
 
 bench: setup infra
-	$(BIN)/python benchmarks/bench_registration.py $(ARGS)
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -89,7 +89,7 @@ def make_engine(url):
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
     else:   # a server can drop idle connections: check each one as it leaves the pool
-        kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
+        kwargs.update(pool_size=5, max_overflow=10, pool_pre_ping=True)
         _green_psycopg()
     engine = create_engine(url, **kwargs)
     if url.startswith("sqlite"):

@@ -19,6 +19,11 @@ def _get(config, key, default=None):
     return value if value not in (None, "") else default
 
 
+def get(config, key, default=None):
+    """Any setting: the nameko config, then the environment, then ``default``."""
+    return _get(config, key, default)
+
+
 def amqp_uri(config=None):
     return _get(config, "AMQP_URI", DEFAULT_AMQP_URI)
 

@@ -233,7 +233,8 @@ TRANSITIONS = {
     "batch_cancelled": (("submitted", "returned", "approved", "paid"), "cancelled"),
     "result_passed": (("paid",), "passed"),
     "result_failed": (("paid",), "failed"),
-    "certificate_issued": (("passed",), "certified"),
+    # a certificate is issued on a pass: the pass may reach us after it
+    "certificate_issued": (("passed", "paid"), "certified"),
     "certificate_revoked": (("certified",), "certificate_revoked"),
 }
 

@@ -1,0 +1,407 @@
+"""Rules of the certificate service. Pure: no broker, no database, no clock
+(``today`` is passed in).
+
+Rule IDs are DOMAIN.md's: C1 (a certificate for every candidate who passed,
+searchable), C2 (unified numbering; authenticity by number and QR code), C3
+(the e-certificate: query, verify, download), C4 (paper certificates: the
+institution collects 30 working days after the exam, an individual in person
+with a valid ID, every handover in the ledger), R4 (falsified material found
+after issue: the certificate is revoked).
+
+The certificate number (C2): 14 characters, ``PP YYYY NNNNNNN C``:
+- ``PP``   the issuer's province code (51: Sichuan; setting CERTIFICATE_ISSUER_CODE),
+- ``YYYY`` the year of the exam,
+- ``NNNNNNN`` a serial per issuer and year, from 0000001,
+- ``C``    a check character, ISO 7064 MOD 11-2 over the 13 digits (0-9 or X,
+  as in the resident ID number): every single mistyped character and every
+  swap of two neighbouring characters is caught before any lookup.
+
+The signed record (C2): one line of text, the fields joined by ``|``::
+
+    SC1|<kid>|<number>|<name>|<id number>|<project name>|<exam date>|<issue date>
+
+(dates as YYYYMMDD), signed with Ed25519 by the key ``kid``. The QR code on the
+certificate carries ``<verify address>?p=<base64url(record)>.<base64url(signature)>``,
+so an app can check it online (the address) or offline (the public keys and the
+signed status list).
+"""
+import json
+import re
+from datetime import date
+from urllib.parse import parse_qs, urlsplit
+
+from stdnum.iso7064 import mod_11_2
+
+from kernel import idnumber, workdays
+from kernel.errors import Conflict, Forbidden, RuleViolation, ValidationFailed
+
+from certificate import signing
+
+NUMBER_LENGTH = 14
+NUMBER_PATTERN = re.compile(r"^\d{13}[\dX]$")
+RECORD_FORMAT = "SC1"
+RECORD_FIELDS = ("format", "kid", "number", "name", "id_number", "project_name", "exam_date",
+                 "issued_on")
+MAX_QR_TEXT = 2000
+STATUS_LIST_FORMAT = "skillcert-status-list/1"
+
+# registration's application statuses (registration/domain.py TRANSITIONS)
+PASSED_STATUSES = ("passed", "certified")
+WAITING_STATUSES = ("paid",)          # the pass is not recorded by registration yet
+
+REVOCATION_REASONS = {
+    "falsified_material": "R4",       # 弄虚作假, found after issue
+    "result_annulled": "C1",          # the result it rests on was withdrawn
+    "issued_in_error": "C1",
+    "other": None,
+}
+
+# 有效身份证件: documents that carry the 18-character citizen ID number
+ID_DOCUMENTS = ("resident_id_card_2g", "temporary_resident_id_card",
+                "foreigner_permanent_residence_card")
+
+PAPER_STATUSES = ("none", "printed", "with_institution", "with_holder")
+
+
+# --- the certificate number ----------------------------------------------------
+
+def make_number(issuer_code, year, serial):
+    if not (len(issuer_code) == 2 and issuer_code.isdigit()):
+        raise ValueError("the issuer code is two digits")
+    if not 1 <= serial <= 9_999_999:
+        raise ValueError("serial out of range")
+    body = f"{issuer_code}{year:04d}{serial:07d}"
+    return body + mod_11_2.calc_check_digit(body)
+
+
+def compact_number(raw):
+    return re.sub(r"[\s\-]", "", raw).upper()
+
+
+def parse_number(raw, field="certificate_number"):
+    """The compact number, or a RuleViolation (C2) for a malformed or mistyped
+    one: raised before any lookup."""
+    if not isinstance(raw, str):
+        raise ValidationFailed("VALIDATION_FAILED", "a certificate number is text", field=field,
+                               rule="C2")
+    number = compact_number(raw)
+    if len(number) != NUMBER_LENGTH or not NUMBER_PATTERN.match(number):
+        raise RuleViolation("CERTIFICATE_NUMBER_MALFORMED",
+                            f"a certificate number is {NUMBER_LENGTH} characters: 13 digits and "
+                            "a check digit or X", field=field, rule="C2",
+                            details={"number": raw[:40]})
+    if mod_11_2.calc_check_digit(number[:-1]) != number[-1]:
+        raise RuleViolation("CERTIFICATE_NUMBER_MISTYPED",
+                            "the check character does not match: the number is mistyped",
+                            field=field, rule="C2", details={"number": number})
+    return number
+
+
+def number_year(number):
+    return int(number[2:6])
+
+
+# --- the signed record and the QR payload ----------------------------------------
+
+class Malformed(ValueError):
+    """Text that is not a record or QR payload of ours."""
+
+
+def record(kid, number, name, id_number, project_name, exam_date, issued_on):
+    """The text that is signed (see the module docstring)."""
+    values = [RECORD_FORMAT, kid, number, name, id_number, project_name,
+              exam_date.strftime("%Y%m%d"), issued_on.strftime("%Y%m%d")]
+    for v in values:
+        if not v or "|" in v or "\n" in v:
+            raise ValueError(f"a record field may not be empty nor hold '|': {v!r}")
+    return "|".join(values)
+
+
+def record_of(cert):
+    """The record of a stored certificate (a dict of its columns)."""
+    return record(cert["kid"], cert["number"], cert["name"], cert["id_number"],
+                  cert["project_name"], cert["exam_date"], cert["issued_on"])
+
+
+def parse_record(text):
+    parts = text.split("|")
+    if len(parts) != len(RECORD_FIELDS) or parts[0] != RECORD_FORMAT:
+        raise Malformed("not a SkillCert certificate record")
+    out = dict(zip(RECORD_FIELDS, parts))
+    try:
+        out["exam_date"] = _ymd(out["exam_date"])
+        out["issued_on"] = _ymd(out["issued_on"])
+    except ValueError:
+        raise Malformed("a record date is not YYYYMMDD") from None
+    return out
+
+
+def _ymd(text):
+    if not re.fullmatch(r"\d{8}", text):
+        raise ValueError(text)
+    return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+
+
+def qr_payload(record_text, signature):
+    return signing.b64u(record_text.encode("utf-8")) + "." + signature
+
+
+def qr_text(verify_url, payload):
+    return f"{verify_url}?p={payload}"
+
+
+def split_qr(text):
+    """(record text, signature) from what a QR code holds: the whole address or
+    the payload alone. Raises Malformed."""
+    if not isinstance(text, str) or not text.strip() or len(text) > MAX_QR_TEXT:
+        raise Malformed("not a certificate QR code")
+    text = text.strip()
+    payload = text
+    if "?" in text or "://" in text:
+        found = parse_qs(urlsplit(text).query).get("p")
+        if not found:
+            raise Malformed("the address carries no certificate payload")
+        payload = found[0]
+    body, dot, signature = payload.partition(".")
+    if not dot or not body or not signature:
+        raise Malformed("a payload is <record>.<signature>")
+    try:
+        record_text = signing.unb64u(body).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        raise Malformed("the record is not base64url UTF-8 text") from None
+    parse_record(record_text)
+    return record_text, signature
+
+
+# --- verdicts ----------------------------------------------------------------------
+
+NOT_GENUINE = {
+    "malformed": "this is not a certificate number or QR code of ours",
+    "unknown_number": "no certificate has this number",
+    "unknown_key": "the signature names a key we never used",
+    "bad_signature": "the signature does not match the certificate data: it was altered "
+                     "or forged",
+    "record_mismatch": "the data does not match the certificate on record",
+    "pdf_altered": "this file is not the e-certificate we issued (it was altered or "
+                   "re-made)",
+}
+
+
+def public_view(cert):
+    """What anyone verifying a certificate may see (the ID number masked)."""
+    return {"number": cert["number"], "name": cert["name"],
+            "id_number": idnumber.mask(cert["id_number"]),
+            "project_name": cert["project_name"],
+            "exam_date": cert["exam_date"].isoformat(),
+            "issued_on": cert["issued_on"].isoformat(), "kid": cert["kid"]}
+
+
+def valid(cert):
+    return {"result": "valid", "reason": None, "message": "the certificate is genuine and valid",
+            "certificate": public_view(cert), "revocation": None}
+
+
+def revoked(cert, revoked_on, reason_code, reason):
+    return {"result": "revoked", "reason": reason_code,
+            "message": f"the certificate was revoked on {revoked_on.isoformat()}",
+            "certificate": public_view(cert),
+            "revocation": {"revoked_on": revoked_on.isoformat(), "reason_code": reason_code,
+                           "reason": reason, "rule": REVOCATION_REASONS.get(reason_code)}}
+
+
+def not_genuine(reason, cert=None):
+    return {"result": "not_genuine", "reason": reason, "message": NOT_GENUINE[reason],
+            "certificate": public_view(cert) if cert else None, "revocation": None}
+
+
+def check_signature(record_text, signature, public_key):
+    """None when ``public_key`` (an Ed25519PublicKey, or None for an unknown
+    kid) signed ``record_text``; else the not-genuine reason."""
+    if public_key is None:
+        return "unknown_key"
+    if not signing.verifies(public_key, record_text.encode("utf-8"), signature):
+        return "bad_signature"
+    return None
+
+
+# --- offline verification (what a verifier app does without the service) -------------
+
+def canonical(document):
+    return json.dumps(document, sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False).encode("utf-8")
+
+
+def status_list(issuer, kid, generated_at, revocations):
+    """The revocation status list (unsigned): ``revocations`` are
+    (number, revoked_on, reason_code) in number order."""
+    return {"format": STATUS_LIST_FORMAT, "issuer": issuer, "kid": kid,
+            "generated_at": generated_at.isoformat(),
+            "revoked": [{"number": n, "revoked_on": on.isoformat(), "reason_code": code}
+                        for n, on, code in revocations]}
+
+
+class StatusListInvalid(ValueError):
+    """A status list whose signature does not verify: do not trust it."""
+
+
+def _published_keys(public_keys):
+    return {k["kid"]: signing.public_key(k["public_key"]) for k in public_keys["keys"]}
+
+
+def verify_offline(text, public_keys, status=None):
+    """Verify a QR code with what the service publishes and nothing else.
+
+    ``public_keys`` is the answer of the ``public_keys`` RPC, ``status`` the
+    answer of ``status_list`` (optional: without it a revocation is not seen).
+    Returns a verdict like the online ones, plus ``status_as_of``.
+    """
+    keys = _published_keys(public_keys)
+    try:
+        record_text, signature = split_qr(text)
+    except Malformed:
+        return dict(not_genuine("malformed"), status_as_of=None)
+    fields = parse_record(record_text)
+    reason = check_signature(record_text, signature, keys.get(fields["kid"]))
+    if reason:
+        return dict(not_genuine(reason), status_as_of=None)
+    if status is None:
+        return dict(valid(fields), status_as_of=None)
+    document = status["list"]
+    if check_signature(canonical(document).decode("utf-8"), status["signature"],
+                       keys.get(document.get("kid"))):
+        raise StatusListInvalid("the status list's signature does not verify")
+    as_of = document["generated_at"]
+    for entry in document["revoked"]:
+        if entry["number"] == fields["number"]:
+            return dict(revoked(fields, date.fromisoformat(entry["revoked_on"]),
+                                entry["reason_code"], None), status_as_of=as_of)
+    return dict(valid(fields), status_as_of=as_of)
+
+
+# --- issuance (C1) -------------------------------------------------------------------
+
+def check_issuable(result, application, today):
+    """Decide on an ``exam.result_finalized`` event. ``application`` is
+    registration's record of it. Returns None to issue, or the reason to record
+    and skip. Raises Conflict (retried: registration has not recorded the pass
+    yet) or ValidationFailed (dead-lettered at once: the services disagree
+    about who this is)."""
+    if not result["passed"]:
+        return "the candidate did not pass: no certificate"
+    mismatched = [k for k in ("id_number", "batch_code", "project_code", "name")
+                  if str(result[k]).strip().upper() != str(application[k]).strip().upper()]
+    if mismatched:
+        raise ValidationFailed("RESULT_MISMATCH", "the result does not match the application "
+                               f"on {', '.join(mismatched)}", rule="C1",
+                               details={"fields": mismatched,
+                                        "application_id": result["application_id"]})
+    status = application["status"]
+    if status in WAITING_STATUSES:
+        raise Conflict("PASS_NOT_RECORDED_YET", "registration has not recorded the pass yet",
+                       rule="C1", details={"status": status})
+    if status not in PASSED_STATUSES:
+        return f"the application is {status}: no certificate"
+    if today < result["exam_date"]:
+        raise ValidationFailed("RESULT_BEFORE_EXAM", f"a result for an exam on "
+                               f"{result['exam_date']} cannot be final on {today}", rule="C1")
+    return None
+
+
+# --- revocation (R4) -----------------------------------------------------------------
+
+def _refuse_if_revoked(cert, error, code):
+    if cert["status"] == "revoked":
+        raise error(code, f"certificate {cert['number']} was revoked on {cert['revoked_on']}",
+                    field="certificate_number", rule="R4",
+                    details={"revoked_on": str(cert["revoked_on"])})
+
+
+def check_revocable(cert):
+    _refuse_if_revoked(cert, Conflict, "CERTIFICATE_ALREADY_REVOKED")
+
+
+def check_downloadable(cert):
+    """C3: a revoked certificate is no longer handed out (nor its paper)."""
+    _refuse_if_revoked(cert, RuleViolation, "CERTIFICATE_REVOKED")
+
+
+# --- paper certificates (C4) ---------------------------------------------------------
+
+def collectable_from(exam_date, working_days):
+    """The first day paper certificates of an exam can be collected: ``working_days``
+    working days after the exam (the exam day itself not counted)."""
+    return workdays.add_workdays(exam_date, working_days)
+
+
+def _check_paper_ready(cert, today, working_days):
+    check_downloadable(cert)       # not revoked
+    if cert["paper_status"] == "none":
+        raise RuleViolation("NOT_PRINTED", f"certificate {cert['number']} is not in a print "
+                            "batch yet", field="certificate_number", rule="C4")
+    if cert["paper_status"] != "printed":
+        raise Conflict("ALREADY_COLLECTED", f"certificate {cert['number']} was already handed "
+                       "over", field="certificate_number", rule="C4",
+                       details={"paper_status": cert["paper_status"]})
+    start = collectable_from(cert["exam_date"], working_days)
+    if today < start:
+        raise RuleViolation("COLLECTION_TOO_EARLY", f"certificates of the exam on "
+                            f"{cert['exam_date']} can be collected from {start} "
+                            f"({working_days} working days after the exam); today is {today}",
+                            field="certificate_number", rule="C4",
+                            details={"collectable_from": start.isoformat(),
+                                     "today": today.isoformat()})
+
+
+def _check_own_candidate(cert, institution_code, field):
+    if cert["channel"] != "institution" or cert["institution_code"] != institution_code:
+        raise Forbidden("COLLECTION_OTHER_INSTITUTION", f"certificate {cert['number']} was not "
+                        f"registered through institution {institution_code}", field=field,
+                        rule="C4", details={"number": cert["number"]})
+
+
+def check_institution_collection(cert, institution_code, today, working_days):
+    """C4: only the certificates of the institution's own candidates, from
+    ``working_days`` working days after the exam."""
+    _check_own_candidate(cert, institution_code, "certificate_numbers")
+    _check_paper_ready(cert, today, working_days)
+
+
+def check_holder(cert, person, field):
+    if (person["id_number"] != cert["id_number"]
+            or person["name"].strip() != cert["name"].strip()):
+        raise Forbidden("NOT_THE_HOLDER", "the ID presented is not the certificate holder's",
+                        field=field, rule="C4")
+
+
+def check_id_document(document, today):
+    """A valid ID (有效身份证件): an accepted kind, not expired."""
+    if document["kind"] not in ID_DOCUMENTS:
+        raise RuleViolation("ID_DOCUMENT_NOT_ACCEPTED", f"accepted ID documents are "
+                            f"{', '.join(ID_DOCUMENTS)}", field="id_document.kind", rule="C4")
+    if not document["long_term"] and document["valid_until"] < today:
+        raise RuleViolation("ID_DOCUMENT_EXPIRED", f"the ID document expired on "
+                            f"{document['valid_until']}", field="id_document.valid_until",
+                            rule="C4")
+
+
+def check_individual_collection(cert, holder, document, today, working_days):
+    """C4: an individual candidate collects in person with a valid ID."""
+    if cert["channel"] != "individual":
+        raise RuleViolation("COLLECTED_BY_INSTITUTION", f"certificate {cert['number']} is "
+                            f"collected by its registration institution "
+                            f"{cert['institution_code']}", field="certificate_number",
+                            rule="C4")
+    check_holder(cert, holder, "holder")
+    check_id_document(document, today)
+    _check_paper_ready(cert, today, working_days)
+
+
+def check_institution_handover(cert, institution_code, receiver):
+    """C4: the institution hands its candidate's certificate to the candidate."""
+    _check_own_candidate(cert, institution_code, "certificate_number")
+    check_downloadable(cert)
+    if cert["paper_status"] != "with_institution":
+        raise RuleViolation("NOT_WITH_INSTITUTION", f"certificate {cert['number']} is not held "
+                            "by the institution", field="certificate_number", rule="C4",
+                            details={"paper_status": cert["paper_status"]})
+    check_holder(cert, receiver, "receiver")

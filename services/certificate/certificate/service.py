@@ -1,0 +1,520 @@
+"""nameko entrypoints of the certificate service: validate, apply the rules in
+domain.py, persist, record events. Nothing else."""
+import base64
+import binascii
+import csv
+import hashlib
+import io
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from kernel import idempotency, idnumber, metrics, settings
+from kernel.db import Database, utcnow
+from kernel.entrypoints import handles, rpc
+from kernel.errors import Conflict, NotFound, RuleViolation, ValidationFailed
+from kernel.outbox import emit
+from kernel.rpc import RpcClient
+from kernel.schemas import load
+from kernel.service import ServiceBase
+from kernel.storage import Blobs
+
+from certificate import document, domain, signing, verification
+from certificate.keys import Keys
+from certificate.models import (Base, Certificate, Handover, Note, NumberSequence,
+                                PrintBatch)
+from certificate.schemas import (IndividualCollectionSchema, InstitutionCollectionSchema,
+                                 InstitutionHandoverSchema, LedgerQuerySchema,
+                                 PrintBatchSchema, ResultFinalizedSchema, RevokeSchema,
+                                 RotateSchema)
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+DEFAULTS = {
+    "CERTIFICATE_ISSUER": "四川省职业技能鉴定指导中心",
+    "CERTIFICATE_ISSUER_CODE": "51",
+    "CERTIFICATE_VERIFY_URL": "http://localhost:8080/certificates/verify",
+    "CERTIFICATE_INSTITUTION_COLLECTION_WORKING_DAYS": 30,
+    "CERTIFICATE_INDIVIDUAL_COLLECTION_WORKING_DAYS": 30,
+}
+MAX_PDF = 5 * 1024 * 1024
+
+ISSUED = metrics.counter("skillcert_certificate_issued_total", "Certificates issued")
+REVOKED = metrics.counter("skillcert_certificate_revoked_total", "Certificates revoked",
+                          ["reason_code"])
+VERIFICATIONS = metrics.counter("skillcert_certificate_verifications_total",
+                                "Verifications by method and result", ["method", "result"])
+HANDOVERS = metrics.counter("skillcert_certificate_handovers_total",
+                            "Paper certificate handovers (ledger rows)", ["kind"])
+
+
+class CertificateService(ServiceBase):
+    name = "certificate"
+    db = Database(Base)
+    blobs = Blobs()
+    keys = Keys()
+    registration = RpcClient("registration")
+
+    def _setting(self, key):
+        return settings.get(self.config, key, DEFAULTS[key])
+
+    # --- issuance (C1) -------------------------------------------------------------
+
+    @handles("exam", "result_finalized")
+    def on_result_finalized(self, event):
+        data = load(ResultFinalizedSchema(), event["payload"])
+        existing = self.db.scalars(select(Certificate.number).where(
+            Certificate.application_id == data["application_id"])).first()
+        if existing:
+            self._note(event, data["application_id"], f"certificate {existing} was already "
+                       "issued for this application: nothing done")
+            return
+        if not data["passed"]:
+            self._note(event, data["application_id"], "the candidate did not pass")
+            return
+        application = self.registration.get_application(data["application_id"])
+        today = settings.today(self.config)
+        skip = domain.check_issuable(data, application, today)
+        if skip:
+            self._note(event, data["application_id"], skip)
+            return
+        self._issue(data, application, today)
+
+    def _issue(self, result, application, today):
+        photo = self._photo(application["photo"])
+        project_name = self._project_name(result["project_code"])
+        kid, key = self.keys.signer(self.db)
+        # the year's counter stays locked (PostgreSQL) until the commit: no gaps,
+        # issuance of one year is serialised; nothing remote is asked after this
+        cert = {
+            "number": self._next_number(result["exam_date"].year),
+            "application_id": result["application_id"], "batch_code": result["batch_code"],
+            "project_code": result["project_code"], "project_name": project_name,
+            "channel": application["channel"],
+            "institution_code": application["institution_code"],
+            "id_number": application["id_number"], "name": application["name"],
+            "sex": application["sex"], "exam_date": result["exam_date"],
+            "score": result["score"], "issued_on": today, "issued_at": utcnow(),
+            "photo_sha256": hashlib.sha256(photo).hexdigest(), "kid": kid,
+            "status": "valid", "paper_status": "none"}
+        cert["signature"] = signing.sign(key, domain.record_of(cert).encode("utf-8"))
+        cert["pdf_sha256"] = self.blobs.put(self._render(cert, photo))
+        self.db.add(Certificate(**cert))
+        self.db.flush()      # a concurrent twin fails here on application_id (C1)
+        emit(self.db, "certificate_issued", {
+            "application_id": cert["application_id"], "certificate_number": cert["number"],
+            "batch_code": cert["batch_code"], "project_code": cert["project_code"],
+            "channel": cert["channel"], "institution_code": cert["institution_code"],
+            "id_number": cert["id_number"], "name": cert["name"],
+            "issued_on": today.isoformat(), "issued_at": cert["issued_at"].isoformat(),
+            "kid": kid})
+        ISSUED.inc()
+
+    def _render(self, cert, photo):
+        record_text = domain.record_of(cert)
+        qr = domain.qr_text(self._setting("CERTIFICATE_VERIFY_URL"),
+                            domain.qr_payload(record_text, cert["signature"]))
+        return document.render(cert, photo, qr, self._setting("CERTIFICATE_ISSUER"),
+                               self._setting("CERTIFICATE_VERIFY_URL"))
+
+    def _next_number(self, year):
+        seq = self.db.get(NumberSequence, year, with_for_update=True)
+        if seq is None:
+            seq = NumberSequence(year=year, last=0)
+            self.db.add(seq)
+        seq.last += 1
+        self.db.flush()
+        return domain.make_number(str(self._setting("CERTIFICATE_ISSUER_CODE")), year,
+                                  seq.last)
+
+    def _photo(self, digest):
+        """The candidate's photo: our copy, else fetched once from registration."""
+        if self.blobs.exists(digest):
+            return self.blobs.get(digest)
+        material = self.registration.get_material(digest)
+        content = base64.b64decode(material["content_base64"])
+        if hashlib.sha256(content).hexdigest() != digest:
+            raise ValidationFailed("PHOTO_MISMATCH", "the photo registration sent does not "
+                                   "match its hash", details={"hash": digest})
+        self.blobs.put(content)
+        return content
+
+    def _project_name(self, code):
+        for project in self.registration.list_projects():
+            if project["code"] == code:
+                return project["name_zh"]
+        raise NotFound("PROJECT_NOT_FOUND", f"registration does not know project {code}",
+                       details={"project_code": code})
+
+    def _note(self, event, application_id, text):
+        self.db.add(Note(at=utcnow(), event_id=event["event_id"],
+                         application_id=application_id, note=text))
+
+    @rpc
+    def application_notes(self, application_id):
+        """Events about an application that were heard and not acted on (ops)."""
+        return [_wire({"at": n.at, "event_id": n.event_id, "note": n.note})
+                for n in self.db.scalars(select(Note).where(
+                    Note.application_id == str(application_id)).order_by(Note.id))]
+
+    # --- query and verification (C1, C2, C3) ------------------------------------------
+
+    def _counted(self, method, verdict):
+        VERIFICATIONS.labels(method, verdict["result"]).inc()
+        return verdict
+
+    @rpc
+    def verify_number(self, certificate_number):
+        return self._counted("number", verification.by_number(self.keys, self.db,
+                                                               certificate_number))
+
+    @rpc
+    def verify_numbers(self, certificate_numbers):
+        """C2 in bulk (a roster, a gateway batching requests): up to 500 numbers."""
+        if not isinstance(certificate_numbers, list) or not 1 <= len(certificate_numbers) <= 500:
+            raise ValidationFailed("VALIDATION_FAILED", "a list of 1 to 500 certificate numbers",
+                                   field="certificate_numbers")
+        return [self._counted("numbers", v) for v in
+                verification.many_by_number(self.keys, self.db, certificate_numbers)]
+
+    @rpc
+    def verify_qr(self, payload):
+        return self._counted("qr", verification.by_qr(self.keys, self.db, payload))
+
+    @rpc
+    def verify_pdf(self, content_base64):
+        content = _b64(content_base64, "content_base64", MAX_PDF)
+        return self._counted("pdf", verification.by_pdf(self.keys, self.db, content))
+
+    @rpc
+    def find_certificates(self, id_number, name):
+        """C1: a person's certificates by ID number and name (both must match)."""
+        rid = idnumber.parse(id_number)
+        verdicts = verification.by_person(self.keys, self.db, rid.number, str(name).strip())
+        for verdict in verdicts:
+            self._counted("person", verdict)
+        return verdicts
+
+    @rpc
+    def public_keys(self):
+        """Every signing key's public half, for verifiers (C2)."""
+        return {"algorithm": signing.ALGORITHM, "keys": self.keys.published(self.db)}
+
+    @rpc
+    def status_list(self):
+        """The signed list of revoked certificates, for offline verifiers (R4, C2)."""
+        rows = self.db.execute(select(Certificate.number, Certificate.revoked_on,
+                                      Certificate.revocation_reason_code)
+                               .where(Certificate.status == "revoked")
+                               .order_by(Certificate.number)).all()
+        kid, key = self.keys.signer(self.db)
+        doc = domain.status_list(self._setting("CERTIFICATE_ISSUER"), kid, utcnow(), rows)
+        return {"list": doc, "signature": signing.sign(key, domain.canonical(doc))}
+
+    @rpc
+    def download_certificate(self, certificate_number, id_number, name):
+        """C3: the holder's e-certificate PDF (number, ID number and name must match)."""
+        number = domain.parse_number(certificate_number)
+        row = self.db.get(Certificate, number)
+        person = idnumber.parse(id_number).number if isinstance(id_number, str) else None
+        if row is None or row.id_number != person or row.name != str(name).strip():
+            raise NotFound("CERTIFICATE_NOT_FOUND", "no certificate with this number for this "
+                           "person", field="certificate_number", rule="C3")
+        domain.check_downloadable(row.to_dict())
+        pdf = self._pdf(row)
+        return {"filename": f"certificate-{number}.pdf", "media_type": "application/pdf",
+                "sha256": row.pdf_sha256, "content_base64": base64.b64encode(pdf).decode()}
+
+    def _pdf(self, row):
+        """The stored PDF; re-made (byte-identical) if the file was lost."""
+        try:
+            return self.blobs.get(row.pdf_sha256)
+        except KeyError:
+            pdf = self._render(row.to_dict(), self._photo(row.photo_sha256))
+            if self.blobs.put(pdf) != row.pdf_sha256:
+                raise Conflict("PDF_NOT_REPRODUCIBLE", "the e-certificate could not be "
+                               "re-made identically", details={"number": row.number})
+            return pdf
+
+    @rpc
+    def get_certificate(self, certificate_number):
+        """The full record (staff), with its paper trail."""
+        row = self._get(domain.parse_number(certificate_number))
+        out = _wire(row.to_dict())
+        out["ledger"] = self._ledger(row.number)
+        return out
+
+    @rpc
+    def list_certificates(self, batch_code, institution_code=None, status=None):
+        query = select(Certificate).where(Certificate.batch_code == str(batch_code))
+        if institution_code:
+            query = query.where(Certificate.institution_code == institution_code)
+        if status:
+            query = query.where(Certificate.status == status)
+        return [_wire(r.to_dict()) for r in self.db.scalars(query.order_by(Certificate.number))]
+
+    # --- revocation (R4) and keys -------------------------------------------------------
+
+    def _once(self, operation, schema, request, work):
+        """Validate, then run ``work(data)`` once per idempotency key."""
+        data = load(schema, request)
+        key = data.pop("idempotency_key", None)
+        done = idempotency.replayed(self.db, key, operation, request)
+        if done is not None:
+            return done
+        return idempotency.remember(self.db, key, operation, request, work(data))
+
+    @rpc
+    def revoke_certificate(self, request):
+        return self._once("revoke_certificate", RevokeSchema(), request, self._revoke)
+
+    def _revoke(self, data):
+        row = self._get(domain.parse_number(data["certificate_number"]))
+        domain.check_revocable(row.to_dict())
+        row.status, row.revoked_at = "revoked", utcnow()
+        row.revoked_on = settings.today(self.config)
+        row.revocation_reason_code, row.revocation_reason = data["reason_code"], data["reason"]
+        row.revoked_by = data["actor"]
+        emit(self.db, "certificate_revoked", {
+            "application_id": row.application_id, "certificate_number": row.number,
+            "reason": data["reason"], "reason_code": data["reason_code"],
+            "revoked_at": row.revoked_at.isoformat(), "actor": data["actor"]})
+        REVOKED.labels(data["reason_code"]).inc()
+        return _wire(row.to_dict())
+
+    @rpc
+    def rotate_signing_key(self, request):
+        return self._once("rotate_signing_key", RotateSchema(), request, self._rotate)
+
+    def _rotate(self, data):
+        kid = self.keys.rotate(self.db)
+        return {"kid": kid, "keys": self.keys.published(self.db)}
+
+    # --- paper certificates (C4) -----------------------------------------------------------
+
+    @rpc
+    def create_print_batch(self, request):
+        return self._once("create_print_batch", PrintBatchSchema(), request, self._print)
+
+    def _print(self, data):
+        rows = self.db.scalars(select(Certificate).where(
+            Certificate.batch_code == data["batch_code"], Certificate.status == "valid",
+            Certificate.paper_status == "none").order_by(Certificate.number)).all()
+        if not rows:
+            raise RuleViolation("NOTHING_TO_PRINT", f"every valid certificate of batch "
+                                f"{data['batch_code']} is already in a print batch",
+                                field="batch_code", rule="C4")
+        seq = self.db.scalar(select(func.count()).select_from(PrintBatch).where(
+            PrintBatch.batch_code == data["batch_code"])) + 1
+        batch = PrintBatch(code=f"{data['batch_code']}-P{seq}", batch_code=data["batch_code"],
+                           seq=seq, count=len(rows), created_by=data["actor"],
+                           created_at=utcnow())
+        self.db.add(batch)
+        try:
+            self.db.flush()
+        except IntegrityError:
+            raise Conflict("PRINT_BATCH_CONFLICT", "another print batch of this exam batch "
+                           "was being made at the same time: try again", field="batch_code")
+        for row in rows:
+            row.paper_status, row.print_batch_code = "printed", batch.code
+        return self._print_batch(batch)
+
+    @rpc
+    def get_print_batch(self, code):
+        batch = self.db.get(PrintBatch, str(code))
+        if batch is None:
+            raise NotFound("PRINT_BATCH_NOT_FOUND", "no such print batch", field="code")
+        return self._print_batch(batch)
+
+    @rpc
+    def list_print_batches(self, batch_code):
+        return [_wire({"code": b.code, "batch_code": b.batch_code, "count": b.count,
+                       "created_by": b.created_by, "created_at": b.created_at})
+                for b in self.db.scalars(select(PrintBatch).where(
+                    PrintBatch.batch_code == str(batch_code)).order_by(PrintBatch.seq))]
+
+    def _print_batch(self, batch):
+        rows = self.db.scalars(select(Certificate).where(
+            Certificate.print_batch_code == batch.code).order_by(Certificate.number)).all()
+        return _wire({"code": batch.code, "batch_code": batch.batch_code, "count": batch.count,
+                      "created_by": batch.created_by, "created_at": batch.created_at,
+                      "certificates": [{"number": r.number, "name": r.name,
+                                        "id_number": r.id_number, "sex": r.sex,
+                                        "project_name": r.project_name,
+                                        "exam_date": r.exam_date.isoformat(),
+                                        "issued_on": r.issued_on.isoformat(),
+                                        "channel": r.channel,
+                                        "institution_code": r.institution_code,
+                                        "paper_status": r.paper_status} for r in rows]})
+
+    @rpc
+    def record_institution_collection(self, request):
+        return self._once("record_institution_collection", InstitutionCollectionSchema(),
+                          request, self._institution_collection)
+
+    def _institution_collection(self, data):
+        collector = _person(data["collector"], "collector")
+        if data["certificate_numbers"]:
+            numbers = [domain.parse_number(n, "certificate_numbers")
+                       for n in data["certificate_numbers"]]
+            rows = [self._get(n) for n in dict.fromkeys(numbers)]
+            stray = [r.number for r in rows if r.batch_code != data["batch_code"]]
+            if stray:
+                raise RuleViolation("CERTIFICATE_NOT_IN_BATCH", f"not of batch "
+                                    f"{data['batch_code']}: {', '.join(stray)}",
+                                    field="certificate_numbers", rule="C4",
+                                    details={"numbers": stray})
+        else:
+            rows = self.db.scalars(select(Certificate).where(
+                Certificate.batch_code == data["batch_code"],
+                Certificate.institution_code == data["institution_code"],
+                Certificate.status == "valid", Certificate.paper_status == "printed")
+                .order_by(Certificate.number)).all()
+            if not rows:
+                raise RuleViolation("NOTHING_TO_COLLECT", "the institution has no printed "
+                                    f"certificates waiting in batch {data['batch_code']}",
+                                    field="batch_code", rule="C4")
+        today = settings.today(self.config)
+        days = int(self._setting("CERTIFICATE_INSTITUTION_COLLECTION_WORKING_DAYS"))
+        for row in rows:              # every check first: all or nothing
+            domain.check_institution_collection(row.to_dict(), data["institution_code"],
+                                                today, days)
+        entries = [self._hand_over(row, "center_to_institution", "center", collector,
+                                   data["actor"], "with_institution",
+                                   institution_code=data["institution_code"],
+                                   registration_form=data["registration_form"])
+                   for row in rows]
+        return {"institution_code": data["institution_code"], "batch_code": data["batch_code"],
+                "count": len(entries), "handovers": entries}
+
+    @rpc
+    def record_individual_collection(self, request):
+        return self._once("record_individual_collection", IndividualCollectionSchema(),
+                          request, self._individual_collection)
+
+    def _individual_collection(self, data):
+        holder = _person(data["holder"], "holder")
+        row = self._get(domain.parse_number(data["certificate_number"]))
+        document_ = data["id_document"]
+        domain.check_individual_collection(
+            row.to_dict(), holder, document_, settings.today(self.config),
+            int(self._setting("CERTIFICATE_INDIVIDUAL_COLLECTION_WORKING_DAYS")))
+        return self._hand_over(row, "center_to_holder", "center", holder, data["actor"],
+                               "with_holder", id_document=_wire(document_))
+
+    @rpc
+    def record_institution_handover(self, request):
+        return self._once("record_institution_handover", InstitutionHandoverSchema(), request,
+                          self._institution_handover)
+
+    def _institution_handover(self, data):
+        receiver = _person(data["receiver"], "receiver")
+        row = self._get(domain.parse_number(data["certificate_number"]))
+        domain.check_institution_handover(row.to_dict(), data["institution_code"], receiver)
+        return self._hand_over(row, "institution_to_holder", data["institution_code"],
+                               receiver, data["actor"], "with_holder",
+                               institution_code=data["institution_code"])
+
+    def _hand_over(self, row, kind, from_party, receiver, actor, paper_status, **extra):
+        now = utcnow()
+        entry = Handover(certificate_number=row.number, kind=kind, from_party=from_party,
+                         receiver_name=receiver["name"],
+                         receiver_id_number=receiver["id_number"], actor=actor, at=now,
+                         handed_on=now.astimezone(SHANGHAI).date(), **extra)
+        self.db.add(entry)
+        row.paper_status = paper_status
+        self.db.flush()
+        HANDOVERS.labels(kind).inc()
+        return self._entry(entry, row)
+
+    @rpc
+    def certificate_ledger(self, certificate_number):
+        """C4: every handover of one paper certificate, oldest first."""
+        return self._ledger(self._get(domain.parse_number(certificate_number)).number)
+
+    def _ledger(self, number):
+        row = self.db.get(Certificate, number)
+        return [self._entry(h, row) for h in self.db.scalars(select(Handover).where(
+            Handover.certificate_number == number).order_by(Handover.id))]
+
+    def _entry(self, h, cert):
+        return _wire({"id": h.id, "certificate_number": h.certificate_number, "kind": h.kind,
+                      "from_party": h.from_party, "institution_code": h.institution_code,
+                      "receiver_name": h.receiver_name,
+                      "receiver_id_number": h.receiver_id_number,
+                      "for_name": cert.name, "for_id_number": cert.id_number,
+                      "id_document": h.id_document, "registration_form": h.registration_form,
+                      "actor": h.actor, "at": h.at, "handed_on": h.handed_on})
+
+    @rpc
+    def export_ledger(self, query=None):
+        """C4: the ledger (证书台账) as CSV, filtered by batch, institution, dates."""
+        data = load(LedgerQuerySchema(), query or {})
+        q = select(Handover, Certificate).join(
+            Certificate, Certificate.number == Handover.certificate_number)
+        if data["batch_code"]:
+            q = q.where(Certificate.batch_code == data["batch_code"])
+        if data["institution_code"]:
+            q = q.where(Handover.institution_code == data["institution_code"])
+        if data["since"]:
+            q = q.where(Handover.handed_on >= data["since"])
+        if data["until"]:
+            q = q.where(Handover.handed_on <= data["until"])
+        rows = self.db.execute(q.order_by(Handover.id)).all()
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["序号", "证书编号", "持证人", "持证人身份证号", "考核项目", "考核批次",
+                         "交接类型", "交出方", "接收人", "接收人身份证号", "报名机构",
+                         "登记表编号", "经办人", "交接时间"])
+        for n, (h, c) in enumerate(rows, 1):
+            writer.writerow([n, c.number, c.name, idnumber.mask(c.id_number), c.project_name,
+                             c.batch_code, KINDS_ZH[h.kind], h.from_party, h.receiver_name,
+                             idnumber.mask(h.receiver_id_number), h.institution_code or "",
+                             h.registration_form or "", h.actor,
+                             h.at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")])
+        parts = [p for p in (data["batch_code"], data["institution_code"]) if p]
+        return {"count": len(rows), "filename": "-".join(["ledger"] + parts) + ".csv",
+                "csv": out.getvalue()}
+
+    # --- helpers ----------------------------------------------------------------------
+
+    def _get(self, number):
+        row = self.db.get(Certificate, number)
+        if row is None:
+            raise NotFound("CERTIFICATE_NOT_FOUND", f"no certificate {number}",
+                           field="certificate_number")
+        return row
+
+
+KINDS_ZH = {"center_to_institution": "中心交报名机构", "center_to_holder": "中心交本人",
+            "institution_to_holder": "报名机构交本人"}
+
+
+def _person(person, field):
+    """A person with a valid ID number (R2), the error naming ``field``."""
+    try:
+        rid = idnumber.parse(person["id_number"])
+    except RuleViolation as exc:
+        raise RuleViolation(exc.code, exc.message, field=f"{field}.id_number", rule=exc.rule,
+                            details=exc.details) from None
+    return {"name": person["name"].strip(), "id_number": rid.number}
+
+
+def _b64(text, field, limit):
+    if not isinstance(text, str):
+        raise ValidationFailed("VALIDATION_FAILED", "base64 text expected", field=field)
+    try:
+        content = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValidationFailed("VALIDATION_FAILED", "the file is not valid base64", field=field)
+    if not content or len(content) > limit:
+        raise ValidationFailed("VALIDATION_FAILED", f"the file must be 1 byte to {limit} bytes",
+                               field=field)
+    return content
+
+
+def _wire(values):
+    """Dates and timestamps as ISO text (the RPC payload is JSON)."""
+    return {k: v.isoformat() if isinstance(v, (date, datetime)) else v
+            for k, v in values.items()}

@@ -1,0 +1,255 @@
+"""Unit tests of certificate/domain.py and signing.py: pure, no broker, no database."""
+from datetime import date, datetime, timezone
+
+import pytest
+from hypothesis import given, strategies as st
+
+from kernel.errors import Conflict, Forbidden, RuleViolation, ValidationFailed
+from kernel.testing import sample_id_number
+
+from certificate import domain, signing
+
+ID = sample_id_number("19950315", 7)
+
+
+def _cert(**overrides):
+    key = overrides.pop("key", None) or signing.generate()
+    cert = {"number": domain.make_number("51", 2026, 42), "name": "张三", "id_number": ID,
+            "project_name": "大数据运行平台搭建", "exam_date": date(2026, 10, 24),
+            "issued_on": date(2026, 11, 20), "kid": signing.key_id(key), "status": "valid",
+            "channel": "individual", "institution_code": None, "paper_status": "printed",
+            "revoked_on": None}
+    cert.update(overrides)
+    cert["signature"] = signing.sign(key, domain.record_of(cert).encode())
+    return cert, key
+
+
+def _published(*keys):
+    return {"algorithm": "Ed25519", "keys": [
+        {"kid": signing.key_id(k), "public_key": signing.b64u(signing.raw_public(k))}
+        for k in keys]}
+
+
+# --- numbering (C2) ---------------------------------------------------------------
+
+def test_C2_number_scheme_province_year_serial_and_mod_11_2_check():
+    number = domain.make_number("51", 2026, 123)
+    assert len(number) == 14 and number.startswith("512026" + "0000123")
+    assert domain.parse_number(number) == number
+    assert domain.parse_number(f" {number[:2]}-{number[2:6]} {number[6:]} ") == number
+    assert domain.number_year(number) == 2026
+
+
+@given(serial=st.integers(1, 9_999_999), pos=st.integers(0, 12), delta=st.integers(1, 9))
+def test_C2_every_single_mistyped_digit_is_caught_before_lookup(serial, pos, delta):
+    number = domain.make_number("51", 2026, serial)
+    typo = number[:pos] + str((int(number[pos]) + delta) % 10) + number[pos + 1:]
+    with pytest.raises(RuleViolation) as err:
+        domain.parse_number(typo)
+    assert (err.value.code, err.value.rule) == ("CERTIFICATE_NUMBER_MISTYPED", "C2")
+
+
+@given(serial=st.integers(1, 9_999_999), pos=st.integers(0, 12))
+def test_C2_swapped_neighbours_are_caught(serial, pos):
+    number = domain.make_number("51", 2026, serial)
+    swapped = number[:pos] + number[pos + 1] + number[pos] + number[pos + 2:]
+    if swapped != number:
+        with pytest.raises(RuleViolation):
+            domain.parse_number(swapped)
+
+
+@pytest.mark.parametrize("raw", ["", "5120260000123", "51202600001230X", "ABCDEFGHIJKLMN",
+                                 "5120260000123Y"])
+def test_C2_malformed_numbers_are_refused(raw):
+    with pytest.raises(RuleViolation) as err:
+        domain.parse_number(raw)
+    assert err.value.code == "CERTIFICATE_NUMBER_MALFORMED"
+    with pytest.raises(ValidationFailed):
+        domain.parse_number(51202600001230)
+
+
+# --- the signed record and QR (C2) ----------------------------------------------------
+
+def test_C2_qr_payload_round_trips_and_carries_the_verify_address():
+    cert, key = _cert()
+    record = domain.record_of(cert)
+    assert record.split("|")[:3] == ["SC1", cert["kid"], cert["number"]]
+    text = domain.qr_text("https://verify.example/c", domain.qr_payload(record,
+                                                                        cert["signature"]))
+    assert text.startswith("https://verify.example/c?p=")
+    assert domain.split_qr(text) == (record, cert["signature"])
+    assert domain.split_qr(text.split("?p=")[1]) == (record, cert["signature"])   # bare payload
+    fields = domain.parse_record(record)
+    assert fields["exam_date"] == date(2026, 10, 24) and fields["name"] == "张三"
+
+
+@pytest.mark.parametrize("text", ["", "hello", "https://x.example/?q=1", "abc.def",
+                                  "!!!.sig", "x" * 3000, None])
+def test_C2_text_that_is_no_payload_is_malformed(text):
+    with pytest.raises(domain.Malformed):
+        domain.split_qr(text)
+
+
+def test_C2_record_fields_may_not_smuggle_a_separator():
+    with pytest.raises(ValueError):
+        _cert(name="张|三")
+
+
+def test_C2_altered_byte_in_a_signed_payload_fails_offline_verification():
+    cert, key = _cert()
+    payload = domain.qr_payload(domain.record_of(cert), cert["signature"])
+    keys = _published(key)
+    assert domain.verify_offline(payload, keys)["result"] == "valid"
+    for i in range(len(payload)):            # every single character of it
+        ch = payload[i]
+        altered = payload[:i] + ("A" if ch != "A" else "B") + payload[i + 1:]
+        verdict = domain.verify_offline(altered, keys)
+        assert verdict["result"] == "not_genuine", i
+        assert verdict["reason"] in ("bad_signature", "malformed", "unknown_key")
+
+
+def test_C2_rotated_keys_old_certificates_still_verify_unknown_keys_do_not():
+    old, old_key = _cert()
+    new, new_key = _cert(number=domain.make_number("51", 2026, 43))
+    keys = _published(old_key, new_key)
+    for cert in (old, new):
+        payload = domain.qr_payload(domain.record_of(cert), cert["signature"])
+        assert domain.verify_offline(payload, keys)["result"] == "valid"
+    forged, _ = _cert()                         # signed by a key we never published
+    payload = domain.qr_payload(domain.record_of(forged), forged["signature"])
+    assert domain.verify_offline(payload, keys)["reason"] == "unknown_key"
+
+
+def test_R4_signed_status_list_tells_offline_verifiers_of_a_revocation():
+    cert, key = _cert()
+    payload = domain.qr_payload(domain.record_of(cert), cert["signature"])
+    doc = domain.status_list("中心", signing.key_id(key), datetime(2026, 12, 1, tzinfo=timezone.utc),
+                             [(cert["number"], date(2026, 11, 30), "falsified_material")])
+    status = {"list": doc, "signature": signing.sign(key, domain.canonical(doc))}
+    verdict = domain.verify_offline(payload, _published(key), status)
+    assert verdict["result"] == "revoked"
+    assert verdict["revocation"]["revoked_on"] == "2026-11-30"
+    assert verdict["revocation"]["rule"] == "R4"
+    tampered = {"list": dict(doc, revoked=[]), "signature": status["signature"]}
+    with pytest.raises(domain.StatusListInvalid):
+        domain.verify_offline(payload, _published(key), tampered)
+
+
+def test_C2_public_verdicts_mask_the_id_number():
+    cert, _ = _cert()
+    view = domain.valid(cert)["certificate"]
+    assert view["id_number"] == ID[:6] + "********" + ID[-4:]
+
+
+# --- issuance (C1) ------------------------------------------------------------------------
+
+RESULT = {"application_id": "a1", "batch_code": "2026-10", "project_code": "p",
+          "id_number": ID, "name": "张三", "passed": True, "score": 80,
+          "exam_date": date(2026, 10, 24)}
+APPLICATION = {"batch_code": "2026-10", "project_code": "p", "id_number": ID, "name": "张三",
+               "status": "passed"}
+
+
+def test_C1_a_pass_recorded_by_registration_is_issued():
+    assert domain.check_issuable(RESULT, APPLICATION, date(2026, 11, 20)) is None
+    assert domain.check_issuable(RESULT, dict(APPLICATION, status="certified"),
+                                 date(2026, 11, 20)) is None
+
+
+def test_C1_fail_or_closed_application_is_skipped_with_a_reason():
+    assert "did not pass" in domain.check_issuable(dict(RESULT, passed=False), APPLICATION,
+                                                   date(2026, 11, 20))
+    assert "withdrawn" in domain.check_issuable(RESULT, dict(APPLICATION, status="withdrawn"),
+                                                date(2026, 11, 20))
+
+
+def test_C1_waits_until_registration_has_recorded_the_pass():
+    with pytest.raises(Conflict) as err:
+        domain.check_issuable(RESULT, dict(APPLICATION, status="paid"), date(2026, 11, 20))
+    assert err.value.code == "PASS_NOT_RECORDED_YET"
+
+
+def test_C1_result_for_another_person_is_refused_for_good():
+    with pytest.raises(ValidationFailed) as err:      # status "invalid": dead-lettered at once
+        domain.check_issuable(dict(RESULT, id_number=sample_id_number(seq=8)), APPLICATION,
+                              date(2026, 11, 20))
+    assert err.value.code == "RESULT_MISMATCH" and err.value.details["fields"] == ["id_number"]
+
+
+# --- paper certificates (C4) ----------------------------------------------------------------
+
+INST = dict(_cert(channel="institution", institution_code="inst-02")[0])
+
+
+def test_C4_institution_collects_from_30_working_days_after_the_exam():
+    # exam Saturday 2026-10-24: six full working weeks later is Friday 2026-12-04
+    assert domain.collectable_from(date(2026, 10, 24), 30) == date(2026, 12, 4)
+    # around National Day the holidays do not count: exam 2026-09-19
+    assert domain.collectable_from(date(2026, 9, 19), 30) == date(2026, 11, 5)
+    with pytest.raises(RuleViolation) as err:
+        domain.check_institution_collection(INST, "inst-02", date(2026, 12, 3), 30)
+    assert (err.value.code, err.value.rule) == ("COLLECTION_TOO_EARLY", "C4")
+    assert err.value.details["collectable_from"] == "2026-12-04"
+    domain.check_institution_collection(INST, "inst-02", date(2026, 12, 4), 30)
+
+
+def test_C4_institution_collects_only_its_own_candidates_certificates():
+    with pytest.raises(Forbidden) as err:
+        domain.check_institution_collection(INST, "inst-03", date(2026, 12, 7), 30)
+    assert (err.value.code, err.value.rule) == ("COLLECTION_OTHER_INSTITUTION", "C4")
+    individual, _ = _cert()
+    with pytest.raises(Forbidden):
+        domain.check_institution_collection(individual, "inst-02", date(2026, 12, 7), 30)
+
+
+def test_C4_paper_must_be_printed_collected_once_and_not_revoked():
+    for paper, code in (("none", "NOT_PRINTED"), ("with_institution", "ALREADY_COLLECTED")):
+        with pytest.raises(RuleViolation if paper == "none" else Conflict) as err:
+            domain.check_institution_collection(dict(INST, paper_status=paper), "inst-02",
+                                                date(2026, 12, 7), 30)
+        assert err.value.code == code
+    with pytest.raises(RuleViolation) as err:
+        domain.check_institution_collection(dict(INST, status="revoked",
+                                                 revoked_on=date(2026, 12, 1)),
+                                            "inst-02", date(2026, 12, 7), 30)
+    assert (err.value.code, err.value.rule) == ("CERTIFICATE_REVOKED", "R4")
+
+
+def test_C4_individual_collects_in_person_with_a_valid_id():
+    cert, _ = _cert()
+    holder = {"name": "张三", "id_number": ID}
+    card = {"kind": "resident_id_card_2g", "valid_until": date(2030, 1, 1), "long_term": False}
+    domain.check_individual_collection(cert, holder, card, date(2026, 12, 7), 30)
+    with pytest.raises(Forbidden) as err:
+        domain.check_individual_collection(cert, dict(holder, id_number=sample_id_number(seq=9)),
+                                           card, date(2026, 12, 7), 30)
+    assert err.value.code == "NOT_THE_HOLDER"
+    with pytest.raises(RuleViolation) as err:
+        domain.check_individual_collection(cert, holder, dict(card, valid_until=date(2026, 1, 1)),
+                                           date(2026, 12, 7), 30)
+    assert err.value.code == "ID_DOCUMENT_EXPIRED"
+    domain.check_individual_collection(cert, holder, dict(card, valid_until=None,
+                                                          long_term=True), date(2026, 12, 7), 30)
+    with pytest.raises(RuleViolation) as err:
+        domain.check_individual_collection(INST, holder, card, date(2026, 12, 7), 30)
+    assert err.value.code == "COLLECTED_BY_INSTITUTION"
+
+
+def test_C4_institution_hands_over_only_what_it_holds_to_the_holder():
+    held = dict(INST, paper_status="with_institution")
+    holder = {"name": "张三", "id_number": ID}
+    domain.check_institution_handover(held, "inst-02", holder)
+    with pytest.raises(RuleViolation):
+        domain.check_institution_handover(INST, "inst-02", holder)         # still at the center
+    with pytest.raises(Forbidden):
+        domain.check_institution_handover(held, "inst-02", dict(holder, name="李四"))
+
+
+def test_R4_revoked_twice_is_a_conflict_and_is_not_downloadable():
+    cert = dict(INST, status="revoked", revoked_on=date(2026, 12, 1))
+    with pytest.raises(Conflict) as err:
+        domain.check_revocable(cert)
+    assert err.value.rule == "R4"
+    with pytest.raises(RuleViolation):
+        domain.check_downloadable(cert)
+    domain.check_revocable(INST)
