@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PACKAGES := shared $(patsubst %/pyproject.toml,%,$(wildcard services/*/pyproject.toml))
 
-.PHONY: run test setup infra bench clean
+.PHONY: run test setup infra bench demo clean
 
 $(VENV)/.installed: requirements.txt shared/pyproject.toml $(wildcard services/*/pyproject.toml)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ test: setup infra
 
 bench: setup infra
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+demo: setup
+	$(BIN)/python -m deploy.demo $(ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

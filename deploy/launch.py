@@ -69,6 +69,7 @@ class Replica:
     proc: subprocess.Popen = None
     started: float = 0.0
     log_file: object = field(default=None, repr=False)
+    http: str = None
 
     @property
     def label(self):
@@ -333,6 +334,7 @@ def wait_healthy(service, replicas, everyone, proxy):
             continue
         replica = waiting.pop(reply.get("metrics_port"), None)
         if replica is not None:
+            replica.http = reply.get("http")
             say(f"{replica.label} is up (pid {replica.proc.pid}, "
                 f"{time.monotonic() - replica.started:.1f} s)")
 
@@ -378,6 +380,9 @@ def summary(services, replicas, prometheus_config=None):
         lines.append(f"  {service.name}: pids {', '.join(str(r.proc.pid) for r in mine)}")
         for r in mine:
             lines.append(f"    {r.label}: metrics {r.metrics_url}  log {r.log_path}")
+            if r.http:
+                lines.append(f"    {r.label}: HTTP {r.http} (docs {r.http}docs, "
+                             f"OpenAPI {r.http}openapi.json)")
     lines += [f"  AMQP: {amqp}", f"  data: {os.environ['SKILLCERT_DATA_DIR']}"]
     if prometheus_config:
         lines.append(f"  Prometheus: prometheus --config.file={prometheus_config}")

@@ -87,7 +87,12 @@ def add_kernel_tables(metadata):
 def make_engine(url):
     kwargs = {"future": True}
     if url.startswith("sqlite"):
+        # One connection per process: SQLite has one writer, and its busy wait
+        # is not green. A second writer blocked inside sqlite3 would freeze the
+        # whole eventlet hub (and with it the reply the first writer waits
+        # for); waiting for the pool's one connection is a green wait.
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+        kwargs.update(pool_size=1, max_overflow=0, pool_timeout=60)
     else:   # a server can drop idle connections: check each one as it leaves the pool
         kwargs.update(pool_size=5, max_overflow=10, pool_pre_ping=True)
         _green_psycopg()

@@ -63,10 +63,15 @@ def handler_retry_delays(config=None):
 
 def today(config=None):
     """Today in Asia/Shanghai (the windows are local dates). SKILLCERT_TODAY
-    (an ISO date) pins it for rehearsals, demos and tests."""
+    (an ISO date) pins it for a process (tests); with SKILLCERT_REHEARSAL on,
+    the rehearsal clock (kernel.clock) moves it for a whole suite (demos)."""
     from datetime import date, datetime
     from zoneinfo import ZoneInfo
     pinned = _get(config, "SKILLCERT_TODAY")
     if pinned:
         return pinned if isinstance(pinned, date) else date.fromisoformat(str(pinned))
+    from kernel import clock
+    rehearsal = clock.read(config)
+    if rehearsal is not None:
+        return rehearsal
     return datetime.now(ZoneInfo("Asia/Shanghai")).date()

@@ -102,7 +102,7 @@ class QueueSchema(StrictSchema):
     stage = fields.String(load_default=None, allow_none=True,
                           validate=validate.OneOf(STAGES))
     limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=MAX_PAGE))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1_000_000))
 
 
 class DaySchema(StrictSchema):

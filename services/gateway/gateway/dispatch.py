@@ -1,0 +1,207 @@
+"""One HTTP request through the route table: match, rate-limit, authenticate,
+authorise, validate, scope, run the handler, answer."""
+import json
+import logging
+import time
+
+from prometheus_client import Counter, Histogram
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import MethodNotAllowed as WzMethodNotAllowed, NotFound as WzNotFound
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Response
+
+from kernel.errors import NotFound, ValidationFailed
+from kernel.schemas import load
+
+from gateway import auth, domain
+from gateway.models import Account
+from gateway.routes import PER_USERNAME, ROUTES
+from gateway.web import File, error_response, file_response, json_response
+
+log = logging.getLogger(__name__)
+
+REQUESTS = Counter("skillcert_http_requests_total", "HTTP requests by route and status",
+                   ["route", "method", "status"])
+LATENCY = Histogram("skillcert_http_request_seconds", "HTTP request latency by route",
+                    ["route"], buckets=(.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30))
+
+URLS = Map([Rule(route.rule, methods=[route.method], endpoint=route) for route in ROUTES],
+           strict_slashes=False)
+
+
+class Context:
+    """What a handler gets: ``ctx.path``, ``ctx.query`` (validated), ``ctx.body``
+    (the JSON as sent), ``ctx.data`` (the body as the gateway's schema loaded
+    it), ``ctx.principal``, ``ctx.account``, ``ctx.db``, ``ctx.rpc("exam")``."""
+
+    def __init__(self, service, request, route, path):
+        self.service, self.request, self.route, self.path = service, request, route, path
+        self.principal, self.account = domain.ANONYMOUS, None
+        self.query, self.body, self.data = {}, None, None
+
+    @property
+    def db(self):
+        return self.service.db
+
+    @property
+    def keys(self):
+        return self.service.keys
+
+    @property
+    def config(self):
+        return self.service.config
+
+    @property
+    def actor(self):
+        """How the services record who did it: "role:username"."""
+        return f"{self.principal.role}:{self.principal.username}"
+
+    def rpc(self, service):
+        return getattr(self.service, service)
+
+
+def handle(service, request):
+    started = time.perf_counter()
+    route = None
+    try:
+        adapter = URLS.bind_to_environ(request.environ)
+        try:
+            route, path = adapter.match()
+        except WzNotFound:
+            raise NotFound("ROUTE_NOT_FOUND", f"no route {request.path}; the routes are in "
+                           "/openapi.json")
+        except WzMethodNotAllowed as exc:
+            raise domain.MethodNotAllowed("METHOD_NOT_ALLOWED", f"{request.method} is not "
+                                          f"allowed on {request.path}",
+                                          details={"allowed": sorted(exc.valid_methods or [])})
+        response = run(service, request, route, path)
+    except Exception as exc:
+        service.db.rollback()
+        response = error_response(exc)
+    name = route.name if route else "unknown"
+    REQUESTS.labels(name, request.method, str(response.status_code)).inc()
+    LATENCY.labels(name).observe(time.perf_counter() - started)
+    return response
+
+
+def run(service, request, route, path):
+    ctx = Context(service, request, route, path)
+    if route.rate_limited is True:
+        service.limiter.take(route.name, client_address(service, request))
+    ctx.principal, ctx.account = authenticate(service, request)
+    domain.authorise(route.roles, ctx.principal)
+    for name, value in path.items():
+        check_text(value, name)
+    for name, value in request.args.items(multi=True):
+        check_text(value, name)
+    repeated = sorted(k for k in request.args if len(request.args.getlist(k)) > 1)
+    if repeated:
+        raise ValidationFailed("VALIDATION_FAILED", f"{repeated[0]}: give it once",
+                               field=repeated[0],
+                               details={"errors": {k: ["given more than once"] for k in repeated}})
+    if route.query is not None:
+        ctx.query = load(route.query(), request.args.to_dict(flat=True))
+    elif request.args:
+        raise ValidationFailed("VALIDATION_FAILED", "this route takes no query parameters",
+                               details={"errors": {k: ["Unknown field."] for k in request.args}})
+    if route.body is not None:
+        ctx.body = read_json(service, request)
+        check_text(ctx.body, "")
+        key = request.headers.get("Idempotency-Key")
+        if key and "idempotency_key" in route.body().fields and "idempotency_key" not in ctx.body:
+            ctx.body["idempotency_key"] = key
+        if route.rate_limited == PER_USERNAME:     # sign-in: one bucket per address and name
+            service.limiter.take(route.name, (client_address(service, request),
+                                              str(ctx.body.get("username"))[:64]))
+        ctx.data = load((route.check or route.body)(), ctx.body)
+    scope(ctx)
+    result = route.handler(ctx)
+    if isinstance(result, Response):
+        return result
+    if isinstance(result, File):
+        return file_response(result)
+    return json_response(result, status=route.status)
+
+
+def scope(ctx):
+    """An institution operator works only on their own institution."""
+    p = ctx.principal
+    if p.role != domain.INSTITUTION:
+        return
+    if "institution_code" in ctx.path:
+        domain.check_institution(p, ctx.path["institution_code"])
+    if ctx.route.query is not None and "institution_code" in ctx.route.query().fields:
+        if ctx.query.get("institution_code") is None:
+            ctx.query["institution_code"] = p.institution_code
+        domain.check_institution(p, ctx.query["institution_code"])
+
+
+def authenticate(service, request):
+    """(principal, account) from the bearer token; the public without one."""
+    token = auth.bearer(request.headers.get("Authorization"))
+    if token is None:
+        return domain.ANONYMOUS, None
+    claims = auth.read_token(service.keys.secret, token)
+    try:
+        account = service.db.get(Account, claims["sub"])
+    except SQLAlchemyError:
+        log.exception("accounts database")
+        raise
+    if account is None or not account.active or account.token_version != claims["ver"]:
+        raise domain.Unauthenticated("TOKEN_REVOKED", "this token is no longer valid (password "
+                                     "changed or account disabled): sign in again")
+    return domain.Principal(username=account.username, role=account.role, name=account.name,
+                            institution_code=account.institution_code, region=account.region,
+                            id_number=account.id_number), account
+
+
+def read_json(service, request):
+    limit = service.keys.max_body
+    if request.content_length is not None and request.content_length > limit:
+        raise too_large(limit)
+    raw = request.stream.read(limit + 1)
+    if len(raw) > limit:
+        raise too_large(limit)
+    if not raw.strip():
+        raise ValidationFailed("VALIDATION_FAILED", "this route takes a JSON object as its body",
+                               details={"errors": {"_schema": ["missing body"]}})
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise ValidationFailed("VALIDATION_FAILED", "the body is not valid JSON",
+                               details={"errors": {"_schema": ["not JSON"]}})
+    if not isinstance(body, dict):
+        raise ValidationFailed("VALIDATION_FAILED", "the body must be a JSON object",
+                               details={"errors": {"_schema": ["not an object"]}})
+    return body
+
+
+def check_text(value, where):
+    """No NUL character anywhere: PostgreSQL cannot store one in text, and no
+    person types one."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValidationFailed("VALIDATION_FAILED", f"{where or 'the body'}: text must not "
+                                   "contain the NUL character", field=where or None,
+                                   details={"errors": {where or "_schema": ["NUL character"]}})
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            check_text(key, where)
+            check_text(item, f"{where}.{key}" if where else str(key))
+    elif isinstance(value, list):
+        for n, item in enumerate(value):
+            check_text(item, f"{where}.{n}" if where else str(n))
+
+
+def too_large(limit):
+    return domain.PayloadTooLarge("BODY_TOO_LARGE", f"the body is larger than {limit} bytes",
+                                  details={"max_bytes": limit})
+
+
+def client_address(service, request):
+    if service.keys.trust_forwarded:
+        forwarded = request.headers.get("X-Forwarded-For", "")
+        first = forwarded.split(",")[0].strip()
+        if first:
+            return first
+    return request.remote_addr or "?"

@@ -1,0 +1,56 @@
+"""Handlers that only relay a request to one RPC, and request bodies derived
+from the services' own schemas."""
+import base64
+from datetime import date, datetime
+
+from gateway.web import File
+
+
+def relay(service, method, path=(), query=(), body=False, actor=None, inject=None,
+          file=False, drop=()):
+    """A handler calling ``service.method``:
+    - with a body: one argument, the JSON body plus the path parameters
+      ``path``, ``actor`` (a field name) set to the signed-in account, and
+      ``inject(ctx)`` (a dict) on top;
+    - without: the path parameters ``path`` as positional arguments and the
+      query parameters ``query`` as keyword arguments.
+    ``file``: the answer carries {content_base64, media_type, filename};
+    ``drop``: query parameters that are not the RPC's (renamed by ``inject``)."""
+    def handler(ctx):
+        if body:
+            request = dict(ctx.body)
+            request.update({p: ctx.path[p] for p in path})
+            if actor:
+                request[actor] = ctx.actor
+            if inject:
+                request.update(inject(ctx))
+            args, kwargs = [request], {}
+        else:
+            args = [ctx.path[p] for p in path]
+            kwargs = {q: plain(ctx.query.get(q)) for q in query}
+            if inject:
+                kwargs.update(inject(ctx))
+            for name in drop:
+                kwargs.pop(name, None)
+        out = getattr(ctx.rpc(service), method)(*args, **kwargs)
+        return as_file(out) if file else out
+    handler.__name__ = handler.__qualname__ = f"{service}.{method}"
+    return handler
+
+
+def plain(value):
+    """Query values as the RPC takes them (dates as ISO text)."""
+    return value.isoformat() if isinstance(value, (date, datetime)) else value
+
+
+def as_file(out):
+    return File(base64.b64decode(out["content_base64"]),
+                out.get("media_type") or "application/octet-stream", out.get("filename"))
+
+
+def body(schema, name, *exclude, doc=None):
+    """``schema`` without the fields the gateway fills in itself (the actor,
+    the ids in the path), named ``name`` in the OpenAPI document."""
+    meta = type("Meta", (schema.Meta,), {"exclude": tuple(exclude)})
+    return type(name, (schema,), {"Meta": meta, "__doc__": doc or schema.__doc__,
+                                  "__module__": __name__})

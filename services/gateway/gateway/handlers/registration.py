@@ -1,0 +1,128 @@
+"""Catalogue, materials and applications (the registration and exam services)."""
+import base64
+
+import eventlet
+
+from kernel.errors import DomainError
+
+from gateway import domain
+from gateway.web import File
+
+BULK_CONCURRENCY = 8
+
+
+# --- catalogue (public) --------------------------------------------------------------
+
+def list_projects(ctx):
+    return ctx.rpc("registration").list_projects(ctx.query["year"])
+
+
+def list_institutions(ctx):
+    return ctx.rpc("registration").list_institutions()
+
+
+def list_batches(ctx):
+    return ctx.rpc("exam").list_batches(ctx.query["year"])
+
+
+def get_batch(ctx):
+    return ctx.rpc("exam").get_batch(ctx.path["batch_code"])
+
+
+# --- materials -------------------------------------------------------------------------
+
+def upload_material(ctx):
+    return ctx.rpc("registration").upload_material(ctx.body)
+
+
+def get_material(ctx):
+    found = ctx.rpc("registration").get_material(ctx.path["hash"])
+    return File(base64.b64decode(found["content_base64"]), found["media_type"])
+
+
+# --- applications -------------------------------------------------------------------------
+
+def application(ctx, application_id=None):
+    """The application, if the caller may see it (candidate: their own;
+    institution operator: their institution's)."""
+    found = ctx.rpc("registration").get_application(application_id or
+                                                    ctx.path["application_id"])
+    domain.check_application(ctx.principal, found)
+    return found
+
+
+def apply(ctx):
+    """A candidate applies for themselves (individual channel)."""
+    body = dict(ctx.body, channel="individual")
+    domain.check_applicant(ctx.principal, body["person"])
+    return ctx.rpc("registration").submit_application(body)
+
+
+def my_applications(ctx):
+    p = ctx.principal
+    return ctx.rpc("registration").find_applications(p.id_number, p.name)
+
+
+def get_application(ctx):
+    return application(ctx)
+
+
+def resubmit(ctx):
+    application(ctx)
+    return ctx.rpc("registration").resubmit_application(
+        dict(ctx.body, application_id=ctx.path["application_id"]))
+
+
+def withdraw(ctx):
+    application(ctx)
+    return ctx.rpc("registration").withdraw_application(
+        dict(ctx.body, application_id=ctx.path["application_id"], actor=ctx.actor))
+
+
+def lookup(ctx):
+    """Public: the status of a person's applications, by ID number and name."""
+    found = ctx.rpc("registration").find_applications(ctx.query["id_number"],
+                                                      ctx.query["name"])
+    return [{k: a[k] for k in ("id", "batch_code", "project_code", "channel", "status",
+                               "updated_at")} for a in found]
+
+
+# --- institutions ----------------------------------------------------------------------------
+
+def institution_applications(ctx):
+    q = ctx.query
+    return ctx.rpc("registration").list_institution_applications(
+        ctx.path["institution_code"], q["batch_code"], q["status"])
+
+
+def register_candidates(ctx):
+    """Bulk registration by an institution: each candidate its own outcome."""
+    code = ctx.path["institution_code"]
+    items = ctx.data["applications"]
+    key = ctx.data.get("idempotency_key")
+    submit = ctx.rpc("registration").submit_application
+
+    def one(indexed):
+        index, item = indexed
+        request = dict(item, channel="institution", institution_code=code)
+        if key and "idempotency_key" not in request:
+            request["idempotency_key"] = f"{key}:{index}"[:100]
+        try:
+            app = submit(request)
+        except DomainError as err:
+            return {"index": index, "ok": False, "error": err.to_dict()}
+        return {"index": index, "ok": True, "application_id": app["id"],
+                "status": app["status"]}
+
+    pool = eventlet.GreenPool(BULK_CONCURRENCY)
+    results = list(pool.imap(one, enumerate(items)))
+    ok = sum(1 for r in results if r["ok"])
+    return {"ok": ok, "failed": len(results) - ok, "results": results}
+
+
+def roster(ctx):
+    out = ctx.rpc("registration").institution_roster(ctx.path["institution_code"],
+                                                     ctx.query["batch_code"])
+    # a UTF-8 byte order mark so that spreadsheet programs show the Chinese
+    return File("\ufeff" + out["csv"], "text/csv; charset=utf-8", out["filename"])
+
