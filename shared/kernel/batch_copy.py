@@ -46,7 +46,7 @@ class BatchCopyEntrypoints:
         batches.keep(self.db, self.batch_model, event["payload"]["batch"])
 
     def _get_batch(self, code):
-        row = self.db.get(self.batch_model, code)
+        row = self.db.get(self.batch_model, str(code))
         if row is None:
             raise NotFound("BATCH_NOT_FOUND", f"no batch {code}", field="batch_code")
         return batches.as_dict(row)

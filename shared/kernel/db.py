@@ -8,16 +8,19 @@ see "done" for a commit that then failed. After the commit, the events the
 worker wrote to the outbox are relayed to the broker (kernel.outbox).
 """
 import logging
+import sys
 import weakref
 from datetime import datetime, timezone
 
 from nameko.extensions import DependencyProvider
 from sqlalchemy import (JSON, BigInteger, Column, DateTime, Integer, MetaData, String, Table,
                         create_engine, event)
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
 
 from kernel import settings
+from kernel.errors import Conflict, DomainError, Unavailable
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +129,17 @@ def _green_psycopg():
         log.warning("psycogreen missing: PostgreSQL calls will block the event loop")
 
 
+def commit_error(exc):
+    """What a caller hears when a commit fails: a concurrent writer won (a
+    unique key, e.g. the same idempotency key twice at once), or the database
+    was busy or away. Both are worth one more try."""
+    if isinstance(exc, IntegrityError):
+        return Conflict("CONCURRENT_UPDATE", "another request changed the same record at "
+                        "the same time; try again", details={"reason": str(exc.orig)[:200]})
+    return Unavailable("DATABASE_UNAVAILABLE", "the database could not save this change; "
+                       "try again", details={"reason": str(exc)[:200]})
+
+
 class Database(DependencyProvider):
     """``self.db``: a Session for this worker, finished by the entrypoint."""
 
@@ -167,12 +181,15 @@ class Database(DependencyProvider):
             return exc_info
         try:
             session.commit()
-        except Exception:
-            import sys
+        except Exception as exc:
             log.exception("commit failed in %s", worker_ctx)
             session.rollback()
             session.info["outbox"] = []
-            return sys.exc_info()
+            error = commit_error(exc)
+            try:
+                raise error from exc
+            except DomainError:
+                return sys.exc_info()
         return None
 
     def worker_result(self, worker_ctx, result=None, exc_info=None):

@@ -94,5 +94,9 @@ class RpcTimeout(DomainError):
         super().__init__(code, message, field, rule, details)
 
 
-class CalendarUnavailable(DomainError):
+class Unavailable(DomainError):
+    status = "unavailable"
+
+
+class CalendarUnavailable(Unavailable):
     status = "unavailable"

@@ -46,8 +46,10 @@ MAX_QR_TEXT = 2000
 STATUS_LIST_FORMAT = "skillcert-status-list/1"
 
 # registration's application statuses (registration/domain.py TRANSITIONS)
-PASSED_STATUSES = ("passed", "certified")
-WAITING_STATUSES = ("paid",)          # the pass is not recorded by registration yet
+# exam's result_finalized is the authority on the pass: "paid" only means that
+# registration has not applied that same result yet (it accepts the
+# certificate from "paid" too), so waiting for it would only risk dead letters
+PASSED_STATUSES = ("paid", "passed", "certified")
 
 REVOCATION_REASONS = {
     "falsified_material": "R4",       # 弄虚作假, found after issue
@@ -283,9 +285,8 @@ def verify_offline(text, public_keys, status=None):
 def check_issuable(result, application, today):
     """Decide on an ``exam.result_finalized`` event. ``application`` is
     registration's record of it. Returns None to issue, or the reason to record
-    and skip. Raises Conflict (retried: registration has not recorded the pass
-    yet) or ValidationFailed (dead-lettered at once: the services disagree
-    about who this is)."""
+    and skip. Raises ValidationFailed (dead-lettered at once: the services
+    disagree about who this is)."""
     if not result["passed"]:
         return "the candidate did not pass: no certificate"
     mismatched = [k for k in ("id_number", "batch_code", "project_code", "name")
@@ -296,9 +297,6 @@ def check_issuable(result, application, today):
                                details={"fields": mismatched,
                                         "application_id": result["application_id"]})
     status = application["status"]
-    if status in WAITING_STATUSES:
-        raise Conflict("PASS_NOT_RECORDED_YET", "registration has not recorded the pass yet",
-                       rule="C1", details={"status": status})
     if status not in PASSED_STATUSES:
         return f"the application is {status}: no certificate"
     if today < result["exam_date"]:

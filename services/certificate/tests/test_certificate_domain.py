@@ -163,10 +163,9 @@ def test_C1_fail_or_closed_application_is_skipped_with_a_reason():
                                                 date(2026, 11, 20))
 
 
-def test_C1_waits_until_registration_has_recorded_the_pass():
-    with pytest.raises(Conflict) as err:
-        domain.check_issuable(RESULT, dict(APPLICATION, status="paid"), date(2026, 11, 20))
-    assert err.value.code == "PASS_NOT_RECORDED_YET"
+def test_C1_a_pass_registration_has_not_recorded_yet_is_issued_all_the_same():
+    assert domain.check_issuable(RESULT, dict(APPLICATION, status="paid"),
+                                 date(2026, 11, 20)) is None
 
 
 def test_C1_result_for_another_person_is_refused_for_good():

@@ -71,6 +71,9 @@ class ExamService(ServiceBase):
     @rpc
     def update_batch(self, code, changes):
         row = self._get(code)
+        if not isinstance(changes, dict):
+            raise ValidationFailed("VALIDATION_FAILED", "changes must be an object of batch "
+                                   "fields", field="changes")
         data = load(BatchSchema(partial=True), dict(changes, code=code))
         merged = dict(row.to_dict(), **data)
         domain.check_batch(merged)

@@ -239,12 +239,27 @@ TRANSITIONS = {
 }
 
 
+# how far along the main road an application is; statuses off it (withdrawn,
+# rejected, abandoned, ...) have no rank
+PROGRESS = {"submitted": 0, "returned": 0, "approved": 1, "paid": 2, "passed": 3,
+            "failed": 3, "certified": 4, "certificate_revoked": 5}
+
+
 def transition(current_status, event):
     """The new status for ``event``, or None when the event does not apply to
     an application in ``current_status`` (recorded, not an error: events may
-    arrive after a withdrawal)."""
+    arrive after a withdrawal). An event that arrives *before* the application
+    got where it applies (a payment confirmation overtaking a retried approval)
+    raises Conflict EVENT_EARLY, so the kernel retries it instead of losing it."""
     allowed, target = TRANSITIONS[event]
-    return target if current_status in allowed else None
+    if current_status in allowed:
+        return target
+    rank = PROGRESS.get(current_status)
+    needed = [PROGRESS[s] for s in allowed if s in PROGRESS]
+    if rank is not None and needed and rank < min(needed):
+        raise Conflict("EVENT_EARLY", f"{event} arrived while the application is still "
+                       f"{current_status}; retried", details={"status": current_status})
+    return None
 
 
 def changed_fields(before, after):

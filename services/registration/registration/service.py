@@ -12,7 +12,7 @@ from kernel.batch_copy import BatchCopyEntrypoints
 from kernel.commands import command
 from kernel.db import Database, utcnow
 from kernel.entrypoints import handles, rpc
-from kernel.errors import Conflict, NotFound
+from kernel.errors import Conflict, NotFound, ValidationFailed
 from kernel.outbox import emit
 from kernel.rpc import RpcClient
 from kernel.schemas import load
@@ -65,6 +65,9 @@ class RegistrationService(BatchCopyEntrypoints, ServiceBase):
 
     @rpc
     def list_projects(self, year=None):
+        if year is not None and not str(year).isdigit():
+            raise ValidationFailed("VALIDATION_FAILED", "year is a number such as 2026",
+                                   field="year")
         rows = self.db.scalars(select(Project).order_by(Project.code)).all()
         conditions = domain.conditions()
         return [{"code": p.code, "name_zh": p.name_zh, "name_en": p.name_en,

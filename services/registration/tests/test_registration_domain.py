@@ -153,3 +153,10 @@ def test_transitions_ignore_events_that_do_not_fit_the_status():
     assert domain.transition("approved", "payment_confirmed") == "paid"
     assert domain.transition("paid", "batch_cancelled") == "cancelled"
     assert domain.transition("certified", "batch_cancelled") is None
+
+
+def test_B2_a_payment_confirmation_overtaking_the_approval_is_retried_not_lost():
+    with pytest.raises(Conflict) as err:
+        domain.transition("submitted", "payment_confirmed")
+    assert err.value.code == "EVENT_EARLY"
+    assert domain.transition("withdrawn", "payment_confirmed") is None     # stale: ignored
