@@ -14,7 +14,8 @@ such service answers and hears, written once:
 - ``sync_batches()`` (RPC): pull every batch from exam (after a restore, or when
   events were missed); events keep the copy current otherwise;
 - handlers of exam.batch_scheduled / exam.batch_updated;
-- ``_get_batch(code)``: the batch as ``batches.as_dict`` gives it, or NotFound.
+- ``_get_batch(code)``: the batch as ``batches.as_dict`` gives it, or NotFound;
+- ``after_batch_kept(code)``: a hook for what a service derives from a batch.
 """
 from sqlalchemy import select
 
@@ -34,16 +35,25 @@ class BatchCopyEntrypoints:
 
     @rpc
     def sync_batches(self):
-        return {"updated": sum(batches.keep(self.db, self.batch_model, b)
-                               for b in self.exam.list_batches())}
+        return {"updated": sum(self._keep_batch(b) for b in self.exam.list_batches())}
 
     @handles("exam", "batch_scheduled")
     def on_batch_scheduled(self, event):
-        batches.keep(self.db, self.batch_model, event["payload"]["batch"])
+        self._keep_batch(event["payload"]["batch"])
 
     @handles("exam", "batch_updated")
     def on_batch_updated(self, event):
-        batches.keep(self.db, self.batch_model, event["payload"]["batch"])
+        self._keep_batch(event["payload"]["batch"])
+
+    def _keep_batch(self, raw):
+        changed = batches.keep(self.db, self.batch_model, raw)
+        if changed:
+            self.after_batch_kept(raw["code"])
+        return changed
+
+    def after_batch_kept(self, code):
+        """A service that derives something from a batch (review's due dates)
+        refreshes it here, in the same transaction as the new copy."""
 
     def _get_batch(self, code):
         row = self.db.get(self.batch_model, str(code))

@@ -44,6 +44,22 @@ def database_url(service, config=None):
     return f"sqlite:///{data_dir(config) / (service + '.db')}"
 
 
+def day(config, value, field="today"):
+    """A date argument (ISO text, a date, or None for today) of the RPCs that let
+    staff run a timer's job for a given day."""
+    from datetime import date
+    from kernel.errors import ValidationFailed
+    if value in (None, ""):
+        return today(config)
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationFailed("VALIDATION_FAILED", f"{field}: '{value}' is not a date "
+                               "like 2026-11-19", field=field)
+
+
 def rpc_timeout(config=None):
     return float(_get(config, "RPC_TIMEOUT", 10))
 

@@ -3,7 +3,7 @@ in domain.py, persist, record events. Nothing else."""
 import csv
 import io
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -631,15 +631,7 @@ class AssessorTrainingService(ServiceBase):
     # --- helpers ----------------------------------------------------------------
 
     def _date_arg(self, value, field):
-        if value in (None, ""):
-            return settings.today(self.config)
-        if isinstance(value, date):
-            return value
-        try:
-            return date.fromisoformat(str(value))
-        except ValueError:
-            raise ValidationFailed("VALIDATION_FAILED", f"{field}: not a date (YYYY-MM-DD)",
-                                   field=field)
+        return settings.day(self.config, value, field)
 
     def _flush(self):
         """Flush; a row another worker changed meanwhile (its version moved on) is

@@ -5,7 +5,6 @@ check-in (T2), scores (T4) and publication (T5)."""
 import base64
 import uuid
 from collections import Counter, defaultdict
-from datetime import date
 
 from sqlalchemy import delete, func, insert, select, update
 
@@ -123,13 +122,7 @@ class ExamService(ServiceBase):
     # --- common helpers ----------------------------------------------------------
 
     def _today(self, today=None):
-        if today is None:
-            return settings.today(self.config)
-        try:
-            return date.fromisoformat(str(today))
-        except ValueError:
-            raise ValidationFailed("VALIDATION_FAILED", "today is an ISO date (YYYY-MM-DD)",
-                                   field="today")
+        return settings.day(self.config, today)
 
     def _batch(self, code, field="batch_code"):
         row = self.db.get(Batch, str(code))

@@ -500,12 +500,7 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
         """Applications without a confirmed payment after their batch's payment
         window are abandoned (P4): application_abandoned once each; running it
         again finds nothing more to do."""
-        try:
-            day = date.fromisoformat(str(today)) if today else settings.today(self.config)
-        except ValueError:
-            raise ValidationFailed("VALIDATION_FAILED", f"today: '{today}' is not a date like "
-                                   "2026-11-19", field="today", rule="P4")
-        return self._close_windows(day)
+        return self._close_windows(settings.day(self.config, today))
 
     @timer(interval=WINDOW_CHECK_INTERVAL)
     def close_payment_windows(self):

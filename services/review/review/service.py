@@ -1,7 +1,6 @@
 """nameko entrypoints of the review service: validate, apply the rules in
 domain.py, persist, record events. Nothing else."""
 from sqlalchemy import case, func, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from kernel import batches, bulk, idempotency, metrics, settings
@@ -11,6 +10,7 @@ from kernel.errors import Conflict, NotFound
 from kernel.outbox import emit
 from kernel.rpc import RpcClient
 from kernel.schemas import load
+from kernel.batch_copy import BatchCopyEntrypoints
 from kernel.service import ServiceBase
 
 from review import domain
@@ -25,7 +25,6 @@ OVERDUE = metrics.gauge("skillcert_review_overdue_tasks",
                         "Open review tasks past their due date (V1)", ["batch_code", "stage"])
 WINDOW_CHECK_INTERVAL = 600      # seconds between runs of close_review_window
 OVERDUE_INTERVAL = 60            # seconds between refreshes of the overdue gauge
-SYNC_ATTEMPTS = 3
 
 # who the application is: copied from registration's events, repeated in review's
 HEAD = ("batch_code", "project_code", "channel", "institution_code", "id_number", "name")
@@ -34,42 +33,13 @@ SNAPSHOT = ("person", "claim", "precheck", "first_review", "photo", "materials",
             "birth_date", "changed")
 
 
-class ReviewService(ServiceBase):
+class ReviewService(BatchCopyEntrypoints, ServiceBase):
     name = "review"
     db = Database(Base)
     exam = RpcClient("exam")
+    batch_model = Batch        # list_batches, sync_batches and the exam batch handlers
 
-    # --- batches (a copy of the exam service's) ----------------------------
-
-    @rpc
-    def list_batches(self):
-        return [batches.to_wire(b) for b in
-                self.db.scalars(select(Batch).order_by(Batch.exam_date))]
-
-    @rpc
-    def sync_batches(self):
-        """Pull every batch from the exam service (after a restore, or when
-        events were missed); events keep the copy current otherwise. A batch
-        event handled at the same moment may store a batch first: start over."""
-        wire = self.exam.list_batches()
-        for attempt in range(SYNC_ATTEMPTS):
-            try:
-                updated = sum(self._keep_batch(b) for b in wire)
-                self.db.flush()
-                return {"updated": updated}
-            except (IntegrityError, OperationalError):
-                self.db.rollback()
-                if attempt == SYNC_ATTEMPTS - 1:
-                    raise Conflict("BATCH_SYNC_RACE", "batch events kept arriving during the "
-                                   "sync; try again")
-
-    @handles("exam", "batch_scheduled")
-    def on_batch_scheduled(self, event):
-        self._keep_batch(event["payload"]["batch"])
-
-    @handles("exam", "batch_updated")
-    def on_batch_updated(self, event):
-        self._keep_batch(event["payload"]["batch"])
+    # --- batches: a copy of the exam service's (kernel.batch_copy) ------------
 
     @handles("exam", "batch_cancelled")
     def on_batch_cancelled(self, event):
@@ -83,11 +53,9 @@ class ReviewService(ServiceBase):
             self._close(app, "cancelled", event["producer"],
                         data["reason"] or "batch cancelled (B1)", event)
 
-    def _keep_batch(self, raw):
-        changed = batches.keep(self.db, Batch, raw)
-        if changed:
-            self._set_due_dates(Task.state == "open", Application.batch_code == raw["code"])
-        return changed
+    def after_batch_kept(self, code):
+        """Open tasks' due dates follow their batch's new settings (V1)."""
+        self._set_due_dates(Task.state == "open", Application.batch_code == code)
 
     def _batch(self, code, cache=None):
         if cache is not None and code in cache:
