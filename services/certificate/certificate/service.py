@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from kernel import idempotency, idnumber, metrics, settings
+from kernel import idnumber, metrics, settings
+from kernel.commands import command
 from kernel.db import Database, utcnow
 from kernel.entrypoints import handles, rpc
 from kernel.errors import Conflict, NotFound, RuleViolation, ValidationFailed
@@ -256,18 +257,10 @@ class CertificateService(ServiceBase):
 
     # --- revocation (R4) and keys -------------------------------------------------------
 
-    def _once(self, operation, schema, request, work):
-        """Validate, then run ``work(data)`` once per idempotency key."""
-        data = load(schema, request)
-        key = data.pop("idempotency_key", None)
-        done = idempotency.replayed(self.db, key, operation, request)
-        if done is not None:
-            return done
-        return idempotency.remember(self.db, key, operation, request, work(data))
-
     @rpc
-    def revoke_certificate(self, request):
-        return self._once("revoke_certificate", RevokeSchema(), request, self._revoke)
+    @command(RevokeSchema)
+    def revoke_certificate(self, data):
+        return self._revoke(data)
 
     def _revoke(self, data):
         row = self._get(domain.parse_number(data["certificate_number"]))
@@ -284,8 +277,9 @@ class CertificateService(ServiceBase):
         return _wire(row.to_dict())
 
     @rpc
-    def rotate_signing_key(self, request):
-        return self._once("rotate_signing_key", RotateSchema(), request, self._rotate)
+    @command(RotateSchema)
+    def rotate_signing_key(self, data):
+        return self._rotate(data)
 
     def _rotate(self, data):
         kid = self.keys.rotate(self.db)
@@ -294,8 +288,9 @@ class CertificateService(ServiceBase):
     # --- paper certificates (C4) -----------------------------------------------------------
 
     @rpc
-    def create_print_batch(self, request):
-        return self._once("create_print_batch", PrintBatchSchema(), request, self._print)
+    @command(PrintBatchSchema)
+    def create_print_batch(self, data):
+        return self._print(data)
 
     def _print(self, data):
         rows = self.db.scalars(select(Certificate).where(
@@ -349,9 +344,9 @@ class CertificateService(ServiceBase):
                                         "paper_status": r.paper_status} for r in rows]})
 
     @rpc
-    def record_institution_collection(self, request):
-        return self._once("record_institution_collection", InstitutionCollectionSchema(),
-                          request, self._institution_collection)
+    @command(InstitutionCollectionSchema)
+    def record_institution_collection(self, data):
+        return self._institution_collection(data)
 
     def _institution_collection(self, data):
         collector = _person(data["collector"], "collector")
@@ -389,9 +384,9 @@ class CertificateService(ServiceBase):
                 "count": len(entries), "handovers": entries}
 
     @rpc
-    def record_individual_collection(self, request):
-        return self._once("record_individual_collection", IndividualCollectionSchema(),
-                          request, self._individual_collection)
+    @command(IndividualCollectionSchema)
+    def record_individual_collection(self, data):
+        return self._individual_collection(data)
 
     def _individual_collection(self, data):
         holder = _person(data["holder"], "holder")
@@ -404,9 +399,9 @@ class CertificateService(ServiceBase):
                                "with_holder", id_document=_wire(document_))
 
     @rpc
-    def record_institution_handover(self, request):
-        return self._once("record_institution_handover", InstitutionHandoverSchema(), request,
-                          self._institution_handover)
+    @command(InstitutionHandoverSchema)
+    def record_institution_handover(self, data):
+        return self._institution_handover(data)
 
     def _institution_handover(self, data):
         receiver = _person(data["receiver"], "receiver")

@@ -581,9 +581,8 @@ class ExamService(ServiceBase):
         return {"batch_code": batch_code, "seated": sum(r["candidates"] for r in rooms),
                 "unseated": unseated, "session_rooms": rooms}
 
-    @rpc
-    def get_arrangement(self, batch_code, session_code=None, room_code=None):
-        """The summary and the seat list (考生签到册), by session, room and seat."""
+    def _seated(self, batch_code, session_code=None, room_code=None):
+        """Seats joined with their candidates, for one batch (and session, room)."""
         self._batch(batch_code)
         query = select(Seating, Candidate).join(
             Candidate, Candidate.application_id == Seating.application_id).where(
@@ -592,6 +591,12 @@ class ExamService(ServiceBase):
             query = query.where(Seating.session_code == session_code)
         if room_code:
             query = query.where(Seating.room_code == room_code)
+        return query
+
+    @rpc
+    def get_arrangement(self, batch_code, session_code=None, room_code=None):
+        """The summary and the seat list (考生签到册), by session, room and seat."""
+        query = self._seated(batch_code, session_code, room_code)
         out = self._arrangement_summary(batch_code)
         out["seats"] = [
             {"ticket_number": s.ticket_number, "session": s.session_code, "room": s.room_code,
@@ -979,14 +984,7 @@ class ExamService(ServiceBase):
 
     @rpc
     def get_scores(self, batch_code, session_code=None, room_code=None):
-        self._batch(batch_code)
-        query = select(Seating, Candidate).join(
-            Candidate, Candidate.application_id == Seating.application_id).where(
-            Seating.batch_code == batch_code)
-        if session_code:
-            query = query.where(Seating.session_code == session_code)
-        if room_code:
-            query = query.where(Seating.room_code == room_code)
+        query = self._seated(batch_code, session_code, room_code)
         rows = self.db.execute(query.order_by(Seating.ticket_number)).all()
         ids = [c.application_id for _, c in rows]
         parts = defaultdict(list)

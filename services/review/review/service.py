@@ -3,7 +3,7 @@ domain.py, persist, record events. Nothing else."""
 from sqlalchemy import case, func, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
-from kernel import batches, bulk, idempotency, metrics, settings
+from kernel import batches, bulk, metrics, settings
 from kernel.db import Database, utcnow
 from kernel.entrypoints import handles, rpc, timer
 from kernel.errors import Conflict, NotFound
@@ -11,6 +11,7 @@ from kernel.outbox import emit
 from kernel.rpc import RpcClient
 from kernel.schemas import load
 from kernel.batch_copy import BatchCopyEntrypoints
+from kernel.commands import command
 from kernel.service import ServiceBase
 
 from review import domain
@@ -137,27 +138,19 @@ class ReviewService(BatchCopyEntrypoints, ServiceBase):
     # --- decisions -------------------------------------------------------------
 
     @rpc
-    def decide(self, request):
+    @command(DecideSchema)
+    def decide(self, data):
         """One decision (approve, reject, return) on one application."""
-        data = load(DecideSchema(), request)
-        key = data.pop("idempotency_key", None)
-        done = idempotency.replayed(self.db, key, "decide", request)
-        if done is not None:
-            return done
         reviewer = data.pop("reviewer")
         out = self._decide(data, reviewer, settings.today(self.config), {})
         DECISIONS.labels(out["status"]).inc()
-        return idempotency.remember(self.db, key, "decide", request, out)
+        return out
 
     @rpc
-    def decide_many(self, request):
+    @command(DecideManySchema)
+    def decide_many(self, data):
         """Many decisions in one sitting, each with its own outcome: an item that
         fails changes nothing and does not stop the others."""
-        data = load(DecideManySchema(), request)
-        key = data.pop("idempotency_key", None)
-        done = idempotency.replayed(self.db, key, "decide_many", request)
-        if done is not None:
-            return done
         today, cache = settings.today(self.config), {}
         tasks = self._prefetch([i.get("application_id") for i in data["decisions"]
                                 if isinstance(i, dict)])
@@ -171,8 +164,7 @@ class ReviewService(BatchCopyEntrypoints, ServiceBase):
         for r in results:
             if r["ok"]:
                 DECISIONS.labels(r["status"]).inc()
-        out = dict(bulk.summary(results), results=results)
-        return idempotency.remember(self.db, key, "decide_many", request, out)
+        return dict(bulk.summary(results), results=results)
 
     def _prefetch(self, ids):
         """Load a sitting's applications (into the session) and their latest tasks
