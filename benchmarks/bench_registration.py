@@ -16,7 +16,6 @@ eventlet.monkey_patch()
 import argparse  # noqa: E402
 import base64  # noqa: E402
 import os  # noqa: E402
-import shutil  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
@@ -32,21 +31,9 @@ from sqlalchemy.engine import make_url  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.harness import clean_up, vhost  # noqa: E402
 from kernel.migrate import upgrade  # noqa: E402
 from kernel.testing import sample_id_number, sample_photo, sample_scan  # noqa: E402
-
-BASE_AMQP = os.environ.get("AMQP_URI", "pyamqp://guest:guest@localhost:5672/")
-
-
-def vhost():
-    if shutil.which("rabbitmqctl") and os.geteuid() == 0:
-        name = "skillcert_bench_" + uuid.uuid4().hex[:8]
-        subprocess.run(["rabbitmqctl", "-q", "add_vhost", name], check=True)
-        subprocess.run(["rabbitmqctl", "-q", "set_permissions", "-p", name, "guest", ".*", ".*",
-                        ".*"], check=True)
-        return BASE_AMQP.rstrip("/") + "/" + name, name
-    return BASE_AMQP, None
-
 
 def percentile(values, p):
     values = sorted(values)
@@ -162,23 +149,7 @@ def main():
                   f"{e['p99_ms']:6.1f}ms | {s['throughput']:8.0f} {s['p50_ms']:6.1f}ms "
                   f"{s['p99_ms']:6.1f}ms | {s['throughput'] / e['throughput']:6.0%}")
     finally:
-        for p in procs:
-            p.terminate()
-        for p in procs:
-            try:
-                p.wait(10)
-            except subprocess.TimeoutExpired:
-                p.kill()
-        if vhost_name:
-            subprocess.run(["rabbitmqctl", "-q", "delete_vhost", vhost_name])
-        if args.db:
-            from sqlalchemy import create_engine, text
-            admin = create_engine(make_url(args.db), isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                for url in urls.values():
-                    conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" '
-                                      'WITH (FORCE)'))
-        shutil.rmtree(tmp, ignore_errors=True)
+        clean_up(procs, vhost_name, args.db, urls.values(), tmp)
 
 
 if __name__ == "__main__":

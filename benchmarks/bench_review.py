@@ -21,7 +21,6 @@ eventlet.monkey_patch()
 
 import argparse  # noqa: E402
 import os  # noqa: E402
-import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
@@ -36,7 +35,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.bench_registration import vhost  # noqa: E402
+from benchmarks.harness import clean_up, vhost  # noqa: E402
 from kernel.migrate import upgrade  # noqa: E402
 from kernel.outbox import envelope, event_exchange  # noqa: E402
 from kernel.testing import EventTap, sample_id_number  # noqa: E402
@@ -182,23 +181,7 @@ def main():
               f"one bulk decision costs {t_bulk / t_health:.2f} health round trips")
         print(f"sittings of {SITTING} vs one call each: {t_single / t_sitting:.1f}x faster")
     finally:
-        for p in procs:
-            p.terminate()
-        for p in procs:
-            try:
-                p.wait(10)
-            except subprocess.TimeoutExpired:
-                p.kill()
-        if vhost_name:
-            subprocess.run(["rabbitmqctl", "-q", "delete_vhost", vhost_name])
-        if args.db:
-            from sqlalchemy import create_engine, text
-            admin = create_engine(make_url(args.db), isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                for url in urls.values():
-                    conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" '
-                                      'WITH (FORCE)'))
-        shutil.rmtree(tmp, ignore_errors=True)
+        clean_up(procs, vhost_name, args.db, urls.values(), tmp)
 
 
 if __name__ == "__main__":
