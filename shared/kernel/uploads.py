@@ -62,9 +62,19 @@ def accept(session, blobs, model, upload):
 
 def require(session, model, key, purpose, field):
     """NotFound (MATERIAL_NOT_FOUND, M1/M2) unless ``key`` was uploaded as ``purpose``."""
-    if session.get(model, (key, purpose)) is None:
-        raise NotFound("MATERIAL_NOT_FOUND", f"{field}: no uploaded {purpose} with this "
-                       "reference; upload it first", field=field, rule=RULES[purpose])
+    require_all(session, model, [(field, key, purpose)])
+
+
+def require_all(session, model, refs):
+    """``require`` for many ``(field, key, purpose)`` references in one query;
+    the first one missing is refused."""
+    keys = {key for _, key, _ in refs}
+    known = set(session.execute(select(model.hash, model.purpose).where(
+        model.hash.in_(keys))).tuples()) if keys else set()
+    for field, key, purpose in refs:
+        if (key, purpose) not in known:
+            raise NotFound("MATERIAL_NOT_FOUND", f"{field}: no uploaded {purpose} with this "
+                           "reference; upload it first", field=field, rule=RULES[purpose])
 
 
 def fetch(session, blobs, model, key):

@@ -255,8 +255,7 @@ class AssessorTrainingService(ServiceBase):
                  for n, q in enumerate(person["qualifications"])]
         refs += [(f"conditions.{n}.evidence", h, "scan")
                  for n, c in enumerate(data["conditions"]) for h in c["evidence"]]
-        for field, key, purpose in refs:
-            uploads.require(self.db, Material, key, purpose, field)
+        uploads.require_all(self.db, Material, refs)
 
     # --- applications (申报) ---------------------------------------------------
 

@@ -117,15 +117,9 @@ class RegistrationService(BatchCopyEntrypoints, ServiceBase):
         return uploads.fetch(self.db, self.blobs, Material, hash)
 
     def _check_materials(self, materials):
-        refs = {f: v for f, v in materials.items() if f != "education_proof_kind"}
-        known = set(self.db.execute(select(Material.hash, Material.purpose).where(
-            Material.hash.in_(set(refs.values())))).tuples())
-        for field, value in refs.items():
-            purpose = "photo" if field == "photo" else "scan"
-            if (value, purpose) not in known:
-                raise NotFound("MATERIAL_NOT_FOUND", f"{field}: no uploaded {purpose} with "
-                               "this reference; upload it first", field=f"materials.{field}",
-                               rule="M1" if purpose == "photo" else "M2")
+        uploads.require_all(self.db, Material, [
+            (f"materials.{field}", key, "photo" if field == "photo" else "scan")
+            for field, key in materials.items() if field != "education_proof_kind"])
 
     # --- applications ------------------------------------------------------
 
