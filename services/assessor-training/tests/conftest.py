@@ -15,7 +15,7 @@ def start(container_factory, db_url_for, service_config):
 
     def start(today=APPLYING, **extra):
         if running:
-            running.pop().kill()    # idle: every call before it has returned
+            running.pop().stop()    # graceful: a kill can leave an answered request unacked, and it would run again
         container = container_factory(AssessorTrainingService,
                                       service_config(url, SKILLCERT_TODAY=today, **extra))
         container.start()
