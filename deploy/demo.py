@@ -113,7 +113,7 @@ def parallel(fn, items):
 
 class Demo:
     def __init__(self, url, count, out):
-        self.api = Api(url)
+        self.api = Api(url.rstrip("/") + "/api")   # the API is under /api (docs/web.md)
         self.count, self.out = count, Path(out)
         self.run = uuid.uuid4().hex[:6]
         self.rnd = random.Random(self.run)

@@ -381,8 +381,9 @@ def summary(services, replicas, prometheus_config=None):
         for r in mine:
             lines.append(f"    {r.label}: metrics {r.metrics_url}  log {r.log_path}")
             if r.http:
-                lines.append(f"    {r.label}: HTTP {r.http} (docs {r.http}docs, "
-                             f"OpenAPI {r.http}openapi.json)")
+                lines.append(f"    {r.label}: portal {r.http} (open it in a browser; API "
+                             f"{r.http}api/, docs {r.http}api/docs, OpenAPI "
+                             f"{r.http}api/openapi.json)")
     lines += [f"  AMQP: {amqp}", f"  data: {os.environ['SKILLCERT_DATA_DIR']}"]
     if prometheus_config:
         lines.append(f"  Prometheus: prometheus --config.file={prometheus_config}")

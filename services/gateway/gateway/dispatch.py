@@ -13,7 +13,8 @@ from werkzeug.wrappers import Response
 from kernel.errors import NotFound, ValidationFailed
 from kernel.schemas import load
 
-from gateway import auth, domain
+from gateway import auth, domain, portal
+from gateway.portal import API_PREFIX
 from gateway.models import Account
 from gateway.routes import PER_USERNAME, ROUTES
 from gateway.web import File, error_response, file_response, json_response
@@ -25,8 +26,13 @@ REQUESTS = Counter("skillcert_http_requests_total", "HTTP requests by route and 
 LATENCY = Histogram("skillcert_http_request_seconds", "HTTP request latency by route",
                     ["route"], buckets=(.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30))
 
-URLS = Map([Rule(route.rule, methods=[route.method], endpoint=route) for route in ROUTES],
-           strict_slashes=False)
+URLS = Map([Rule(API_PREFIX + route.rule, methods=[route.method], endpoint=route)
+            for route in ROUTES], strict_slashes=False)
+QR_LINK = "/certificates/verify"   # printed in every certificate's QR code (portal.py)
+
+
+def is_api(path):
+    return path == API_PREFIX or path.startswith(API_PREFIX + "/")
 
 
 class Context:
@@ -63,13 +69,21 @@ class Context:
 def handle(service, request):
     started = time.perf_counter()
     route = None
+    api_path = request.path
+    if not is_api(api_path):
+        if api_path.rstrip("/") == QR_LINK and not portal.wants_html(request):
+            api_path = API_PREFIX + QR_LINK        # an API client following a QR link
+        else:
+            response = portal.serve(request, portal.web_dir(service.config))
+            if response is not None:
+                return response
     try:
         adapter = URLS.bind_to_environ(request.environ)
         try:
-            route, path = adapter.match()
+            route, path = adapter.match(api_path, method=request.method)
         except WzNotFound:
             raise NotFound("ROUTE_NOT_FOUND", f"no route {request.path}; the routes are in "
-                           "/openapi.json")
+                           f"{API_PREFIX}/openapi.json")
         except WzMethodNotAllowed as exc:
             raise domain.MethodNotAllowed("METHOD_NOT_ALLOWED", f"{request.method} is not "
                                           f"allowed on {request.path}",

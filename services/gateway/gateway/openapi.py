@@ -12,6 +12,7 @@ from marshmallow import Schema
 from gateway import domain
 from gateway.routes import ROUTES
 from gateway.schemas import ErrorSchema
+from gateway.portal import API_PREFIX
 from gateway.web import JSON
 
 TITLE = "SkillCert API"
@@ -31,7 +32,8 @@ REASONS = {
     504: "A service behind this route did not answer in time",
 }
 DESCRIPTION = """\
-The one HTTP door into SkillCert. Sign in with `POST /auth/token` and send the
+The one HTTP door into SkillCert. Every path below is under `/api` (the `servers` entry;
+the web portal has the rest of the origin). Sign in with `POST /api/auth/token` and send the
 token as `Authorization: Bearer <token>`. Each operation lists the roles that
 may call it (`x-roles`; `public` means anyone, without a token). An
 institution operator only ever sees their own institution's candidates.
@@ -150,6 +152,7 @@ def document():
     for path, operations in paths.items():
         spec.path(path=path, operations=operations)
     doc = spec.to_dict()
+    doc["servers"] = [{"url": API_PREFIX, "description": "this gateway (the portal is at /)"}]
     doc["tags"] = [{"name": t} for t in dict.fromkeys(r.tag for r in ROUTES)]
     return doc
 
@@ -166,7 +169,7 @@ def page():
            "block;min-width:4em}.roles{color:#555}table{border-collapse:collapse}td,th{border:"
            "1px solid #ddd;padding:2px 6px;text-align:left;vertical-align:top}</style></head>"
            f"<body><h1>{TITLE} {VERSION}</h1><p>{e(DESCRIPTION)}</p>"
-           "<p>Machine-readable: <a href='/openapi.json'>/openapi.json</a></p>"]
+           "<p>Machine-readable: <a href='/api/openapi.json'>/api/openapi.json</a></p>"]
     by_tag = {}
     for path, ops in doc["paths"].items():
         for method, op in ops.items():

@@ -299,3 +299,8 @@ class ClockSchema(StrictSchema):
     today = fields.Date(required=True)
     rehearsal = fields.Boolean(required=True)
     rehearsal_date = fields.Date(required=True, allow_none=True)
+
+
+class LogoutSchema(StrictSchema):
+    signed_out = fields.Boolean(required=True)
+    username = fields.String(required=True)

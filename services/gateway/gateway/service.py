@@ -19,7 +19,7 @@ from gateway.web import Http, http
 
 log = logging.getLogger(__name__)
 
-METHODS = "GET,POST,PUT,PATCH,DELETE,OPTIONS"
+METHODS = "GET,HEAD,POST,PUT,PATCH,DELETE,OPTIONS"
 
 
 class Address(DependencyProvider):
@@ -46,7 +46,8 @@ class Address(DependencyProvider):
     def _announce(self):
         for _ in range(200):
             if self.bound():
-                log.info("gateway: HTTP on %s (docs %sdocs, OpenAPI %sopenapi.json)",
+                log.info("gateway: HTTP on %s (portal %s, docs %sapi/docs, OpenAPI "
+                         "%sapi/openapi.json)", self.url(),
                          self.url(), self.url(), self.url())
                 return
             eventlet.sleep(0.05)

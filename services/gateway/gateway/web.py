@@ -117,7 +117,7 @@ class JsonWsgiApp(WsgiApp):
                                        "allowed here")
             else:
                 err = NotFound("ROUTE_NOT_FOUND", "no such route; the routes are in "
-                               "/openapi.json")
+                               "/api/openapi.json")
             return error_response(err)(environ, start_response)
         request.path_values = values
         return provider.handle_request(request)(environ, start_response)

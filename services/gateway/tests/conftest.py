@@ -24,7 +24,7 @@ INSTITUTION = "inst-01"
 
 def bound_url(container):
     provider = next(d for d in container.dependencies if isinstance(d, Address))
-    return wait_until(provider.url, timeout=10)
+    return wait_until(provider.url, timeout=10) + "api"
 
 
 class Client:

@@ -195,6 +195,6 @@ def test_public_lookups_by_id_number_are_rate_limited_per_client(services, start
 
 def test_health_rpc_reports_the_http_address(services, start_gateway, rpc):
     container = start_gateway()
-    url = bound_url(container)
-    assert wait_until(lambda: rpc.gateway.health()["http"] == url, timeout=10)
+    url = bound_url(container)                       # .../api
+    assert wait_until(lambda: rpc.gateway.health()["http"] + "api" == url, timeout=10)
     assert Client(url).get("/health").json() == {"service": "gateway", "ok": True}

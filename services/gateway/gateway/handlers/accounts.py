@@ -95,6 +95,15 @@ def me(ctx):
     return dump(ctx.account)
 
 
+def logout(ctx):
+    """退出登录 on the server: every token of this account stops working (the
+    token version is bumped, as a password change does), on every device."""
+    account = ctx.account
+    account.token_version += 1
+    account.updated_at = utcnow()
+    return {"signed_out": True, "username": account.username}
+
+
 def change_password(ctx):
     data, account = ctx.data, ctx.account
     if not auth.verify_password(data["old_password"], account.password_hash):

@@ -1,0 +1,112 @@
+// What every browser test shares: the suite's address, an API client for the
+// staff steps (the center's work done over the gateway, as `make demo` does),
+// the rehearsal clock, valid resident ID numbers, and checkPage(): a screenshot
+// kept under var/web-e2e/screenshots/ plus an axe-core check (no serious or
+// critical violation).
+import { test as base, expect, request as pwRequest, type APIRequestContext, type Page } from '@playwright/test'
+import AxeBuilder from '@axe-core/playwright'
+import { mkdirSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const SCREENSHOTS = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'var', 'web-e2e', 'screenshots')
+
+/** A JSON API client over the gateway (/api), signed in or not. */
+export class Api {
+  constructor(
+    public ctx: APIRequestContext,
+    public token: string | null = null,
+  ) {}
+  headers() {
+    return this.token ? { Authorization: `Bearer ${this.token}` } : {}
+  }
+  async call(method: string, path: string, body?: unknown, params?: Record<string, string>) {
+    const r = await this.ctx.fetch('/api' + path, { method, data: body, params, headers: this.headers() })
+    const text = await r.text()
+    let json: any = null
+    try {
+      json = text ? JSON.parse(text) : null
+    } catch {
+      json = text
+    }
+    return { status: r.status(), json }
+  }
+  async ok(method: string, path: string, body?: unknown, params?: Record<string, string>) {
+    const r = await this.call(method, path, body, params)
+    if (r.status >= 300) throw new Error(`${method} ${path} -> ${r.status} ${JSON.stringify(r.json)}`)
+    return r.json
+  }
+  get(path: string, params?: Record<string, string>) {
+    return this.ok('GET', path, undefined, params)
+  }
+  post(path: string, body?: unknown) {
+    return this.ok('POST', path, body ?? {})
+  }
+  put(path: string, body?: unknown) {
+    return this.ok('PUT', path, body ?? {})
+  }
+  async login(username: string, password: string) {
+    const out = await this.post('/auth/token', { username, password })
+    return new Api(this.ctx, out.access_token)
+  }
+}
+
+/** ISO 7064 MOD 11-2 check character of a resident ID number (R2). */
+export function idCheck(first17: string) {
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+  const sum = [...first17].reduce((acc, d, i) => acc + Number(d) * weights[i], 0)
+  return '10X98765432'[sum % 11]
+}
+
+let seq = Math.floor(Math.random() * 900)
+/** A valid, unused-looking resident ID number born on `birth` (YYYYMMDD). */
+export function newIdNumber(birth = '19900101', region = '510104') {
+  seq = (seq + 1 + Math.floor(Math.random() * 7)) % 1000
+  const first = `${region}${birth}${String(seq).padStart(3, '0')}`
+  return first + idCheck(first)
+}
+
+const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗'
+const GIVEN = '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂'
+export function newName() {
+  const pick = (s: string) => s[Math.floor(Math.random() * s.length)]
+  return pick(SURNAMES) + pick(GIVEN) + pick(GIVEN)
+}
+
+/** Screenshot (kept as an artifact) and an accessibility check of the page as it is. */
+export async function checkPage(page: Page, name: string, { axe = true } = {}) {
+  mkdirSync(SCREENSHOTS, { recursive: true })
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true })
+  if (!axe) return
+  const results = await new AxeBuilder({ page }).analyze()
+  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+  expect(
+    bad.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`),
+    `axe-core on ${name}`,
+  ).toEqual([])
+}
+
+type Fixtures = { api: Api; admin: Api; setClock: (day: string) => Promise<void> }
+
+export const test = base.extend<Fixtures>({
+  baseURL: async ({}, use) => {
+    await use(process.env.SKILLCERT_E2E_URL)
+  },
+  api: async ({ baseURL }, use) => {
+    const ctx = await pwRequest.newContext({ baseURL, extraHTTPHeaders: { Accept: 'application/json' } })
+    await use(new Api(ctx))
+    await ctx.dispose()
+  },
+  admin: async ({ api }, use) => {
+    const password = process.env.SKILLCERT_E2E_ADMIN_PASSWORD
+    if (!password) throw new Error('SKILLCERT_E2E_ADMIN_PASSWORD is not set (the admin password of the suite)')
+    await use(await api.login('admin', password))
+  },
+  setClock: async ({ admin }, use) => {
+    await use(async (day: string) => {
+      await admin.put('/admin/clock', { today: day })
+    })
+  },
+})
+
+export { expect }

@@ -1,0 +1,18 @@
+export default {
+  title: 'Skilled Talent Service Hall',
+  lead: 'Register for special vocational ability assessments, follow the review, pay, download the admission ticket, see results and certificates, and apply for assessor training — all online.',
+  apply: 'Register for an assessment',
+  applyText: 'Choose this month’s batch and project, fill in the form, upload the materials and submit',
+  history: 'My applications',
+  historyText: 'Review outcome, corrections, payment',
+  tickets: 'Admission ticket',
+  ticketsText: 'Download and print it before the exam with your ID number and name',
+  results: 'Results',
+  resultsText: 'Published results, your own result, objections',
+  certificates: 'Check a certificate',
+  certificatesText: 'By number, QR code or the e-certificate file',
+  assessor: 'Assessor and supervisor training',
+  assessorText: 'Apply, train, sit the exam and get an assessor card',
+  cards: 'Check an assessor card',
+  cardsText: 'Is an assessor’s or supervisor’s card valid',
+}

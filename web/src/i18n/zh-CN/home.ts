@@ -1,0 +1,18 @@
+export default {
+  title: '技能人才服务大厅',
+  lead: '专项职业能力考核报名、审核、缴费、准考证下载、成绩与证书查询，以及考评员督导员培训取证报名，均在此网上办理。',
+  apply: '专项职业能力考核报名',
+  applyText: '选择本月考核批次和项目，在线填报、上传材料并提交审核',
+  history: '报名历史',
+  historyText: '查看审核结果，退回修改，缴费',
+  tickets: '准考证下载',
+  ticketsText: '考前凭身份证号码和姓名下载打印',
+  results: '成绩查询',
+  resultsText: '成绩公示、个人成绩与异议申请',
+  certificates: '证书查询与核验',
+  certificatesText: '按证书编号、二维码或电子证书文件核验',
+  assessor: '考评员督导员培训取证报名',
+  assessorText: '填写申报表，参加培训与考核，取得考评员证卡',
+  cards: '考评员证卡查询',
+  cardsText: '查询考评员、督导员证卡是否有效',
+}
