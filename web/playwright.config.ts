@@ -18,14 +18,14 @@ const launchOptions = {
 
 export default defineConfig({
   testDir: './e2e',
-  outputDir: '../var/web-e2e/test-results',
+  outputDir: process.env.PW_OUTPUT ?? '../var/web-e2e/test-results',
   globalSetup: './e2e/global-setup.ts',
   fullyParallel: false,
   workers: 1,
   retries: 0,
   timeout: 120_000,
   expect: { timeout: 15_000 },
-  reporter: [['list'], ['json', { outputFile: '../var/web-e2e/results.json' }]],
+  reporter: [['list'], ['json', { outputFile: (process.env.PW_OUTPUT ?? '../var/web-e2e/test-results') + '.json' }]],
   use: {
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',

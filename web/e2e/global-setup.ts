@@ -83,7 +83,7 @@ export default async function globalSetup() {
       WEB_SERVER_ADDRESS: `127.0.0.1:${port}`,
       GATEWAY_ADMIN_PASSWORD: adminPassword,
       CERTIFICATE_VERIFY_URL: `${url}certificates/verify`,
-      SKILLCERT_WEB_DIR: join(ROOT, 'web', 'dist'),
+      SKILLCERT_WEB_DIR: process.env.SKILLCERT_WEB_DIR ?? join(ROOT, 'web', 'dist'),
       PYTHONUNBUFFERED: '1',
     },
   })

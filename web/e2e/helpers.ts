@@ -86,6 +86,30 @@ export async function checkPage(page: Page, name: string, { axe = true } = {}) {
   ).toEqual([])
 }
 
+export const PASSWORD = 'Sc-e2e-pass-2026'
+let accountSeq = 0
+function uniq(prefix: string) {
+  accountSeq += 1
+  return `${prefix}-${Date.now().toString(36)}-${accountSeq}-${Math.floor(Math.random() * 1e4)}`
+}
+
+/** A staff or institution account made by the provincial administrator, signed in. */
+export async function staffAccount(admin: Api, role: string, extra: Record<string, unknown> = {}) {
+  const username = uniq(role.slice(0, 10))
+  await admin.post('/admin/accounts', { username, password: PASSWORD, name: `测试${role}`, role, ...extra })
+  return admin.login(username, PASSWORD)
+}
+
+/** A candidate who signed up over the API (not in the browser), signed in. */
+export async function candidateAccount(api: Api, person: { name?: string; id_number?: string } = {}) {
+  const name = person.name ?? newName()
+  const id_number = person.id_number ?? newIdNumber()
+  const username = uniq('cand')
+  await api.post('/accounts', { username, password: PASSWORD, name, id_number, phone: '13800138000' })
+  const client = await api.login(username, PASSWORD)
+  return Object.assign(client, { username, name, id_number })
+}
+
 type Fixtures = { api: Api; admin: Api; setClock: (day: string) => Promise<void> }
 
 export const test = base.extend<Fixtures>({
