@@ -18,7 +18,7 @@ from exam import schemas as exam
 from exam.schemas import BatchSchema
 from kernel.uploads import UploadRequest
 from payment import schemas as pay
-from registration.schemas import ApplicationSchema
+from registration.schemas import ApplicationSchema, EligibilitySchema as EligibilityBody
 from review import schemas as review
 
 from gateway import domain, schemas as s
@@ -181,6 +181,11 @@ ROUTES = (
           "A candidate applies for themselves (individual channel, R1-R3)", "applications",
           body=s.IndividualApplicationSchema, response=ApplicationSchema, status=201,
           services=("registration",)),
+    Route("POST", "/applications/eligibility", "check_eligibility", (CANDIDATE, INSTITUTION),
+          relay("registration", "check_eligibility", body=True),
+          "The eligibility pre-check (申报条件) before submitting: met, not met or for the "
+          "reviewer to judge, with each check; it refuses nothing (V1)", "applications",
+          body=EligibilityBody, services=("registration",)),
     Route("GET", "/applications", "my_applications", (CANDIDATE,),
           registration.my_applications, "The signed-in candidate's applications",
           "applications", response=ApplicationSchema, many=True, services=("registration",)),

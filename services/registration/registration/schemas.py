@@ -29,6 +29,13 @@ class ClaimSchema(StrictSchema):
                          validate=validate.Length(max=10))
 
 
+class EligibilitySchema(StrictSchema):
+    """The eligibility pre-check before submitting: what the person says of themselves."""
+    project_code = fields.String(required=True, validate=validate.Length(max=80))
+    person = fields.Nested(PersonSchema(partial=("name", "id_number", "phone")), required=True)
+    claim = fields.Nested(ClaimSchema, required=True)
+
+
 class MaterialsSchema(StrictSchema):
     photo = fields.String(required=True, validate=SHA256)
     education_proof_kind = fields.String(required=True,

@@ -23,7 +23,7 @@ from registration import domain
 from registration.models import (Application, Base, Batch, Institution, InstitutionProject,
                                  Material, Project, TimelineEntry)
 from registration.schemas import (ApplicationEventSchema, BatchProjectEventSchema,
-                                  InstitutionSchema, ResubmitSchema, SubmitSchema,
+                                  EligibilitySchema, InstitutionSchema, ResubmitSchema, SubmitSchema,
                                   WithdrawSchema, application_schema)
 
 APPLICATIONS = metrics.counter("skillcert_registration_applications_total",
@@ -217,6 +217,17 @@ class RegistrationService(BatchCopyEntrypoints, ServiceBase):
                                                 "reason": data["reason"]})
         APPLICATIONS.labels("withdrawn").inc()
         return self._dump(app)
+
+    @rpc
+    def check_eligibility(self, data):
+        """The eligibility pre-check (申报条件) as the reviewer will see it, before
+        submitting: met / not_met / needs_review with each check. It refuses
+        nothing; the reviewer decides (V1)."""
+        data = load(EligibilitySchema(), data)
+        project = self.db.get(Project, data["project_code"])
+        if project is None:
+            raise NotFound("PROJECT_NOT_FOUND", "no such project", field="project_code")
+        return domain.precheck(project.condition, data["claim"], data["person"])
 
     @rpc
     def get_application(self, application_id):

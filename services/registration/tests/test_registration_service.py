@@ -265,3 +265,24 @@ def test_applications_by_status_gauge_follows_the_database(suite, rpc, applicati
         return REGISTRY.get_sample_value("skillcert_registration_applications_by_status",
                                          {"status": "submitted"})
     assert wait_until(lambda: submitted() == 2, timeout=30)
+
+
+def test_E1_V1_eligibility_precheck_before_submitting_says_but_refuses_nothing(suite, rpc):
+    person = {"education": "high_school"}
+    met = rpc.registration.check_eligibility({
+        "project_code": "bigdata-platform-setup", "person": person,
+        "claim": {"alternative": "education", "computer_skills": True}})
+    # a declared computer skill is for the reviewer to verify
+    assert met["outcome"] == "needs_review" and all(c["ok"] for c in met["checks"])
+    low = rpc.registration.check_eligibility({
+        "project_code": "bigdata-platform-setup", "person": {"education": "junior_high"},
+        "claim": {"alternative": "education", "computer_skills": True}})
+    assert low["outcome"] == "not_met"
+    with pytest.raises(NotFound) as exc:
+        rpc.registration.check_eligibility({"project_code": "no-such", "person": person,
+                                            "claim": {"alternative": "education"}})
+    assert exc.value.field == "project_code"
+    with pytest.raises(ValidationFailed):
+        rpc.registration.check_eligibility({"project_code": "bigdata-platform-setup",
+                                            "person": {"education": "phd?"},
+                                            "claim": {"alternative": "education"}})
