@@ -404,6 +404,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/applications/eligibility": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The eligibility pre-check (申报条件) before submitting: met, not met or for the reviewer to judge, with each check; it refuses nothing (V1)
+         * @description Roles: candidate, institution_operator. Calls: registration.
+         */
+        post: operations["check_eligibility"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/assessor/applications": {
         parameters: {
             query?: never;
@@ -690,6 +710,26 @@ export interface paths {
         get: operations["valid_assessors"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign out: every token of this account stops working
+         * @description Roles: candidate, institution_operator, reviewer, finance, exam_admin, certificate_officer, municipal_center, provincial_center
+         */
+        post: operations["logout"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2573,6 +2613,10 @@ export interface components {
             password: string;
             username: string;
         };
+        Logout: {
+            signed_out: boolean;
+            username: string;
+        };
         MatchBody: {
             bank_serial: string;
             idempotency_key?: string;
@@ -2687,6 +2731,11 @@ export interface components {
             current_graduate: boolean;
             skills?: string[];
         };
+        RegistrationEligibility: {
+            claim: components["schemas"]["RegistrationClaim"];
+            person: components["schemas"]["RegistrationPersonPatch"];
+            project_code: string;
+        };
         RegistrationFirstReview: {
             /** @enum {string} */
             opinion: "pass";
@@ -2726,6 +2775,19 @@ export interface components {
             /** @default  */
             occupation: string;
             phone: string;
+            /** @default  */
+            work_unit: string;
+        };
+        RegistrationPersonPatch: {
+            /** @enum {string} */
+            education: "junior_high" | "high_school" | "junior_college" | "bachelor" | "master" | "doctor";
+            id_number?: string;
+            /** @default  */
+            major: string;
+            name?: string;
+            /** @default  */
+            occupation: string;
+            phone?: string;
             /** @default  */
             work_unit: string;
         };
@@ -5163,6 +5225,113 @@ export interface operations {
             };
         };
     };
+    check_eligibility: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegistrationEligibility"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Bad input (VALIDATION_FAILED and the other `invalid` codes) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No token, or one that is not valid any more */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, institution or person may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state (duplicates, idempotency key reused, ...) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A business rule says no (the rule ID is in `rule`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A service behind this route is not running */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A service behind this route did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     assessor_applications: {
         parameters: {
             query: {
@@ -6957,6 +7126,44 @@ export interface operations {
             };
             /** @description A service behind this route did not answer in time */
             504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Logout"];
+                };
+            };
+            /** @description No token, or one that is not valid any more */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, institution or person may not do this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
