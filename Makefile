@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PACKAGES := shared $(patsubst %/pyproject.toml,%,$(wildcard services/*/pyproject.toml))
 
-.PHONY: run test setup infra bench demo clean
+.PHONY: run test setup infra web bench demo clean
 
 $(VENV)/.installed: requirements.txt shared/pyproject.toml $(wildcard services/*/pyproject.toml)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,11 +20,15 @@ setup: $(VENV)/.installed
 infra:
 	@bash deploy/infra.sh
 
-run: setup infra
+web:
+	@bash deploy/web.sh
+
+run: setup infra web
 	$(BIN)/python -m deploy.launch $(ARGS)
 
 test: setup infra
 	@bash deploy/infra.sh --test-tools
+	@bash deploy/web.sh --required
 	@bash deploy/test.sh $(ARGS)
 
 bench: setup infra
@@ -34,4 +38,4 @@ demo: setup
 	$(BIN)/python -m deploy.demo $(ARGS)
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache web/node_modules web/dist

@@ -4,7 +4,9 @@
 # one line how to install them.
 #   --test-tools  also make sure the tools of the operations tests are there
 #                 (promtool and prometheus: Debian's `prometheus` package),
-#                 installing them when missing and running as root.
+#                 installing them when missing and running as root, and
+#                 the browser of the portal's tests (Debian's chromium and
+#                 chromium-driver, with CJK fonts so pages render Chinese).
 set -u
 up() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 wait_for() { for _ in $(seq 1 60); do up "$1" && return 0; sleep 1; done; return 1; }
@@ -41,6 +43,19 @@ if [ "${1:-}" = "--test-tools" ]; then
         || echo "infra: could not install prometheus; the tests that need it are skipped"
     else
       echo "infra: promtool/prometheus missing (tests/ops skips them): sudo apt-get install -y prometheus"
+    fi
+  fi
+  if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk"; then
+    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+      echo "infra: installing Chromium and CJK fonts (for the portal's browser tests)"
+      export DEBIAN_FRONTEND=noninteractive
+      pkgs="chromium chromium-driver fonts-wqy-microhei fontconfig"
+      apt-get install -y -q --no-install-recommends $pkgs >/dev/null 2>&1 \
+        || { apt-get update -q >/dev/null 2>&1 \
+             && apt-get install -y -q --no-install-recommends $pkgs >/dev/null 2>&1; } \
+        || echo "infra: could not install chromium; the browser tests fail without it"
+    else
+      echo "infra: /usr/bin/chromium missing (the portal's browser tests need it): sudo apt-get install -y chromium chromium-driver fonts-wqy-microhei"
     fi
   fi
 fi
