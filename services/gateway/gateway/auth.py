@@ -54,6 +54,16 @@ def verify_password(password, stored):
     return hmac.compare_digest(derived, base64.b64decode(key))
 
 
+_DECOYS = {}
+
+
+def decoy_hash(n):
+    """A hash of a random password at cost ``n``, for user names that do not exist."""
+    if n not in _DECOYS:
+        _DECOYS[n] = hash_password(base64.b64encode(os.urandom(18)).decode(), n)
+    return _DECOYS[n]
+
+
 def needs_rehash(stored, n):
     try:
         return int(stored.split("$")[1]) < n

@@ -1,7 +1,9 @@
 """One HTTP request through the route table: match, rate-limit, authenticate,
 authorise, validate, scope, run the handler, answer."""
+import ipaddress
 import json
 import logging
+import re
 import time
 
 from prometheus_client import Counter, Histogram
@@ -179,15 +181,42 @@ def read_json(service, request):
     if not raw.strip():
         raise ValidationFailed("VALIDATION_FAILED", "this route takes a JSON object as its body",
                                details={"errors": {"_schema": ["missing body"]}})
+    if _nesting(raw) > MAX_JSON_DEPTH:
+        raise ValidationFailed("JSON_TOO_DEEP", f"the body nests deeper than {MAX_JSON_DEPTH} "
+                               "levels", details={"max_depth": MAX_JSON_DEPTH})
     try:
         body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise ValidationFailed("VALIDATION_FAILED", "the body is not valid JSON",
                                details={"errors": {"_schema": ["not JSON"]}})
     if not isinstance(body, dict):
         raise ValidationFailed("VALIDATION_FAILED", "the body must be a JSON object",
                                details={"errors": {"_schema": ["not an object"]}})
     return body
+
+
+MAX_JSON_DEPTH = 32     # no route's body nests more than a few levels
+
+
+STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"')
+BRACKETS = re.compile(rb"[\[\]{}]")
+
+
+def _nesting(raw):
+    """How deep the brackets of a JSON text go (outside strings), counted
+    before parsing (in C, by two regular expressions) so that a body nested
+    thousands deep costs nothing and never reaches the parser's recursion."""
+    depth = deepest = 0
+    for bracket in BRACKETS.findall(STRINGS.sub(b"", raw)):
+        if bracket in (b"[", b"{"):
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > MAX_JSON_DEPTH:
+                    return deepest
+        else:
+            depth -= 1
+    return deepest
 
 
 def check_text(value, where):
@@ -213,9 +242,31 @@ def too_large(limit):
 
 
 def client_address(service, request):
-    if service.keys.trust_forwarded:
-        forwarded = request.headers.get("X-Forwarded-For", "")
-        first = forwarded.split(",")[0].strip()
-        if first:
-            return first
-    return request.remote_addr or "?"
+    """The client's address for rate limits: the peer, unless the peer is a
+    proxy of ours (GATEWAY_TRUSTED_PROXIES, or GATEWAY_TRUST_FORWARDED for one
+    hop); then X-Forwarded-For is read from the right, where our proxies
+    appended what they saw, and the first hop that is not one of them is the
+    client. Whatever a client writes to the left of that is ignored."""
+    peer = request.remote_addr or "?"
+    keys = service.keys
+    proxies = keys.trusted_proxies
+    if not (keys.trust_forwarded or proxies):
+        return peer
+    if proxies and not _among(peer, proxies):
+        return peer
+    hops = [h.strip() for h in request.headers.get("X-Forwarded-For", "").split(",")
+            if h.strip()]
+    if not proxies:
+        return hops[-1] if hops else peer
+    for hop in reversed(hops):
+        if not _among(hop, proxies):
+            return hop
+    return peer
+
+
+def _among(address, networks):
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in net for net in networks)

@@ -8,7 +8,10 @@ Settings (nameko config, then environment, then default):
 | GATEWAY_TOKEN_TTL | 28800 | token lifetime, seconds |
 | GATEWAY_SCRYPT_N | 32768 | scrypt cost of new password hashes |
 | GATEWAY_MAX_BODY | 8388608 | largest request body, bytes |
-| GATEWAY_TRUST_FORWARDED | false | rate-limit by X-Forwarded-For (only behind a proxy you run) |
+| GATEWAY_TRUST_FORWARDED | false | the direct peer is a proxy you run: the client is the last X-Forwarded-For hop it added |
+| GATEWAY_TRUSTED_PROXIES | – | addresses or networks of your proxies (comma-separated): X-Forwarded-For is read from the right, skipping their hops; a peer not among them is the client |
+| GATEWAY_SOCKET_TIMEOUT | 30 | seconds a connection may stay silent (slowloris) |
+| GATEWAY_MAX_CONNECTIONS | 1000 | connections served at once per replica; one more gets 503 |
 | GATEWAY_RATE_LIMIT | 10/60 | bucket size / seconds to refill it (gateway.ratelimit) |
 | GATEWAY_ADMIN_USERNAME | admin | the first provincial-center account |
 | GATEWAY_ADMIN_PASSWORD | generated | its password; when generated it is written to <data dir>/gateway-admin-password (mode 600) |
@@ -18,6 +21,7 @@ set) and, while no provincial-center account exists, creates the first one.
 Replicas starting together agree through the database: whoever inserts first
 wins, the others read what it wrote.
 """
+import ipaddress
 import logging
 import os
 import secrets
@@ -53,6 +57,9 @@ class Keys(DependencyProvider):
         self.max_body = int(get(config, "GATEWAY_MAX_BODY", 8 * 1024 * 1024))
         self.trust_forwarded = _flag(get(config, "GATEWAY_TRUST_FORWARDED", "false"))
         self.secret = get(config, "GATEWAY_SECRET")
+        self.trusted_proxies = [
+            ipaddress.ip_network(p.strip(), strict=False)
+            for p in str(get(config, "GATEWAY_TRUSTED_PROXIES", "") or "").split(",") if p.strip()]
 
     def start(self):
         engine = next(d for d in self.container.dependencies if isinstance(d, Database)).engine
@@ -60,6 +67,7 @@ class Keys(DependencyProvider):
             if not self.secret:
                 self.secret = self._shared_secret(session)
             self._first_admin(session)
+        auth.decoy_hash(self.scrypt_n)       # ready before the first unknown user name
 
     def get_dependency(self, worker_ctx):
         return self

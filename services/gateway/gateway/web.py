@@ -10,8 +10,11 @@ into a 500 with a generic body (the stack trace goes to the log only).
 """
 import json
 import logging
+import re
 import uuid
 from urllib.parse import quote
+
+import eventlet
 
 from nameko.exceptions import MethodNotFound, UnknownService
 from nameko.web.handlers import HttpRequestHandler
@@ -57,9 +60,10 @@ def json_response(payload, status=200, headers=None):
 
 
 def file_response(file, status=200):
-    headers = {}
-    if file.filename:
-        headers["Content-Disposition"] = content_disposition(file.filename)
+    # a file is always an attachment, never sniffed into something else, never
+    # cached (uploaded scans and receipts are personal data)
+    headers = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store",
+               "Content-Disposition": content_disposition(file.filename or "download")}
     content = file.content.encode("utf-8") if isinstance(file.content, str) else file.content
     return Response(content, status=status, headers=headers, content_type=file.media_type)
 
@@ -123,18 +127,73 @@ class JsonWsgiApp(WsgiApp):
         return provider.handle_request(request)(environ, start_response)
 
 
+class RedactQuery(logging.Filter):
+    """The access log keeps the path, never the query string: a query can hold
+    an ID number, a name or a QR payload (docs/security.md)."""
+    QUERY = re.compile(r'(\"[A-Z]+ [^ ?"]*)\?[^ "]*')
+
+    def filter(self, record):
+        if isinstance(record.msg, str) and "?" in record.msg:
+            record.msg = self.QUERY.sub(r"\1?…", record.msg)
+        return True
+
+
+ACCESS_LOG = logging.getLogger("nameko.web.server")
+ACCESS_LOG.addFilter(RedactQuery())
+
+
 class JsonWebServer(WebServer):
     """URLs up to 64 KB reach the routes (eventlet's default is 8 KB), so a long
-    query value gets the route's own 400, not a bare 414."""
+    query value gets the route's own 400, not a bare 414. A connection that
+    sends nothing for GATEWAY_SOCKET_TIMEOUT seconds (30) is closed (slowloris),
+    and at most GATEWAY_MAX_CONNECTIONS (1000) are served at once: one more is
+    answered 503 and closed at once."""
     URL_LIMIT = 64 * 1024
+    BUSY_BODY = json.dumps({"code": "TOO_MANY_CONNECTIONS", "message": "the gateway serves "
+                            "as many connections as it may; try again in a moment",
+                            "field": None, "rule": None, "details": {}}).encode()
+    BUSY = (b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+            b"Connection: close\r\nRetry-After: 1\r\nContent-Length: "
+            + str(len(BUSY_BODY)).encode() + b"\r\n\r\n" + BUSY_BODY)
+
+    def _setting(self, key, default):
+        from kernel import settings
+        return float(settings.get(self.container.config, key, default))
 
     def get_wsgi_app(self):
         return JsonWsgiApp(self)
 
     def get_wsgi_server(self, sock, wsgi_app, protocol=HttpOnlyProtocol, debug=False):
         return wsgi.Server(sock, sock.getsockname(), wsgi_app, protocol=protocol, debug=debug,
-                           log=logging.getLogger("nameko.web.server"),
-                           url_length_limit=self.URL_LIMIT)
+                           log=ACCESS_LOG, url_length_limit=self.URL_LIMIT,
+                           socket_timeout=self._setting("GATEWAY_SOCKET_TIMEOUT", 30))
+
+    def run(self):
+        limit = int(self._setting("GATEWAY_MAX_CONNECTIONS", 1000))
+        self.open_connections = 0
+        while self._is_accepting:
+            sock, addr = self._sock.accept()
+            if self.open_connections >= limit:
+                eventlet.spawn_n(self._refuse, sock)
+                continue
+            sock.settimeout(self._serv.socket_timeout)
+            self.open_connections += 1
+            self.container.spawn_managed_thread(lambda s=sock, a=addr: self._serve(s, a))
+
+    def _serve(self, sock, addr):
+        try:
+            self.process_request(sock, addr)
+        finally:
+            self.open_connections -= 1
+
+    def _refuse(self, sock):
+        try:
+            sock.settimeout(1)
+            sock.sendall(self.BUSY)
+        except OSError:
+            pass
+        finally:
+            sock.close()
 
 
 class Http(UnitOfWork, HttpRequestHandler):

@@ -20,18 +20,19 @@ def dump(account):
 
 def _create(ctx, data, role):
     domain.check_password(data["password"], data["username"])
+    # the cheap checks first: a refused sign-up never costs a scrypt hash
+    if ctx.db.get(Account, data["username"]) is not None:
+        raise Conflict("USERNAME_TAKEN", "this user name is taken", field="username")
+    if data.get("id_number") and ctx.db.scalar(select(Account.username).where(
+            Account.id_number == data["id_number"])):
+        raise Conflict("PERSON_HAS_ACCOUNT", "this ID number already has an account: sign in "
+                       "with it", field="id_number")
     account = Account(username=data["username"], role=role, name=data["name"].strip(),
                       institution_code=data.get("institution_code"),
                       region=data.get("region"), id_number=data.get("id_number"),
                       phone=data.get("phone"), active=True, token_version=1,
                       password_hash=auth.hash_password(data["password"], ctx.keys.scrypt_n),
                       created_at=utcnow(), updated_at=utcnow())
-    if ctx.db.get(Account, account.username) is not None:
-        raise Conflict("USERNAME_TAKEN", "this user name is taken", field="username")
-    if account.id_number and ctx.db.scalar(select(Account.username).where(
-            Account.id_number == account.id_number)):
-        raise Conflict("PERSON_HAS_ACCOUNT", "this ID number already has an account: sign in "
-                       "with it", field="id_number")
     ctx.db.add(account)
     try:
         ctx.db.flush()
@@ -79,8 +80,12 @@ def disable_account(ctx):
 def login(ctx):
     data = ctx.data
     account = ctx.db.get(Account, data["username"])
-    if account is None or not account.active or \
-            not auth.verify_password(data["password"], account.password_hash):
+    # an unknown user name costs the same scrypt as a known one: the time of
+    # the answer does not tell which user names exist
+    stored = (account.password_hash if account is not None
+              else auth.decoy_hash(ctx.keys.scrypt_n))
+    matches = auth.verify_password(data["password"], stored)
+    if account is None or not account.active or not matches:
         raise domain.Unauthenticated("BAD_CREDENTIALS", "wrong user name or password",
                                      field="password")
     if auth.needs_rehash(account.password_hash, ctx.keys.scrypt_n):

@@ -1,0 +1,133 @@
+"""What a careless or hostile client cannot do to the gateway (docs/security.md):
+bodies nested too deep, silent connections, too many connections, personal
+data in the access log, guessing user names by the time of the answer,
+costing a scrypt hash with a refused sign-up, a forged X-Forwarded-For, a
+file answer a browser would sniff or keep."""
+import logging
+import socket
+import time
+from types import SimpleNamespace
+
+import ipaddress
+import pytest
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request
+
+from gateway import auth, dispatch
+from kernel.testing import wait_until
+
+from .conftest import Client, bound_url, sample_id_number
+from .test_gateway_service import error
+
+
+def test_a_body_nested_5000_deep_is_a_400_not_a_500(gateway):
+    deep = '{"username": ' + "[" * 5000 + "]" * 5000 + ', "password": "x"}'
+    r = gateway.request("POST", "/auth/token", data=deep,
+                        headers={"Content-Type": "application/json"})
+    body = error(r, 400, "JSON_TOO_DEEP")
+    assert body["details"]["max_depth"] == dispatch.MAX_JSON_DEPTH
+    # brackets inside strings do not count
+    r = gateway.post("/auth/token", {"username": "[" * 60, "password": "{" * 100})
+    error(r, 401, "BAD_CREDENTIALS")
+
+
+def test_the_access_log_never_holds_a_query_string(gateway, caplog):
+    id_number = sample_id_number("19900101", 77)
+    with caplog.at_level(logging.INFO, logger="nameko.web.server"):
+        gateway.get("/public/applications", params={"id_number": id_number, "name": "张三"})
+        assert wait_until(lambda: any("/public/applications" in r.getMessage()
+                                      for r in caplog.records), timeout=5)
+    text = "\n".join(r.getMessage() for r in caplog.records)
+    assert id_number not in text and "%E5%BC%A0" not in text and "张三" not in text
+    assert "/api/public/applications?…" in text
+
+
+def _port(container):
+    return int(bound_url(container).rsplit(":", 1)[1].split("/")[0])
+
+
+def test_a_silent_connection_is_closed_after_the_socket_timeout(services, start_gateway):
+    port = _port(start_gateway(GATEWAY_SOCKET_TIMEOUT="1"))
+    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+    sock.sendall(b"GET /api/health HTTP/1.1\r\nHost: x\r\n")      # and then nothing
+    started = time.monotonic()
+    assert sock.recv(1024) == b""                                  # closed by the gateway
+    assert time.monotonic() - started < 8
+    sock.close()
+
+
+def test_one_connection_over_the_cap_gets_503_and_the_others_go_on(services, start_gateway):
+    container = start_gateway(GATEWAY_MAX_CONNECTIONS="2", GATEWAY_SOCKET_TIMEOUT="20")
+    port = _port(container)
+    idle = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(2)]
+    server = next(ep.server for ep in container.entrypoints if hasattr(ep, "server"))
+    assert wait_until(lambda: server.open_connections == 2, timeout=5)
+    extra = socket.create_connection(("127.0.0.1", port), timeout=10)
+    extra.sendall(b"GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n")
+    answer = extra.recv(4096)
+    assert answer.startswith(b"HTTP/1.1 503") and b"TOO_MANY_CONNECTIONS" in answer
+    for s in idle + [extra]:
+        s.close()
+    assert wait_until(lambda: server.open_connections == 0, timeout=10)
+    assert Client(bound_url(container)).get("/health").status_code == 200
+
+
+def test_an_unknown_user_name_costs_the_same_scrypt_as_a_known_one(gateway, accounts,
+                                                                   monkeypatch):
+    known = accounts("reviewer")
+    calls = []
+    real = auth._derive
+    monkeypatch.setattr(auth, "_derive", lambda *a: calls.append(1) or real(*a))
+    error(gateway.post("/auth/token", {"username": known.account["username"],
+                                       "password": "wrong-pass-1"}), 401, "BAD_CREDENTIALS")
+    error(gateway.post("/auth/token", {"username": "nobody-like-this",
+                                       "password": "wrong-pass-1"}), 401, "BAD_CREDENTIALS")
+    assert len(calls) == 2                       # one hash each, the decoy for the unknown
+
+
+def test_a_refused_signup_costs_no_scrypt_hash(gateway, monkeypatch):
+    body = {"username": "first-one", "password": "secret-pass-1", "name": "张三",
+            "id_number": sample_id_number("19900101", 5), "phone": "13800138000"}
+    assert gateway.post("/accounts", body).status_code == 201
+    calls = []
+    real = auth._derive
+    monkeypatch.setattr(auth, "_derive", lambda *a: calls.append(1) or real(*a))
+    error(gateway.post("/accounts", body), 409, "USERNAME_TAKEN")
+    error(gateway.post("/accounts", dict(body, username="second-one")), 409,
+          "PERSON_HAS_ACCOUNT")
+    assert calls == []
+
+
+def _request(peer, forwarded=None):
+    headers = {"X-Forwarded-For": forwarded} if forwarded else {}
+    env = EnvironBuilder(path="/api/health", headers=headers,
+                         environ_base={"REMOTE_ADDR": peer}).get_environ()
+    return Request(env)
+
+
+def _service(trust=False, proxies=()):
+    keys = SimpleNamespace(trust_forwarded=trust,
+                           trusted_proxies=[ipaddress.ip_network(p) for p in proxies])
+    return SimpleNamespace(keys=keys)
+
+
+@pytest.mark.parametrize("trust,proxies,peer,forwarded,client", [
+    (False, (), "203.0.113.9", "1.2.3.4", "203.0.113.9"),        # no proxy: the peer
+    (True, (), "10.0.0.2", "1.2.3.4, 198.51.100.7", "198.51.100.7"),   # one hop: the last
+    (False, ("10.0.0.0/8",), "10.0.0.2", "1.2.3.4, 198.51.100.7, 10.0.0.3", "198.51.100.7"),
+    (False, ("10.0.0.0/8",), "203.0.113.9", "1.2.3.4", "203.0.113.9"),  # not our proxy
+    (False, ("10.0.0.0/8",), "10.0.0.2", None, "10.0.0.2"),
+])
+def test_only_our_proxies_hops_of_x_forwarded_for_are_trusted(trust, proxies, peer,
+                                                              forwarded, client):
+    assert dispatch.client_address(_service(trust, proxies), _request(peer, forwarded)) == client
+
+
+def test_a_file_answer_is_an_attachment_never_sniffed_nor_cached(gateway, accounts, upload):
+    candidate = accounts("candidate")
+    materials = upload(candidate)
+    r = candidate.get(f"/materials/{materials['photo']}")
+    assert r.status_code == 200
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    assert r.headers["Cache-Control"] == "no-store"
+    assert r.headers["Content-Disposition"].startswith("attachment;")
