@@ -146,9 +146,13 @@ def selected_services(args):
 
 def prepare_environment():
     """Make the data dir absolute (children run from the repo root) and the
-    AMQP URI explicit, so this process and every replica see the same values."""
+    AMQP URI explicit, so this process and every replica see the same values.
+    Everything the suite writes (databases, uploads, logs, keys) is for its
+    owner only: umask 077 here and in every replica, and the data dir 0700."""
+    os.umask(0o077)
     data_dir = Path(os.environ.get("SKILLCERT_DATA_DIR") or "var").resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.chmod(0o700)
     os.environ["SKILLCERT_DATA_DIR"] = str(data_dir)
     from kernel import settings
     os.environ["AMQP_URI"] = settings.amqp_uri()

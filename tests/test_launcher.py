@@ -1,6 +1,7 @@
 """`python -m deploy.launch --check` starts real replicas, waits for health,
 loads reference data, prints the summary and stops everything."""
 import os
+import stat
 import random
 import re
 import socket
@@ -47,3 +48,7 @@ def test_check_starts_two_exam_replicas_and_loads_the_calendar(amqp_uri, tmp_pat
     assert db.exists()                                       # EXAM_DATABASE_URL was used
     logs = tmp_path / "data" / "log"
     assert (logs / "exam-1.log").exists() and (logs / "exam-2.log").exists()
+    # personal data at rest is the owner's only: data dir, logs, databases
+    assert stat.S_IMODE((tmp_path / "data").stat().st_mode) == 0o700
+    for path in [logs / "exam-1.log", db, *(tmp_path / "data").rglob("*.db")]:
+        assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, path

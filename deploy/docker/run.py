@@ -141,6 +141,7 @@ def new_signing_key(folder):
 
 
 def main(argv=None):
+    os.umask(0o077)      # databases, uploads, logs and keys: the owner only
     warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
     parser = argparse.ArgumentParser(prog="python -m deploy.docker.run")
     sub = parser.add_subparsers(dest="command", required=True)
