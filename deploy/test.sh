@@ -47,7 +47,7 @@ run_pass() {   # $1: label, then pytest options
     tail -n 40 "$log" | grep -v '^$' | grep -v 'EventletDeprecationWarning\|eventlet' \
       | grep -v '^FAILED \|^ERROR ' | tail -n 12
     # every failed test by name, however many (the full log is $log)
-    grep -E '^(FAILED|ERROR) ' "$log" | sed 's/^/  /'
+    grep -E '^(FAILED|ERROR) [^ ]+::' "$log" | sed 's/^/  /'
     local line; line=$(grep -E '^[0-9]+ (passed|failed)|^[0-9]+ failed|no tests ran' "$log" | tail -n 1)
     local p f e
     p=$(grep -oE '[0-9]+ passed' <<<"$line" | grep -oE '[0-9]+'); f=$(grep -oE '[0-9]+ failed' <<<"$line" | grep -oE '[0-9]+')
