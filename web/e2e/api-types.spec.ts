@@ -1,0 +1,45 @@
+// The portal's API types are those of the gateway it talks to: the OpenAPI
+// document the launched suite serves, rendered exactly as scripts/gen-api.mjs
+// renders it, equals the committed src/api/schema.d.ts. A route, body or
+// answer changed in the gateway without `npm run gen:api` fails here.
+//
+// The render is duplicated from scripts/gen-api.mjs (importing that script
+// would run its CLI: it reads argv and writes or checks the file at import).
+import { readFileSync } from 'node:fs'
+import openapiTS, { astToString } from 'openapi-typescript'
+import { test, expect } from './helpers'
+
+const SCHEMA = new URL('../src/api/schema.d.ts', import.meta.url)
+const HEADER = "// Generated from the gateway's /api/openapi.json by scripts/gen-api.mjs: do not edit.\n"
+
+async function render(doc: unknown) {
+  const ast = await openapiTS(doc as Parameters<typeof openapiTS>[0], { alphabetize: true })
+  return HEADER + astToString(ast)
+}
+
+/** The first line that differs, to say where the types went stale. */
+function firstDifference(a: string, b: string) {
+  const x = a.split('\n')
+  const y = b.split('\n')
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    if (x[i] !== y[i]) return `line ${i + 1}:\n  committed: ${x[i] ?? '(end of file)'}\n  served:    ${y[i] ?? '(end of file)'}`
+  }
+  return 'no difference'
+}
+
+test('the API types (src/api/schema.d.ts) are generated from the OpenAPI document the gateway serves', async ({ api }) => {
+  const r = await api.ctx.get('/api/openapi.json')
+  expect(r.status(), 'GET /api/openapi.json').toBe(200)
+  const doc = await r.json()
+  expect(doc.openapi, 'an OpenAPI document').toMatch(/^3\./)
+  expect(Object.keys(doc.paths ?? {}).length, 'the document lists routes').toBeGreaterThan(10)
+
+  const served = await render(doc)
+  const committed = readFileSync(SCHEMA, 'utf8')
+  expect(
+    committed === served,
+    'src/api/schema.d.ts differs from what the gateway serves: run `npm run gen:api` ' +
+      '(cd web && node scripts/gen-api.mjs http://127.0.0.1:PORT/api/openapi.json) against a running suite, ' +
+      `and commit the result. First difference at ${firstDifference(committed, served)}`,
+  ).toBe(true)
+})
