@@ -3,19 +3,11 @@
 // renders it, equals the committed src/api/schema.d.ts. A route, body or
 // answer changed in the gateway without `npm run gen:api` fails here.
 //
-// The render is duplicated from scripts/gen-api.mjs (importing that script
-// would run its CLI: it reads argv and writes or checks the file at import).
 import { readFileSync } from 'node:fs'
-import openapiTS, { astToString } from 'openapi-typescript'
+import { render } from '../scripts/render-api.mjs'
 import { test, expect } from './helpers'
 
 const SCHEMA = new URL('../src/api/schema.d.ts', import.meta.url)
-const HEADER = "// Generated from the gateway's /api/openapi.json by scripts/gen-api.mjs: do not edit.\n"
-
-async function render(doc: unknown) {
-  const ast = await openapiTS(doc as Parameters<typeof openapiTS>[0], { alphabetize: true })
-  return HEADER + astToString(ast)
-}
 
 /** The first line that differs, to say where the types went stale. */
 function firstDifference(a: string, b: string) {

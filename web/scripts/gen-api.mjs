@@ -2,17 +2,12 @@
 //   node scripts/gen-api.mjs [URL|FILE]   (default http://127.0.0.1:8080/api/openapi.json)
 //   node scripts/gen-api.mjs --check URL  exits 1 when the committed file differs
 import { readFileSync, writeFileSync } from 'node:fs'
-import openapiTS, { astToString } from 'openapi-typescript'
+import { render } from './render-api.mjs'
 
 const args = process.argv.slice(2)
 const check = args[0] === '--check'
 const source = (check ? args[1] : args[0]) ?? 'http://127.0.0.1:8080/api/openapi.json'
 const target = new URL('../src/api/schema.d.ts', import.meta.url)
-
-export async function render(doc) {
-  const ast = await openapiTS(doc, { alphabetize: true })
-  return '// Generated from the gateway\'s /api/openapi.json by scripts/gen-api.mjs: do not edit.\n' + astToString(ast)
-}
 
 const doc = source.startsWith('http') ? await (await fetch(source)).json() : JSON.parse(readFileSync(source, 'utf8'))
 const text = await render(doc)
