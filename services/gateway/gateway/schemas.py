@@ -102,8 +102,9 @@ class InstitutionApplicationsQuery(BatchQuery):
     status = fields.String(load_default=None, validate=validate.Length(min=1, max=30))
 
 
-class PersonQuery(StrictSchema):
-    """What a person knows about themselves: both must match."""
+class PersonLookup(StrictSchema):
+    """What a person knows about themselves, both to match; sent in a POST body
+    so that it is never in a URL (access logs, browser history, proxies)."""
     id_number = fields.String(required=True, validate=validate.Length(min=1, max=30))
     name = fields.String(required=True, validate=validate.Length(min=1, max=50))
 
@@ -123,8 +124,8 @@ class UploadedSchema(StrictSchema):
 
 
 class ApplicationStatusSchema(StrictSchema):
-    """What the public lookup shows: no personal data beyond what was asked with."""
-    id = fields.String(required=True)
+    """What the public lookup shows: no personal data beyond what was asked with,
+    and no internal id."""
     batch_code = fields.String(required=True)
     project_code = fields.String(required=True)
     channel = fields.String(required=True)

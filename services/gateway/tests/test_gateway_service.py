@@ -182,9 +182,9 @@ def test_public_lookups_by_id_number_are_rate_limited_per_client(services, start
     gateway = Client(bound_url(start_gateway(GATEWAY_RATE_LIMIT="3/60")))
     person = {"id_number": sample_id_number("19950315", 5), "name": "张三"}
     for _ in range(3):
-        r = gateway.get("/public/applications", params=person)
+        r = gateway.post("/public/applications", person)
         assert r.status_code == 200 and r.json() == []
-    r = gateway.get("/public/applications", params=person)
+    r = gateway.post("/public/applications", person)
     err = error(r, 429, "RATE_LIMITED")
     assert int(r.headers["Retry-After"]) >= 1 and err["details"]["retry_after_s"] > 0
     # another route has its own bucket; routes without an ID number are not limited

@@ -93,14 +93,25 @@ export async function unwrap<T>(
 }
 
 /** A file answer (PDF, CSV) of a GET route, as a Blob. */
-export async function download(path: string, params?: Record<string, string>): Promise<Blob> {
+export function download(path: string, params?: Record<string, string>): Promise<Blob> {
+  return fetchFile('GET', path, params)
+}
+
+/** A file answer of a POST route whose body holds personal data (e.g. the
+ *  public ticket download by ID number and name: never in a URL). */
+export function downloadPost(path: string, body: unknown): Promise<Blob> {
+  return fetchFile('POST', path, undefined, body)
+}
+
+async function fetchFile(method: string, path: string, params?: Record<string, string>, body?: unknown): Promise<Blob> {
   const url = new URL('/api' + path, window.location.origin)
   for (const [k, v] of Object.entries(params ?? {})) url.searchParams.set(k, v)
   const headers: Record<string, string> = {}
   if (token) headers.Authorization = `Bearer ${token}`
+  if (body !== undefined) headers['Content-Type'] = 'application/json'
   let response: Response
   try {
-    response = await fetch(url, { headers })
+    response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
   } catch (exc) {
     throw new ApiError(0, { code: 'NETWORK_ERROR', message: String(exc) })
   }

@@ -1797,13 +1797,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        get?: never;
+        put?: never;
         /**
-         * Status of a person's applications by ID number and name (rate-limited)
+         * Status of a person's applications by ID number and name (rate-limited; in the body, never in a URL)
          * @description Roles: public. Rate-limited per client address.. Calls: registration.
          */
-        get: operations["lookup_applications"];
-        put?: never;
-        post?: never;
+        post: operations["lookup_applications"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1877,13 +1877,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        get?: never;
+        put?: never;
         /**
-         * A person's certificates by ID number and name (C1; rate-limited)
+         * A person's certificates by ID number and name (C1; rate-limited; in the body, never in a URL)
          * @description Roles: public. Rate-limited per client address.. Calls: certificate.
          */
-        get: operations["find_certificates"];
-        put?: never;
-        post?: never;
+        post: operations["find_certificates"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1997,13 +1997,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        get?: never;
+        put?: never;
         /**
-         * An individual candidate's ticket by ID number and name, PDF (T1; rate-limited)
+         * An individual candidate's ticket by ID number and name, PDF (T1; rate-limited; in the body, never in a URL)
          * @description Roles: public. Rate-limited per client address.. Calls: exam.
          */
-        get: operations["download_ticket"];
-        put?: never;
-        post?: never;
+        post: operations["download_ticket"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2230,7 +2230,6 @@ export interface components {
         ApplicationStatus: {
             batch_code: string;
             channel: string;
-            id: string;
             project_code: string;
             status: string;
             /** Format: date-time */
@@ -2673,6 +2672,10 @@ export interface components {
         };
         PdfBody: {
             content_base64: string;
+        };
+        PersonLookup: {
+            id_number: string;
+            name: string;
         };
         PracticalScoresBody: {
             assessor_id_number: string;
@@ -13057,15 +13060,16 @@ export interface operations {
     };
     lookup_applications: {
         parameters: {
-            query: {
-                id_number: string;
-                name: string;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PersonLookup"];
+            };
+        };
         responses: {
             /** @description OK */
             200: {
@@ -13112,12 +13116,14 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The URL is over 64 KB (refused by the HTTP server before any route; no body) */
-            414: {
+            /** @description The body is too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description A business rule says no (the rule ID is in `rule`) */
             422: {
@@ -13416,15 +13422,16 @@ export interface operations {
     };
     find_certificates: {
         parameters: {
-            query: {
-                id_number: string;
-                name: string;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PersonLookup"];
+            };
+        };
         responses: {
             /** @description OK */
             200: {
@@ -13473,12 +13480,14 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The URL is over 64 KB (refused by the HTTP server before any route; no body) */
-            414: {
+            /** @description The body is too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description A business rule says no (the rule ID is in `rule`) */
             422: {
@@ -14041,15 +14050,16 @@ export interface operations {
     };
     download_ticket: {
         parameters: {
-            query: {
-                id_number: string;
-                name: string;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PersonLookup"];
+            };
+        };
         responses: {
             /** @description OK */
             200: {
@@ -14096,12 +14106,14 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The URL is over 64 KB (refused by the HTTP server before any route; no body) */
-            414: {
+            /** @description The body is too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description A business rule says no (the rule ID is in `rule`) */
             422: {

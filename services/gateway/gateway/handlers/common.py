@@ -7,7 +7,7 @@ from gateway.web import File
 
 
 def relay(service, method, path=(), query=(), body=False, actor=None, inject=None,
-          file=False, drop=()):
+          file=False, drop=(), args_from="query"):
     """A handler calling ``service.method``:
     - with a body: one argument, the JSON body plus the path parameters
       ``path``, ``actor`` (a field name) set to the signed-in account, and
@@ -15,7 +15,9 @@ def relay(service, method, path=(), query=(), body=False, actor=None, inject=Non
     - without: the path parameters ``path`` as positional arguments and the
       query parameters ``query`` as keyword arguments.
     ``file``: the answer carries {content_base64, media_type, filename};
-    ``drop``: query parameters that are not the RPC's (renamed by ``inject``)."""
+    ``drop``: query parameters that are not the RPC's (renamed by ``inject``);
+    ``args_from="body"``: the keyword arguments ``query`` come from the
+    validated body instead (personal data is sent in a body, never in a URL)."""
     def handler(ctx):
         if body:
             request = dict(ctx.body)
@@ -27,7 +29,8 @@ def relay(service, method, path=(), query=(), body=False, actor=None, inject=Non
             args, kwargs = [request], {}
         else:
             args = [ctx.path[p] for p in path]
-            kwargs = {q: plain(ctx.query.get(q)) for q in query}
+            source = ctx.data if args_from == "body" else ctx.query
+            kwargs = {q: plain(source.get(q)) for q in query}
             if inject:
                 kwargs.update(inject(ctx))
             for name in drop:

@@ -81,9 +81,10 @@ def withdraw(ctx):
 
 def lookup(ctx):
     """Public: the status of a person's applications, by ID number and name."""
-    found = ctx.rpc("registration").find_applications(ctx.query["id_number"],
-                                                      ctx.query["name"])
-    return [{k: a[k] for k in ("id", "batch_code", "project_code", "channel", "status",
+    found = ctx.rpc("registration").find_applications(ctx.data["id_number"],
+                                                      ctx.data["name"])
+    # no internal id: a public answer names nothing another route could act on
+    return [{k: a[k] for k in ("batch_code", "project_code", "channel", "status",
                                "updated_at")} for a in found]
 
 
