@@ -84,6 +84,9 @@ export default async function globalSetup() {
       GATEWAY_ADMIN_PASSWORD: adminPassword,
       CERTIFICATE_VERIFY_URL: `${url}certificates/verify`,
       SKILLCERT_WEB_DIR: process.env.SKILLCERT_WEB_DIR ?? join(ROOT, 'web', 'dist'),
+      // every browser test comes from 127.0.0.1: a larger bucket than a
+      // real client gets (10/60), small enough that a test can still meet 429
+      GATEWAY_RATE_LIMIT: process.env.SKILLCERT_E2E_RATE_LIMIT ?? '60/60',
       PYTHONUNBUFFERED: '1',
     },
   })
