@@ -132,8 +132,9 @@ ROUTES = (
 
     # --- accounts ----------------------------------------------------------------------------
     Route("POST", "/accounts", "signup", EVERYONE, accounts.signup,
-          "A candidate opens an account (bound to their ID number, R2)", "accounts",
-          body=s.SignupSchema, response=s.AccountSchema, status=201),
+          "A candidate opens an account (bound to their ID number, R2; rate-limited)",
+          "accounts", body=s.SignupSchema, response=s.AccountSchema, status=201,
+          rate_limited=True),
     Route("POST", "/auth/token", "login", EVERYONE, accounts.login,
           "Sign in: a bearer token for the other routes", "accounts", body=s.LoginSchema,
           response=s.TokenSchema, rate_limited=PER_USERNAME,
@@ -144,8 +145,9 @@ ROUTES = (
           "Sign out: every token of this account stops working", "accounts",
           response=s.LogoutSchema),
     Route("POST", "/accounts/me/password", "change_password", ANY_ACCOUNT,
-          accounts.change_password, "Change the password (older tokens stop working)",
-          "accounts", body=s.PasswordChangeSchema, response=s.AccountSchema),
+          accounts.change_password, "Change the password (older tokens stop working; "
+          "rate-limited)", "accounts", body=s.PasswordChangeSchema, response=s.AccountSchema,
+          rate_limited=True),
     Route("GET", "/admin/accounts", "list_accounts", (PROVINCIAL,), accounts.list_accounts,
           "Every account", "accounts", query=s.AccountQuery, response=s.AccountSchema,
           many=True),

@@ -138,3 +138,21 @@ def test_a_file_answer_is_an_attachment_never_sniffed_nor_cached(gateway, accoun
     assert r.headers["X-Content-Type-Options"] == "nosniff"
     assert r.headers["Cache-Control"] == "no-store"
     assert r.headers["Content-Disposition"].startswith("attachment;")
+
+
+def test_signup_and_password_change_are_rate_limited_per_client(services, start_gateway):
+    gateway = Client(bound_url(start_gateway(GATEWAY_RATE_LIMIT="2/60")))
+    for n in range(2):
+        body = {"username": f"rate-{n}", "password": "secret-pass-1", "name": "张三",
+                "id_number": sample_id_number("19900101", 40 + n)}
+        assert gateway.post("/accounts", body).status_code == 201
+    body = {"username": "rate-9", "password": "secret-pass-1", "name": "张三",
+            "id_number": sample_id_number("19900101", 49)}
+    error(gateway.post("/accounts", body), 429, "RATE_LIMITED")
+    me = gateway.login("rate-0", "secret-pass-1")
+    for _ in range(2):
+        error(me.post("/accounts/me/password", {"old_password": "wrong-pass-9",
+                                                "new_password": "secret-pass-2"}), 401)
+    error(me.post("/accounts/me/password", {"old_password": "wrong-pass-9",
+                                            "new_password": "secret-pass-2"}), 429,
+          "RATE_LIMITED")

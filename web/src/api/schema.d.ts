@@ -10,8 +10,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * A candidate opens an account (bound to their ID number, R2)
-         * @description Roles: public
+         * A candidate opens an account (bound to their ID number, R2; rate-limited)
+         * @description Roles: public. Rate-limited per client address.
          */
         post: operations["signup"];
         delete?: never;
@@ -50,8 +50,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Change the password (older tokens stop working)
-         * @description Roles: candidate, institution_operator, reviewer, finance, exam_admin, certificate_officer, municipal_center, provincial_center
+         * Change the password (older tokens stop working; rate-limited)
+         * @description Roles: candidate, institution_operator, reviewer, finance, exam_admin, certificate_officer, municipal_center, provincial_center. Rate-limited per client address.
          */
         post: operations["change_password"];
         delete?: never;
@@ -2991,6 +2991,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Too many requests from this address (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     me: {
@@ -3109,6 +3118,15 @@ export interface operations {
             };
             /** @description A business rule says no (the rule ID is in `rule`) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests from this address (see Retry-After) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
