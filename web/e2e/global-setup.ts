@@ -87,6 +87,7 @@ export default async function globalSetup() {
       // every browser test comes from 127.0.0.1: a larger bucket than a
       // real client gets (10/60), small enough that a test can still meet 429
       GATEWAY_RATE_LIMIT: process.env.SKILLCERT_E2E_RATE_LIMIT ?? '60/60',
+      GATEWAY_TARGET_RATE_LIMIT: '300/3600',
       PYTHONUNBUFFERED: '1',
     },
   })

@@ -130,6 +130,10 @@ def run(service, request, route, path):
             service.limiter.take(route.name, (client_address(service, request),
                                               str(ctx.body.get("username"))[:64]))
         ctx.data = load((route.check or route.body)(), ctx.body)
+    if route.per_target:
+        target = ctx.path.get(route.per_target) or (ctx.data or {}).get(route.per_target)
+        if target:
+            service.limiter.take_target(route.name, str(target).strip().upper()[:64])
     scope(ctx)
     result = route.handler(ctx)
     if isinstance(result, Response):

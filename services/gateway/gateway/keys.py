@@ -12,7 +12,8 @@ Settings (nameko config, then environment, then default):
 | GATEWAY_TRUSTED_PROXIES | – | addresses or networks of your proxies (comma-separated): X-Forwarded-For is read from the right, skipping their hops; a peer not among them is the client |
 | GATEWAY_SOCKET_TIMEOUT | 30 | seconds a connection may stay silent (slowloris) |
 | GATEWAY_MAX_CONNECTIONS | 1000 | connections served at once per replica; one more gets 503 |
-| GATEWAY_RATE_LIMIT | 10/60 | bucket size / seconds to refill it (gateway.ratelimit) |
+| GATEWAY_RATE_LIMIT | 10/60 | bucket size / seconds to refill it, per client address (gateway.ratelimit) |
+| GATEWAY_TARGET_RATE_LIMIT | 30/3600 | the same per looked-up ID number or certificate number, from every address |
 | GATEWAY_ADMIN_USERNAME | admin | the first provincial-center account |
 | GATEWAY_ADMIN_PASSWORD | generated | its password; when generated it is written to <data dir>/gateway-admin-password (mode 600) |
 

@@ -15,6 +15,10 @@ from kernel import settings
 from gateway import domain
 
 DEFAULT_RATE = "10/60"       # 10 requests at once, then one every 6 s
+# per target (one ID number, one certificate number), from every address
+# together: a person checks their own a few times; a botnet guessing one
+# person's birth date, or walking certificate numbers, is held to this
+DEFAULT_TARGET_RATE = "30/3600"
 MAX_CLIENTS = 100_000
 
 
@@ -23,23 +27,33 @@ class Limiter(DependencyProvider):
     def setup(self):
         rate = settings.get(self.container.config, "GATEWAY_RATE_LIMIT", DEFAULT_RATE)
         self.capacity, self.per_second = domain.parse_rate(rate)
+        target = settings.get(self.container.config, "GATEWAY_TARGET_RATE_LIMIT",
+                              DEFAULT_TARGET_RATE)
+        self.target_capacity, self.target_per_second = domain.parse_rate(target)
         self.buckets = {}
 
     def get_dependency(self, worker_ctx):
         return self
 
     def take(self, route, client, now=None):
+        self._take((route, client), self.capacity, self.per_second, now, "RATE_LIMITED",
+                   "too many requests from this address; try again later")
+
+    def take_target(self, route, target, now=None):
+        """One bucket per looked-up thing, whoever asks (docs/security.md)."""
+        self._take((route, "target", target), self.target_capacity, self.target_per_second,
+                   now, "RATE_LIMITED_TARGET",
+                   "this has been looked up too often; try again later")
+
+    def _take(self, key, capacity, per_second, now, code, message):
         now = time.monotonic() if now is None else now
-        key = (route, client)
-        allowed, bucket, wait = domain.take(self.buckets.get(key), now, self.capacity,
-                                            self.per_second)
+        allowed, bucket, wait = domain.take(self.buckets.get(key), now, capacity, per_second)
         self.buckets[key] = bucket
         if len(self.buckets) > MAX_CLIENTS:
             self.prune(now)
         if not allowed:
-            raise domain.TooManyRequests(
-                "RATE_LIMITED", "too many requests from this address; try again later",
-                details={"retry_after_s": round(wait, 1)})
+            raise domain.TooManyRequests(code, message,
+                                         details={"retry_after_s": round(wait, 1)})
 
     def prune(self, now):
         for key, bucket in list(self.buckets.items()):

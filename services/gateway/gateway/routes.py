@@ -50,6 +50,8 @@ class Route:
     produces: str = JSON            # or a file's media type
     rate_limited: object = False    # True: per client address; PER_USERNAME: per address
                                     # and the user name in the body (gateway.ratelimit)
+    per_target: str = None          # also one bucket per value of this path parameter or
+                                    # body field, from every address (gateway.ratelimit)
     services: tuple = ()            # the services it calls (docs; 503/504 possible)
     description: str = ""
     path_params: tuple = field(default=(), init=False)
@@ -204,8 +206,9 @@ ROUTES = (
           body=s.WithdrawBody, response=ApplicationSchema, services=("registration",)),
     Route("POST", "/public/applications", "lookup_applications", EVERYONE, registration.lookup,
           "Status of a person's applications by ID number and name (rate-limited; in the "
-          "body, never in a URL)", "public", body=s.PersonLookup, response=s.ApplicationStatusSchema, many=True,
-          rate_limited=True, services=("registration",)),
+          "body, never in a URL)", "public", body=s.PersonLookup, per_target="id_number",
+          response=s.ApplicationStatusSchema, many=True, rate_limited=True,
+          services=("registration",)),
 
     # --- institutions ------------------------------------------------------------------------------
     Route("GET", "/institutions/{institution_code}/applications", "institution_applications",
@@ -391,7 +394,8 @@ ROUTES = (
           relay("exam", "download_ticket", query=("id_number", "name"), file=True,
                 args_from="body"),
           "An individual candidate's ticket by ID number and name, PDF (T1; rate-limited; "
-          "in the body, never in a URL)", "public", body=s.PersonLookup, produces=PDF, rate_limited=True,
+          "in the body, never in a URL)", "public", body=s.PersonLookup, per_target="id_number",
+          produces=PDF, rate_limited=True,
           services=("exam",)),
     Route("GET", "/institutions/{institution_code}/tickets", "institution_tickets",
           (INSTITUTION,) + EXAM_STAFF, flows.institution_tickets,
@@ -440,7 +444,8 @@ ROUTES = (
     Route("POST", "/public/objections", "lodge_objection", EVERYONE,
           relay("exam", "lodge_objection", body=True),
           "Object to a published result (T5; rate-limited)", "public",
-          body=exam.ObjectionSchema, status=201, rate_limited=True, services=("exam",)),
+          body=exam.ObjectionSchema, per_target="id_number", status=201,
+          rate_limited=True, services=("exam",)),
     Route("GET", "/exam/batches/{batch_code}/objections", "list_objections", EXAM_STAFF,
           relay("exam", "list_objections", path=("batch_code",)), "Objections of a batch",
           "scores", many=True, services=("exam",)),
@@ -461,7 +466,7 @@ ROUTES = (
     Route("GET", "/public/certificates/{certificate_number}", "verify_certificate", EVERYONE,
           relay("certificate", "verify_number", path=("certificate_number",)),
           "Is this certificate genuine and valid (C2; rate-limited)", "public",
-          rate_limited=True, services=("certificate",)),
+          rate_limited=True, per_target="certificate_number", services=("certificate",)),
     Route("GET", "/certificates/verify", "verify_qr_link", EVERYONE,
           relay("certificate", "verify_qr", query=("p",), inject=lambda ctx: {
               "payload": ctx.query["p"]}, drop=("p",)),
@@ -481,7 +486,8 @@ ROUTES = (
           relay("certificate", "find_certificates", query=("id_number", "name"),
                 args_from="body"),
           "A person's certificates by ID number and name (C1; rate-limited; in the body, "
-          "never in a URL)", "public", body=s.PersonLookup, many=True, rate_limited=True, services=("certificate",)),
+          "never in a URL)", "public", body=s.PersonLookup, per_target="id_number",
+          many=True, rate_limited=True, services=("certificate",)),
     Route("GET", "/public/certificate-keys", "certificate_keys", EVERYONE,
           relay("certificate", "public_keys"),
           "The keys that sign certificates (offline verification)", "public",

@@ -156,3 +156,22 @@ def test_signup_and_password_change_are_rate_limited_per_client(services, start_
     error(me.post("/accounts/me/password", {"old_password": "wrong-pass-9",
                                             "new_password": "secret-pass-2"}), 429,
           "RATE_LIMITED")
+
+
+def test_a_look_up_target_is_limited_from_every_address_together(services, start_gateway):
+    """One person's ID number (or one certificate number) looked up from many
+    addresses: the per-target bucket holds them all (birth-date guessing)."""
+    container = start_gateway(GATEWAY_RATE_LIMIT="100/60", GATEWAY_TARGET_RATE_LIMIT="3/3600")
+    url = bound_url(container)
+    person = {"id_number": sample_id_number("19900101", 61), "name": "张三"}
+    limiter = next(d for d in container.dependencies if d.__class__.__name__ == "Limiter")
+    for n in range(3):          # three "addresses": the per-client buckets never fill
+        limiter.buckets = {k: v for k, v in limiter.buckets.items() if "target" in k}
+        assert Client(url).post("/public/applications", person).status_code == 200
+    limiter.buckets = {k: v for k, v in limiter.buckets.items() if "target" in k}
+    error(Client(url).post("/public/applications", person), 429, "RATE_LIMITED_TARGET")
+    other = dict(person, id_number=sample_id_number("19900101", 62))
+    assert Client(url).post("/public/applications", other).status_code == 200
+    for _ in range(3):
+        assert Client(url).get("/public/certificates/51202600000000001X").status_code != 429
+    error(Client(url).get("/public/certificates/51202600000000001X"), 429, "RATE_LIMITED_TARGET")
