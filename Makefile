@@ -9,9 +9,9 @@ PACKAGES := shared $(patsubst %/pyproject.toml,%,$(wildcard services/*/pyproject
 
 .PHONY: run test setup infra web bench demo clean
 
-$(VENV)/.installed: requirements.txt shared/pyproject.toml $(wildcard services/*/pyproject.toml)
+$(VENV)/.installed: requirements.txt requirements-test.txt shared/pyproject.toml $(wildcard services/*/pyproject.toml)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements-test.txt
 	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps $(addprefix -e ,$(PACKAGES))
 	@touch $@
 
@@ -29,6 +29,7 @@ run: setup infra web
 test: setup infra
 	@bash deploy/infra.sh --test-tools
 	@bash deploy/web.sh --required
+	@bash deploy/audit.sh
 	@bash deploy/test.sh $(ARGS)
 
 bench: setup infra

@@ -18,7 +18,7 @@ set -u
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 GROUPS_=(
-  "shared/tests services/registration services/review tests/test_launcher.py tests/test_plain_amqp.py tests/test_migrations.py"
+  "shared/tests services/registration services/review tests/test_launcher.py tests/test_plain_amqp.py tests/test_migrations.py tests/test_supply_chain.py"
   "services/payment services/exam services/assessor-training tests/ops"
   "services/certificate services/gateway tests/e2e"
 )

@@ -8,8 +8,11 @@ embedded: a viewer without that font shows blanks or boxes. ``Document``
 registers a TrueType CJK font with reportlab's ``TTFont``, which embeds the
 subset of glyphs a document uses (``/FontFile2``), so every viewer shows the
 text and copy/search work (reportlab writes a ToUnicode map). The default is
-WenQuanYi Micro Hei (文泉驿微米黑, Apache-2.0: embedding allowed) from the
-pinned PyPI package ``paperang-p2-fonts-cjk``; SKILLCERT_CJK_FONT names another
+WenQuanYi Micro Hei (文泉驿微米黑, Apache-2.0: embedding allowed): Debian's
+``fonts-wqy-microhei`` when installed, else the pinned PyPI package
+``paperang-p2-fonts-cjk``, whose file must have the SHA-256 of that same
+release (``WQY_MICROHEI_SHA256``: a package swapped on the registry is refused,
+not embedded into certificates); SKILLCERT_CJK_FONT names another
 TrueType file or collection (.ttf/.ttc with TrueType outlines; reportlab cannot
 embed CFF-flavoured .otf fonts such as the Noto CJK releases).
 
@@ -47,6 +50,11 @@ class FontUnavailable(RuntimeError):
     """No usable CJK font: install the pinned font package or set SKILLCERT_CJK_FONT."""
 
 
+# wqy-microhei.ttc 0.2.0-beta, as Debian's fonts-wqy-microhei ships it
+WQY_MICROHEI_SHA256 = "2420e8078af796b19a3f6ef13de527a1a91c1e7171eea115926c614ced1009b3"
+DEBIAN_WQY_MICROHEI = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+
+
 def cjk_font_path():
     configured = os.environ.get("SKILLCERT_CJK_FONT")
     if configured:
@@ -54,6 +62,8 @@ def cjk_font_path():
         if not path.is_file():
             raise FontUnavailable(f"SKILLCERT_CJK_FONT={configured}: no such file")
         return path
+    if DEBIAN_WQY_MICROHEI.is_file():
+        return DEBIAN_WQY_MICROHEI
     try:
         import paperang_p2_fonts_cjk
     except ImportError:
@@ -62,7 +72,21 @@ def cjk_font_path():
     path = Path(paperang_p2_fonts_cjk.__file__).parent / "fonts" / "wqy-microhei.ttc"
     if not path.is_file():
         raise FontUnavailable(f"{path} is missing from the font package")
+    if _sha256(path) != WQY_MICROHEI_SHA256:
+        raise FontUnavailable(f"{path} is not the pinned WenQuanYi Micro Hei release "
+                              "(SHA-256 differs): reinstall the package or set "
+                              "SKILLCERT_CJK_FONT")
     return path
+
+
+@lru_cache(maxsize=8)
+def _sha256(path):
+    import hashlib
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 @lru_cache(maxsize=None)
