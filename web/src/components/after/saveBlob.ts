@@ -1,0 +1,23 @@
+// Hand a Blob to the browser as a download with a file name.
+export function saveBlob(blob: Blob, filename: string) {
+  const url = URL.createObjectURL(blob)
+  const a = document.createElement('a')
+  a.href = url
+  a.download = filename
+  document.body.appendChild(a)
+  a.click()
+  a.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 60_000)
+}
+
+/** The QR payload kept in an e-certificate's PDF Keywords (skillcert:<payload>). */
+export async function qrPayloadOfPdf(blob: Blob) {
+  const text = new TextDecoder('latin1').decode(await blob.arrayBuffer())
+  return text.match(/skillcert:([A-Za-z0-9_\-.]+)/)?.[1] ?? null
+}
+
+/** The ID number as public lists show it (the first 6 and last 4 kept). */
+export function maskId(number: string) {
+  const n = number.trim().toUpperCase()
+  return n.length > 10 ? n.slice(0, 6) + '*'.repeat(n.length - 10) + n.slice(-4) : n
+}
