@@ -9,7 +9,7 @@ import {
 } from './flows-apply'
 
 async function choose(page: Page, label: string, option: string) {
-  await page.getByRole('combobox', { name: label }).click()
+  await page.getByRole('combobox', { name: label }).locator('xpath=ancestor::div[contains(@class,"el-select__wrapper")]').click()
   await page.getByRole('option', { name: option, exact: true }).click()
 }
 

@@ -150,7 +150,7 @@ export default {
     timeline: 'Timeline',
     reason: 'Opinion',
     fieldsToFix: 'To correct',
-    actors: { candidate: 'Candidate', system: 'System', review: 'Review', registration: 'Registration', payment: 'Payment' },
+    actors: { candidate: 'Candidate', individual: 'Candidate', system: 'System', review: 'Review', reviewer: 'Reviewer', registration: 'Registration', payment: 'Payment', finance: 'Finance', exam: 'Exam', exam_admin: 'Exam office', institution: 'Institution', institution_operator: 'Institution' },
     pay: 'Pay',
     payHint: 'Approved: pay inside the payment window',
     withdraw: 'Withdraw',

@@ -150,7 +150,7 @@ export default {
     timeline: '办理记录',
     reason: '意见',
     fieldsToFix: '需修改的内容',
-    actors: { candidate: '考生', system: '系统', review: '审核', registration: '报名', payment: '缴费' },
+    actors: { candidate: '考生本人', individual: '考生本人', system: '系统', review: '审核', reviewer: '审核人员', registration: '报名', payment: '缴费', finance: '财务人员', exam: '考务', exam_admin: '考务人员', institution: '报名机构', institution_operator: '报名机构' },
     pay: '缴费',
     payHint: '审核已通过，请在缴费时间内缴费',
     withdraw: '撤回报名',
