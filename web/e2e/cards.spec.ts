@@ -1,0 +1,52 @@
+// 考评员证卡查询 (public) at 375 px: a number that is no card number (the
+// browser's format check, then the server's check character, A6), a card
+// number that does not exist (未查到), and a real card issued through the API
+// (e2e/flows-cards.ts, as deploy/demo.py's assessors stage) shown as 有效.
+import type { Page } from '@playwright/test'
+import { test, expect, checkPage } from './helpers'
+
+async function noHorizontalScroll(page: Page) {
+  const width = await page.evaluate(() => document.documentElement.scrollWidth)
+  expect(width, 'no horizontal scroll at 375 px').toBeLessThanOrEqual(375)
+}
+const error = (page: Page) => page.locator('.el-form-item').filter({ hasText: '证卡编号' }).locator('.field-error')
+
+/** ISO 7064 MOD 11-2 over 13 digits (as the card numbers carry it). */
+function mod112(body: string) {
+  let check = 0
+  for (const d of body) check = ((check + Number(d)) * 2) % 11
+  const c = (12 - check) % 11
+  return c === 10 ? 'X' : String(c)
+}
+
+async function check(page: Page, number: string) {
+  await page.getByLabel('证卡编号').fill(number)
+  await page.getByRole('button', { name: '查询', exact: true }).click()
+}
+
+test('A6: 考评员证卡查询 refuses a malformed number beside the field (browser format, then the check character)', async ({ page }) => {
+  await page.goto('/assessor-cards/check')
+  await expect(page.getByRole('heading', { level: 1, name: '考评员证卡查询' })).toBeVisible()
+  await noHorizontalScroll(page)
+  await checkPage(page, 'cards-check-phone')
+  await check(page, '5120250')
+  await expect(error(page)).toContainText('证卡编号为 14 位')
+  // 14 characters, the check character wrong: the server says so (A6)
+  const body = '5120250200001'
+  const wrong = body + (mod112(body) === '0' ? '1' : '0')
+  await check(page, wrong)
+  await expect(error(page)).toContainText('证卡编号有误')
+  await expect(error(page).locator('.rule-id')).toHaveText('A6')
+  await noHorizontalScroll(page)
+  await checkPage(page, 'cards-check-malformed-phone')
+})
+
+test('A6: 考评员证卡查询 says clearly 未查到 for a card number that does not exist', async ({ page }) => {
+  await page.goto('/assessor-cards/check')
+  const body = '5119990199999'
+  await check(page, body + mod112(body))
+  await expect(error(page)).toContainText('未查到该证卡')
+  await expect(page.getByTestId('card-state')).toHaveCount(0)
+  await noHorizontalScroll(page)
+  await checkPage(page, 'cards-check-not-found-phone')
+})

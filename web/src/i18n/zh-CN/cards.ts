@@ -1,0 +1,33 @@
+// 考评员证卡查询
+export default {
+  title: '考评员证卡查询',
+  lead: '输入专项职业能力考核考评员资格证卡上的卡号，查询证卡是否有效。证卡有效期为三年。',
+  number: '证卡编号',
+  placeholder: '14 位，如 51202502000015',
+  submit: '查询',
+  result: '查询结果',
+  state: {
+    valid: '有效',
+    expired: '已过期',
+    revoked: '已注销',
+    not_yet_valid: '尚未生效',
+  },
+  stateText: {
+    valid: '该证卡在 {date} 有效。',
+    expired: '该证卡已超过有效期，不能再持证开展考评工作。',
+    revoked: '该证卡已被注销，不能再持证开展考评工作。',
+    not_yet_valid: '该证卡尚未到生效日期。',
+  },
+  holder: '持证人',
+  idNumber: '身份证号码',
+  unit: '推荐单位',
+  projects: '考评项目',
+  validity: '有效期',
+  validityRange: '{from} 至 {until}',
+  checkedOn: '查询日期',
+  empty: '请输入证卡编号',
+  format: '证卡编号为 14 位：13 位数字和最后一位校验码（数字或 X）',
+  notFound: '未查到该证卡，请核对证卡编号是否输入正确',
+  invalid: '证卡编号有误（14 位，含最后一位校验码），请检查是否输错',
+  rateLimited: '查询太频繁，请 {s} 秒后再试',
+}
