@@ -21,3 +21,15 @@ export function maskId(number: string) {
   const n = number.trim().toUpperCase()
   return n.length > 10 ? n.slice(0, 6) + '*'.repeat(n.length - 10) + n.slice(-4) : n
 }
+
+/** errors.run without the toast: the error is shown beside its field or in the
+ * page's ErrorBanner only (a toast would say it twice, and vanish). */
+export async function quiet<T>(errors: { set: (e: unknown, f?: string[]) => void; clear: () => void }, fn: () => Promise<T>, fields?: string[]): Promise<T | undefined> {
+  errors.clear()
+  try {
+    return await fn()
+  } catch (e) {
+    errors.set(e, fields)
+    return undefined
+  }
+}
