@@ -4,6 +4,7 @@
 // (e2e/flows-cards.ts, as deploy/demo.py's assessors stage) shown as 有效.
 import type { Page } from '@playwright/test'
 import { test, expect, checkPage } from './helpers'
+import { issueCard } from './flows-cards'
 
 async function noHorizontalScroll(page: Page) {
   const width = await page.evaluate(() => document.documentElement.scrollWidth)
@@ -49,4 +50,20 @@ test('A6: 考评员证卡查询 says clearly 未查到 for a card number that do
   await expect(page.getByTestId('card-state')).toHaveCount(0)
   await noHorizontalScroll(page)
   await checkPage(page, 'cards-check-not-found-phone')
+})
+
+test('A6: 考评员证卡查询 shows a real card as 有效 with the holder masked as the API gives it', async ({ page, api, admin }) => {
+  await page.goto('/assessor-cards/check')
+  const card = await issueCard(page, api, admin, '2026-11-16')
+  await check(page, card.cardNumber.slice(0, 7) + ' ' + card.cardNumber.slice(7).toLowerCase())
+  await expect(page.getByTestId('card-state')).toHaveText('有效')
+  await expect(page.getByText('该证卡在 2026-11-16 有效。')).toBeVisible()
+  const masked = card.idNumber.slice(0, 6) + '********' + card.idNumber.slice(-4)
+  await expect(page.getByText(masked, { exact: true })).toBeVisible()
+  await expect(page.locator('main')).not.toContainText(card.idNumber)
+  await expect(page.getByText(card.name, { exact: true })).toBeVisible()
+  await expect(page.getByText('2025-06-06 至 2028-06-06')).toBeVisible()
+  await expect(page).toHaveURL(new RegExp(`n=${card.cardNumber}$`))
+  await noHorizontalScroll(page)
+  await checkPage(page, 'cards-check-valid-phone')
 })
