@@ -52,7 +52,7 @@ test('A6: 考评员证卡查询 says clearly 未查到 for a card number that do
   await checkPage(page, 'cards-check-not-found-phone')
 })
 
-test('A6: 考评员证卡查询 shows a real card as 有效 with the holder masked as the API gives it', async ({ page, api, admin }) => {
+test('A6: 考评员证卡查询 shows a real card as 有效 with the holder masked as the API gives it, and 已过期 after its three years', async ({ page, api, admin, setClock }) => {
   await page.goto('/assessor-cards/check')
   const card = await issueCard(page, api, admin, '2026-11-16')
   await check(page, card.cardNumber.slice(0, 7) + ' ' + card.cardNumber.slice(7).toLowerCase())
@@ -66,4 +66,25 @@ test('A6: 考评员证卡查询 shows a real card as 有效 with the holder mask
   await expect(page).toHaveURL(new RegExp(`n=${card.cardNumber}$`))
   await noHorizontalScroll(page)
   await checkPage(page, 'cards-check-valid-phone')
+  // three years on (the last valid day is 2028-06-06): 已过期
+  try {
+    await setClock('2028-06-07')
+    await page.getByRole('button', { name: '查询', exact: true }).click()
+    await expect(page.getByText('该证卡已超过有效期')).toBeVisible()
+    await expect(page.getByTestId('card-state')).toHaveText('已过期')
+    await checkPage(page, 'cards-check-expired-phone')
+  } finally {
+    await setClock('2026-11-16')
+  }
+})
+
+test('A6: 考评员证卡查询 shows a revoked card as 已注销', async ({ page, api, admin }) => {
+  await page.goto('/assessor-cards/check')
+  const card = await issueCard(page, api, admin, '2026-11-16')
+  await admin.post(`/assessor/cards/${card.cardNumber}/revoke`, { reason: '测试：违规开展考评工作' })
+  await check(page, card.cardNumber)
+  await expect(page.getByTestId('card-state')).toHaveText('已注销')
+  await expect(page.getByText('该证卡已被注销')).toBeVisible()
+  await noHorizontalScroll(page)
+  await checkPage(page, 'cards-check-revoked-phone')
 })
