@@ -3,8 +3,8 @@
 // 200-300 KB that really decode), an application over the API, the
 // reviewer's decision, the payment and finance's confirmation.
 import { deflateSync } from 'node:zlib'
-import { expect, type Api, type Page } from '@playwright/test'
-import { staffAccount } from './helpers'
+import type { Page } from '@playwright/test'
+import { expect, staffAccount, type Api } from './helpers'
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   let c = n
