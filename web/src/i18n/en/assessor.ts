@@ -1,0 +1,4 @@
+export default {
+  apply: { title: 'Assessor and supervisor training: application' },
+  mine: { title: 'My assessor application' },
+}
