@@ -123,6 +123,10 @@ ROUTES = (
           "This API as an OpenAPI 3 document", "meta"),
     Route("GET", "/docs", "docs", EVERYONE, meta.docs, "This API as a page to read", "meta",
           produces="text/html"),
+    Route("GET", "/today", "today", EVERYONE, meta.today,
+          "Today as the suite sees it (Asia/Shanghai, or the rehearsal clock): the portal "
+          "greys closed windows by this date, not by the visitor's own clock", "meta",
+          response=s.TodaySchema),
     Route("GET", "/admin/clock", "clock", (PROVINCIAL,), meta.clock_state,
           "Today as the suite sees it, and the rehearsal clock", "meta",
           response=s.ClockSchema),

@@ -296,6 +296,10 @@ class ClockBody(StrictSchema):
     today = fields.Date(required=True)
 
 
+class TodaySchema(StrictSchema):
+    today = fields.Date(required=True)
+
+
 class ClockSchema(StrictSchema):
     today = fields.Date(required=True)
     rehearsal = fields.Boolean(required=True)

@@ -6,7 +6,7 @@ import io
 
 from kernel.testing import sample_id_number, wait_until
 
-from .conftest import (ADMIN, BATCH, INSTITUTION, PASSWORD, Client, application_body,
+from .conftest import (ADMIN, BATCH, TODAY, INSTITUTION, PASSWORD, Client, application_body,
                        bound_url, institution_item)
 
 ERROR_KEYS = {"code", "message", "field", "rule", "details"}
@@ -198,3 +198,8 @@ def test_health_rpc_reports_the_http_address(services, start_gateway, rpc):
     url = bound_url(container)                       # .../api
     assert wait_until(lambda: rpc.gateway.health()["http"] + "api" == url, timeout=10)
     assert Client(url).get("/health").json() == {"service": "gateway", "ok": True}
+
+
+def test_anyone_reads_today_as_the_suite_sees_it(gateway):
+    r = gateway.get("/today")
+    assert r.status_code == 200 and r.json() == {"today": TODAY}

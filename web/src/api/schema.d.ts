@@ -2210,6 +2210,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/today": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Today as the suite sees it (Asia/Shanghai, or the rehearsal clock): the portal greys closed windows by this date, not by the visitor's own clock
+         * @description Roles: public
+         */
+        get: operations["today"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2869,6 +2889,10 @@ export interface components {
             idempotency_key?: string;
             /** Format: date */
             studied_on: string;
+        };
+        Today: {
+            /** Format: date */
+            today: string;
         };
         Token: {
             access_token: string;
@@ -15184,6 +15208,35 @@ export interface operations {
             };
             /** @description A service behind this route did not answer in time */
             504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    today: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Today"];
+                };
+            };
+            /** @description No token, or one that is not valid any more */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

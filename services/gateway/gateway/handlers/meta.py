@@ -28,6 +28,10 @@ def clock_state(ctx):
             "rehearsal_date": rehearsal and rehearsal.isoformat()}
 
 
+def today(ctx):
+    return {"today": clock_state(ctx)["today"]}
+
+
 def set_clock(ctx):
     """Move the rehearsal clock of every service on this machine (kernel.clock)."""
     from kernel import clock
