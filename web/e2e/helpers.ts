@@ -17,7 +17,7 @@ export class Api {
     public ctx: APIRequestContext,
     public token: string | null = null,
   ) {}
-  headers() {
+  headers(): Record<string, string> {
     return this.token ? { Authorization: `Bearer ${this.token}` } : {}
   }
   async call(method: string, path: string, body?: unknown, params?: Record<string, string>) {

@@ -64,7 +64,17 @@ const auth: Middleware = {
     return request
   },
   async onResponse({ response }) {
-    if (response.status === 401 && token && onUnauthenticated) onUnauthenticated()
+    // signed out only when the token itself is refused, not when a form's
+    // password is wrong (BAD_CREDENTIALS on 修改密码 is a 401 too)
+    if (response.status === 401 && token && onUnauthenticated) {
+      let code = ''
+      try {
+        code = (await response.clone().json()).code ?? ''
+      } catch {
+        /* not JSON */
+      }
+      if (code.startsWith('TOKEN_') || code === 'NOT_AUTHENTICATED') onUnauthenticated()
+    }
     return response
   },
 }
