@@ -7,6 +7,7 @@ would answer an RPC first and only then tear the worker down, so a caller could
 see "done" for a commit that then failed. After the commit, the events the
 worker wrote to the outbox are relayed to the broker (kernel.outbox).
 """
+import functools
 import logging
 import sys
 import weakref
@@ -15,12 +16,13 @@ from datetime import datetime, timezone
 from nameko.extensions import DependencyProvider
 from sqlalchemy import (JSON, BigInteger, Column, DateTime, Integer, MetaData, String, Table,
                         create_engine, event)
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
 
 from kernel import settings
-from kernel.errors import Conflict, DomainError, Unavailable
+from kernel.errors import Conflict, DatabaseBusy, DatabaseUnavailable, DomainError
 
 log = logging.getLogger(__name__)
 
@@ -87,17 +89,25 @@ def add_kernel_tables(metadata):
     )
 
 
-def make_engine(url):
-    kwargs = {"future": True}
+def make_engine(url, busy_timeout=30.0):
+    """An engine that never puts statement parameters (ID numbers, names) into its
+    error messages (``hide_parameters``). ``busy_timeout`` (DATABASE_BUSY_TIMEOUT,
+    seconds) bounds a wait for a lock: SQLite's busy timeout, PostgreSQL's
+    ``lock_timeout``; past it the caller hears DATABASE_BUSY."""
+    kwargs = {"future": True, "hide_parameters": True}
     if url.startswith("sqlite"):
         # One connection per process: SQLite has one writer, and its busy wait
         # is not green. A second writer blocked inside sqlite3 would freeze the
         # whole eventlet hub (and with it the reply the first writer waits
         # for); waiting for the pool's one connection is a green wait.
-        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": float(busy_timeout)}
         kwargs.update(pool_size=1, max_overflow=0, pool_timeout=60)
     else:   # a server can drop idle connections: check each one as it leaves the pool
         kwargs.update(pool_size=5, max_overflow=10, pool_pre_ping=True)
+        if url.startswith("postgresql"):
+            kwargs["connect_args"] = {
+                "connect_timeout": 5,
+                "options": f"-c lock_timeout={int(float(busy_timeout) * 1000)}"}
         _green_psycopg()
     engine = create_engine(url, **kwargs)
     if url.startswith("sqlite"):
@@ -129,15 +139,81 @@ def _green_psycopg():
         log.warning("psycogreen missing: PostgreSQL calls will block the event loop")
 
 
-def commit_error(exc):
-    """What a caller hears when a commit fails: a concurrent writer won (a
-    unique key, e.g. the same idempotency key twice at once), or the database
-    was busy or away. Both are worth one more try."""
-    if isinstance(exc, IntegrityError):
+# SQLSTATEs worth another try soon: serialization failure, deadlock, lock not
+# available / lock timeout, statement cancelled (timeout), too many connections
+BUSY_SQLSTATES = {"40001", "40P01", "55P03", "57014", "53300"}
+BUSY_TEXTS = ("database is locked", "database table is locked", "database schema is locked")
+
+
+def _driver_errors():
+    errors = [sa_exc.DBAPIError, sa_exc.TimeoutError, sa_exc.DisconnectionError,
+              sa_exc.PendingRollbackError]
+    import sqlite3
+    errors.append(sqlite3.Error)
+    try:
+        import psycopg2
+        errors.append(psycopg2.Error)
+    except ImportError:  # pragma: no cover
+        pass
+    return tuple(errors)
+
+
+DRIVER_ERRORS = _driver_errors()
+
+
+def is_driver_error(exc):
+    return isinstance(exc, DRIVER_ERRORS)
+
+
+def database_error(exc, where=None):
+    """The DomainError a caller hears for a database failure ``exc``, never the
+    driver's text (which can hold SQL, and on PostgreSQL a key's value):
+
+    - a unique key another writer took first: ``CONCURRENT_UPDATE`` (Conflict);
+    - locked, a serialization failure, a deadlock, a lock timeout, the pool
+      exhausted: ``DATABASE_BUSY``;
+    - anything else (cannot connect, the database refuses connections, gone
+      mid-transaction): ``DATABASE_UNAVAILABLE``.
+    All three are worth one more try. What happened is logged here, without
+    the driver's message or any parameter."""
+    if isinstance(exc, DomainError):
+        return exc
+    orig = getattr(exc, "orig", None) or exc
+    sqlstate = getattr(orig, "pgcode", None) or getattr(orig, "sqlite_errorname", None)
+    text = str(orig).lower() if not isinstance(exc, IntegrityError) else ""
+    statement = (getattr(exc, "statement", None) or "").split("\n")[0][:120]
+    log.warning("database error%s: %s (%s)%s", f" in {where}" if where else "",
+                type(orig).__name__, sqlstate or "no code",
+                f" at: {statement}" if statement else "")
+    details = {"sqlstate": sqlstate} if sqlstate else {}
+    if isinstance(exc, IntegrityError) or (sqlstate or "").startswith("23"):
+        constraint = getattr(getattr(orig, "diag", None), "constraint_name", None)
+        if constraint:
+            details["constraint"] = constraint
         return Conflict("CONCURRENT_UPDATE", "another request changed the same record at "
-                        "the same time; try again", details={"reason": str(exc.orig)[:200]})
-    return Unavailable("DATABASE_UNAVAILABLE", "the database could not save this change; "
-                       "try again", details={"reason": str(exc)[:200]})
+                        "the same time; try again", details=details)
+    if (isinstance(exc, sa_exc.TimeoutError) or sqlstate in BUSY_SQLSTATES
+            or sqlstate in ("SQLITE_BUSY", "SQLITE_LOCKED")
+            or any(t in text for t in BUSY_TEXTS)):
+        return DatabaseBusy("DATABASE_BUSY", "the database is busy; try again in a moment",
+                            details=details)
+    return DatabaseUnavailable("DATABASE_UNAVAILABLE", "the database cannot be reached; "
+                               "try again later", details=details)
+
+
+def commit_error(exc):
+    """What a caller hears when a commit fails (kept for callers of the old name)."""
+    error = database_error(exc, "commit")
+    error.at_commit = True
+    return error
+
+
+def _raised(error):
+    """exc_info for ``error`` raised without the driver's exception as its context."""
+    try:
+        raise error from None
+    except DomainError:
+        return sys.exc_info()
 
 
 class Database(DependencyProvider):
@@ -152,7 +228,7 @@ class Database(DependencyProvider):
         from kernel.outbox import Relay
         service = self.container.service_name
         self.url = settings.database_url(service, self.container.config)
-        self.engine = make_engine(self.url)
+        self.engine = make_engine(self.url, settings.database_busy_timeout(self.container.config))
         self.relay = Relay(service, self.engine, self.base.metadata,
                            settings.amqp_uri(self.container.config))
 
@@ -169,27 +245,48 @@ class Database(DependencyProvider):
         self.sessions[worker_ctx] = session
         return session
 
+    def worker_setup(self, worker_ctx):
+        """Wrap this worker's method: a database failure inside it leaves as a
+        DomainError (kernel.db.database_error), so neither the caller nor nameko's
+        log of the failed worker sees the driver's message."""
+        name = worker_ctx.entrypoint.method_name
+        method = getattr(worker_ctx.service, name, None)
+        if method is None or getattr(method, "_kernel_guarded", False):
+            return
+        where = f"{self.container.service_name}.{name}"
+
+        @functools.wraps(method)
+        def guarded(*args, **kwargs):
+            try:
+                return method(*args, **kwargs)
+            except DRIVER_ERRORS as exc:
+                raise database_error(exc, where) from None
+        guarded._kernel_guarded = True
+        setattr(worker_ctx.service, name, guarded)
+
     def finish(self, worker_ctx, exc_info):
         """Commit or roll back; return the exc_info the caller should see."""
         session = self.sessions.get(worker_ctx)
+        if exc_info is not None and is_driver_error(exc_info[1]):
+            # a database failure that did not pass through the worker's method
+            exc_info = _raised(database_error(exc_info[1], _where(worker_ctx)))
         if session is None or session.info.get("finished"):
             return exc_info
         session.info["finished"] = True
         if exc_info is not None:
-            session.rollback()
+            _quietly(session.rollback)
             session.info["outbox"] = []
             return exc_info
         try:
             session.commit()
         except Exception as exc:
-            log.exception("commit failed in %s", worker_ctx)
-            session.rollback()
+            _quietly(session.rollback)
             session.info["outbox"] = []
-            error = commit_error(exc)
-            try:
-                raise error from exc
-            except DomainError:
-                return sys.exc_info()
+            if not is_driver_error(exc) and not isinstance(exc, DomainError):
+                raise
+            error = database_error(exc, _where(worker_ctx, "commit"))
+            error.at_commit = True
+            return _raised(error)
         return None
 
     def worker_result(self, worker_ctx, result=None, exc_info=None):
@@ -198,9 +295,26 @@ class Database(DependencyProvider):
             return
         self.finish(worker_ctx, exc_info)   # for entrypoints that are not the kernel's
         ids = session.info.get("outbox") or []
-        session.close()
+        _quietly(session.close)
         if ids:
             self.relay.publish_soon(ids)
 
     def worker_teardown(self, worker_ctx):
         self.sessions.pop(worker_ctx, None)
+
+
+def _where(worker_ctx, what=None):
+    try:
+        name = f"{worker_ctx.service_name}.{worker_ctx.entrypoint.method_name}"
+    except AttributeError:  # pragma: no cover
+        name = "?"
+    return f"{name} ({what})" if what else name
+
+
+def _quietly(fn):
+    """Roll back or close a session whose connection may be dead: the pool
+    discards such a connection; the failure was already reported."""
+    try:
+        fn()
+    except Exception as exc:
+        log.info("ignored while cleaning up a session: %s", type(exc).__name__)

@@ -16,24 +16,42 @@ message and lose it.
   event whose payload is invalid: a retry cannot fix it), which ops list and
   replay (``python -m kernel.dlq``).
 If even the retry publish fails, the message is requeued: never acked and lost.
+
+Every delivery is read by ``kernel.amqp.QueueConsumer``: JSON only, refusals to
+the dead-letter queues, acks on a dead channel dropped (docs/robustness-kernel.md).
 """
 import functools
 import logging
+import sys
 
+import eventlet
 from kombu import Connection, Queue
 from nameko import events as nameko_events
 from nameko import rpc as nameko_rpc
 from nameko import timer as nameko_timer
 from nameko.amqp.publish import Publisher
+from nameko.exceptions import ContainerBeingKilled
 
 from kernel import metrics, settings
-from kernel.errors import DomainError
+from kernel.amqp import (ATTEMPT_HEADER, DB_ATTEMPT_HEADER, ERROR_HEADER, JSON,
+                         ORIGIN_HEADER, REASON_HEADER, ROUTING_KEY_HEADER, QueueConsumer,
+                         publish_raw)
+from kernel.errors import DomainError, RequestRefused, is_database_error
 
 log = logging.getLogger(__name__)
 
-ATTEMPT_HEADER = "x-skillcert-attempt"
-ERROR_HEADER = "x-skillcert-error"
-ORIGIN_HEADER = "x-skillcert-queue"
+__all__ = ["rpc", "timer", "handles", "ATTEMPT_HEADER", "DB_ATTEMPT_HEADER", "ERROR_HEADER",
+           "ORIGIN_HEADER", "rpc_dead_letter_queue", "handler_queue_name"]
+
+
+def rpc_dead_letter_queue(service):
+    """Where a service's refused RPC requests go: ``rpc-<service>.dlq``."""
+    return nameko_rpc.RPC_QUEUE_TEMPLATE.format(service) + ".dlq"
+
+
+def handler_queue_name(service, source_service, event_type, method_name):
+    """nameko's queue name of a service-pool event handler."""
+    return f"evt-{source_service}-{event_type}--{service}.{method_name}"
 
 
 class UnitOfWork:
@@ -51,21 +69,112 @@ class UnitOfWork:
 
 
 class RpcConsumer(nameko_rpc.RpcConsumer):
-    """nameko's responder reads the request's content_type to pick the reply's
-    serializer and dies on a KeyError when a (non-nameko) client sent none; the
-    unacked request then kills every replica in turn. Default it to JSON."""
+    """Reads every RPC request before any work is done. A request is refused,
+    dead-lettered to ``rpc-<service>.dlq`` with the reason and acked (and
+    answered with a RequestRefused error when it has a reply address) when it
+
+    - is over RPC_MAX_BYTES (default 8 MiB), or its body is not JSON;
+    - has no ``reply_to`` (nameko's responder dies on it with a KeyError after
+      the work is done, and the unacked request kills every replica in turn);
+    - names a method the service does not have, or is not ``{"args": [...],
+      "kwargs": {...}}``.
+    A request without content_type is read as JSON, and answered in JSON."""
+
+    queue_consumer = QueueConsumer()
+
+    def setup(self):
+        super().setup()
+        config = self.container.config
+        self.max_bytes = settings.rpc_max_bytes(config)
+        self.amqp_uri = settings.amqp_uri(config)
+        self.dead_letter_queue = Queue(rpc_dead_letter_queue(self.container.service_name),
+                                       durable=True)
+        with Connection(self.amqp_uri) as conn:
+            self.dead_letter_queue(conn.channel()).declare()
+        self.dead_letter_publisher = Publisher(self.amqp_uri, use_confirms=True)
 
     def handle_message(self, body, message):
-        message.properties.setdefault("content_type", "application/json")
-        return super().handle_message(body, message)
+        message.properties["content_type"] = JSON       # answer in JSON, whatever came
+        routing_key = message.delivery_info.get("routing_key", "")
+        if not message.properties.get("reply_to"):
+            return self.refuse(message, "NO_REPLY_TO", "the request has no reply_to")
+        provider = next((p for p in self._providers if routing_key ==
+                         f"{self.container.service_name}.{p.method_name}"), None)
+        if provider is None:
+            return self.refuse(message, "METHOD_UNKNOWN",
+                               f"{self.container.service_name} has no method "
+                               f"{routing_key.rsplit('.', 1)[-1][:100]!r}")
+        if not (isinstance(body, dict) and isinstance(body.get("args"), list)
+                and isinstance(body.get("kwargs"), dict)
+                and all(isinstance(k, str) for k in body["kwargs"])):
+            return self.refuse(message, "MALFORMED",
+                               'the body is not {"args": [...], "kwargs": {...}}')
+        try:
+            provider.handle_message(body, message)
+        except Exception:
+            self.handle_result(message, None, sys.exc_info())
+
+    def refuse(self, message, code, reason):
+        """Dead-letter the request with ``reason``, answer it if it can be, ack it."""
+        service = self.container.service_name
+        routing_key = message.delivery_info.get("routing_key", "")
+        try:
+            publish_raw(self.dead_letter_publisher, message, self.dead_letter_queue.name, {
+                REASON_HEADER: code, ERROR_HEADER: f"RPC_{code}: {reason}"[:500],
+                ORIGIN_HEADER: self.queue.name, ROUTING_KEY_HEADER: routing_key[:200]})
+        except Exception as exc:
+            log.warning("%s: could not dead-letter a refused request (%s); requeueing it",
+                        service, type(exc).__name__)
+            self.queue_consumer.requeue_message(message)
+            return
+        metrics.RPC_REFUSED.labels(service, code).inc()
+        log.warning("%s: RPC request refused and dead-lettered (%s: %s)", service, code,
+                    reason)
+        if message.properties.get("reply_to"):
+            message.properties["content_type"] = JSON
+            error = RequestRefused(f"RPC_{code}", reason,
+                                   details={"service": service, "routing_key": routing_key})
+            try:
+                raise error
+            except RequestRefused:
+                self.handle_result(message, None, sys.exc_info())
+            return
+        self.queue_consumer.ack_message(message)
+
+    def handle_result(self, message, result, exc_info):
+        """Answer, then ack. A reply that cannot be sent (the broker went away)
+        is logged: the request's ack is dropped with its channel and the broker
+        redelivers it; the kernel's idempotency makes the rerun harmless."""
+        responder = nameko_rpc.Responder(
+            self.container.config[nameko_rpc.AMQP_URI_CONFIG_KEY],
+            nameko_rpc.get_rpc_exchange(self.container.config), "json", message,
+            ssl=self.container.config.get(nameko_rpc.AMQP_SSL_CONFIG_KEY),
+            login_method=self.container.config.get(nameko_rpc.LOGIN_METHOD_CONFIG_KEY))
+        try:
+            result, exc_info = responder.send_response(result, exc_info)
+        except Exception as exc:
+            log.warning("%s: the reply could not be sent (%s)", self.container.service_name,
+                        type(exc).__name__)
+        self.queue_consumer.ack_message(message)
+        return result, exc_info
 
 
 class Rpc(UnitOfWork, nameko_rpc.Rpc):
+    """An RPC whose unit of work failed on the database (DATABASE_BUSY, or
+    DATABASE_UNAVAILABLE before its commit) runs again after RPC_DB_RETRY_DELAYS
+    before anyone is answered, so a start-up call (the reference data) or a
+    lock held a moment longer does not fail on the first try. A commit that
+    failed because the database went away is not run again (it may have
+    committed); the caller hears DATABASE_UNAVAILABLE."""
     kind = "rpc"
     rpc_consumer = RpcConsumer()
 
     def __init__(self, expected_exceptions=(DomainError,), **kwargs):
         super().__init__(expected_exceptions=expected_exceptions, **kwargs)
+
+    def setup(self):
+        super().setup()
+        self.db_retry_delays = settings.rpc_db_retry_delays(self.container.config)
 
     def check_signature(self, args, kwargs):
         """Wrong arguments are a structured error like any other bad input."""
@@ -77,9 +186,40 @@ class Rpc(UnitOfWork, nameko_rpc.Rpc):
             raise ValidationFailed("BAD_ARGUMENTS", f"{self.method_name}: {exc}",
                                    details={"method": self.method_name})
 
-    def handle_result(self, message, worker_ctx, result, exc_info):
+    def handle_message(self, body, message):
+        args, kwargs = body["args"], body["kwargs"]
+        self.check_signature(args, kwargs)
+        self._spawn(message, args, kwargs, self.unpack_message_headers(message), 0)
+
+    def _spawn(self, message, args, kwargs, context_data, attempt):
+        try:
+            self.container.spawn_worker(
+                self, args, kwargs, context_data=context_data,
+                handle_result=functools.partial(self.handle_result, message, attempt=attempt))
+        except ContainerBeingKilled:
+            self.rpc_consumer.requeue_message(message)
+
+    def handle_result(self, message, worker_ctx, result, exc_info, attempt=0):
         result, exc_info = self.finish(worker_ctx, result, exc_info)
-        return super().handle_result(message, worker_ctx, result, exc_info)
+        if exc_info is not None and attempt < len(self.db_retry_delays) \
+                and self._worth_another_run(exc_info[1]):
+            delay = self.db_retry_delays[attempt]
+            args, kwargs, data = worker_ctx.args, worker_ctx.kwargs, dict(worker_ctx.data)
+            log.info("%s failed on the database (%s); running it again in %s s",
+                     self.method_name, exc_info[1].code, delay)
+
+            def again():
+                eventlet.sleep(delay)
+                self._spawn(message, args, kwargs, data, attempt + 1)
+            self.container.spawn_managed_thread(again, identifier=f"rpc-db-retry[{attempt}]")
+            return result, exc_info
+        return self.rpc_consumer.handle_result(message, result, exc_info)
+
+    @staticmethod
+    def _worth_another_run(exc):
+        if not is_database_error(exc):
+            return False
+        return exc.code == "DATABASE_BUSY" or not getattr(exc, "at_commit", False)
 
 
 rpc = Rpc.decorator
@@ -97,7 +237,13 @@ timer = Timer.decorator
 
 
 class EventHandler(UnitOfWork, nameko_events.EventHandler):
+    """See the module's docstring. Two retry budgets: a failure on the database
+    (DATABASE_BUSY / DATABASE_UNAVAILABLE) counts against HANDLER_DB_RETRY_DELAYS
+    (default about 19 minutes: an outage of a few minutes dead-letters nothing),
+    any other failure against HANDLER_RETRY_DELAYS. A body that is not JSON goes
+    to the dead-letter queue at once."""
     kind = "event"
+    queue_consumer = QueueConsumer()
 
     def __init__(self, source_service, event_type, **kwargs):
         kwargs.setdefault("expected_exceptions", (DomainError,))
@@ -109,19 +255,20 @@ class EventHandler(UnitOfWork, nameko_events.EventHandler):
         config = self.container.config
         self.amqp_uri = settings.amqp_uri(config)
         self.delays = settings.handler_retry_delays(config)
+        self.db_delays = settings.handler_db_retry_delays(config)
         # one retry queue per delay, the TTL on the queue: RabbitMQ expires
         # messages only at the head of a queue, so one queue with per-message
         # TTLs would hold a 1 s retry behind a 30 s one
-        self.retry_queues = [
-            Queue(f"{self.queue.name}.retry.{int(delay * 1000)}ms", durable=True,
-                  queue_arguments={"x-message-ttl": int(delay * 1000),
-                                   "x-dead-letter-exchange": "",
-                                   "x-dead-letter-routing-key": self.queue.name})
-            for delay in self.delays]
+        self.retry_queues = {
+            delay: Queue(f"{self.queue.name}.retry.{int(delay * 1000)}ms", durable=True,
+                         queue_arguments={"x-message-ttl": int(delay * 1000),
+                                          "x-dead-letter-exchange": "",
+                                          "x-dead-letter-routing-key": self.queue.name})
+            for delay in sorted(set(self.delays) | set(self.db_delays))}
         self.dead_letter_queue = Queue(self.queue.name + ".dlq", durable=True)
         with Connection(self.amqp_uri) as conn:
             channel = conn.channel()
-            for queue in self.retry_queues:
+            for queue in self.retry_queues.values():
                 queue(channel).declare()
             self.dead_letter_queue(channel).declare()
         self.publisher = Publisher(self.amqp_uri, use_confirms=True, serializer="json")
@@ -138,22 +285,38 @@ class EventHandler(UnitOfWork, nameko_events.EventHandler):
         self.queue_consumer.ack_message(message)
         return result, exc_info
 
+    def refuse(self, message, code, reason):
+        """A message that cannot be read (not JSON) goes to the dead-letter queue
+        as it came, with the reason: a retry cannot fix it."""
+        headers = dict(message.headers or {})
+        headers.update({ATTEMPT_HEADER: int(headers.get(ATTEMPT_HEADER, 0)) + 1,
+                        REASON_HEADER: code, ERROR_HEADER: f"EVENT_{code}: {reason}"[:500],
+                        ORIGIN_HEADER: self.queue.name})
+        publish_raw(self.publisher, message, self.dead_letter_queue.name, headers)
+        metrics.DEAD_LETTERS.labels(self.container.service_name, self.method_name).inc()
+        log.error("%s: unreadable event dead-lettered (%s: %s)", self.method_name, code, reason)
+        self.queue_consumer.ack_message(message)
+
     def _retry_or_dead_letter(self, message, exc):
         service = self.container.service_name
-        attempt = int(message.headers.get(ATTEMPT_HEADER, 0)) + 1
         headers = dict(message.headers)
-        headers.update({ATTEMPT_HEADER: attempt, ERROR_HEADER: repr(exc)[:500],
+        on_database = is_database_error(exc)
+        counter, delays = ((DB_ATTEMPT_HEADER, self.db_delays) if on_database
+                           else (ATTEMPT_HEADER, self.delays))
+        attempt = int(headers.get(counter, 0)) + 1
+        headers.update({counter: attempt, ERROR_HEADER: repr(exc)[:500],
                         ORIGIN_HEADER: self.queue.name})
+        headers.setdefault(ATTEMPT_HEADER, 0)
         hopeless = isinstance(exc, DomainError) and exc.status == "invalid"
-        if attempt <= len(self.delays) and not hopeless:
-            self.publisher.publish(message.payload, exchange="",
-                                   routing_key=self.retry_queues[attempt - 1].name,
-                                   headers=headers)
+        if attempt <= len(delays) and not hopeless:
+            publish_raw(self.publisher, message, self.retry_queues[delays[attempt - 1]].name,
+                        headers, default_type=JSON)
             metrics.HANDLER_RETRIES.labels(service, self.method_name).inc()
-            log.warning("%s failed (attempt %s), retrying: %r", self.method_name, attempt, exc)
+            log.warning("%s failed (%sattempt %s), retrying: %r", self.method_name,
+                        "database " if on_database else "", attempt, exc)
         else:
-            self.publisher.publish(message.payload, exchange="",
-                                   routing_key=self.dead_letter_queue.name, headers=headers)
+            publish_raw(self.publisher, message, self.dead_letter_queue.name, headers,
+                        default_type=JSON)
             metrics.DEAD_LETTERS.labels(service, self.method_name).inc()
             log.error("%s failed for good after %s attempts, dead-lettered: %r",
                       self.method_name, attempt, exc)

@@ -100,3 +100,26 @@ class Unavailable(DomainError):
 
 class CalendarUnavailable(Unavailable):
     status = "unavailable"
+
+
+class DatabaseBusy(Unavailable):
+    """DATABASE_BUSY: locked, a serialization failure or a deadlock; worth another try."""
+    status = "unavailable"
+
+
+class DatabaseUnavailable(Unavailable):
+    """DATABASE_UNAVAILABLE: the database cannot be reached (or refused the work)."""
+    status = "unavailable"
+
+
+class RequestRefused(ValidationFailed):
+    """An RPC request refused before any work (no reply address, not JSON, unknown
+    method, too large, malformed); it is dead-lettered to ``rpc-<service>.dlq``."""
+    status = "invalid"
+
+
+DATABASE_ERROR_CODES = ("DATABASE_BUSY", "DATABASE_UNAVAILABLE")
+
+
+def is_database_error(exc):
+    return isinstance(exc, DomainError) and exc.code in DATABASE_ERROR_CODES

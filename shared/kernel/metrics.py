@@ -47,6 +47,14 @@ DEAD_LETTER_DEPTH = Gauge(
     "skillcert_dead_letter_queue_depth", "Messages waiting in a dead-letter queue",
     ["service", "queue"])
 
+ACKS_DROPPED = Counter(
+    "skillcert_acks_dropped_total",
+    "Acks or requeues dropped because the delivery's channel was gone (the broker redelivers)")
+RPC_REFUSED = Counter(
+    "skillcert_rpc_refused_total",
+    "RPC requests refused before any work and dead-lettered, by reason",
+    ["service", "reason"])
+
 ENTRYPOINT_FAILURES = Counter(
     "skillcert_entrypoint_failures_total",
     "Entrypoint calls that failed with an unexpected error (not a DomainError)",

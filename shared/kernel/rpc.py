@@ -10,6 +10,7 @@ import eventlet
 from nameko.rpc import RpcProxy
 
 from kernel import settings
+from kernel.amqp import ReplyListener
 from kernel.errors import RpcTimeout
 
 
@@ -40,6 +41,8 @@ class _TimedProxy:
 
 
 class RpcClient(RpcProxy):
+    rpc_reply_listener = ReplyListener()   # replies read and acked by the kernel's consumer
+
     def __init__(self, target_service, timeout=None, **options):
         super().__init__(target_service, **options)
         self.timeout = timeout

@@ -3,17 +3,17 @@
 - ``metrics``: entrypoint figures and the /metrics port;
 - ``health()``: RPC that answers once the database is reachable (the launcher
   waits on it);
-- ``dead_letters()`` / ``replay_dead_letters(queue=None)``: RPC for ops;
+- ``dead_letters()`` / ``replay_dead_letters(queue=None)``: RPC for ops (the
+  same as ``python -m kernel.dlq``, which reads the broker without the service);
 - a timer that sweeps the outbox (events a crash left unpublished) and
   refreshes the backlog and dead-letter gauges.
 A subclass sets ``name`` and ``db = Database(Base)``.
 """
-from kombu import Connection, Queue
 from sqlalchemy import text
 
 from kernel import metrics, settings
-from kernel.errors import NotFound
-from kernel.entrypoints import ATTEMPT_HEADER, EventHandler, rpc, timer
+from kernel.dlq import DeadLetters
+from kernel.entrypoints import EventHandler, rpc, timer
 from nameko.dependency_providers import Config
 from nameko.extensions import DependencyProvider
 
@@ -21,74 +21,26 @@ SWEEP_INTERVAL = 5
 
 
 class DeadLetterBox(DependencyProvider):
-    """Lists and replays the dead-letter queues of this service's handlers."""
+    """This service's dead letters (kernel.dlq.DeadLetters, straight from the broker)."""
 
     def get_dependency(self, worker_ctx):
         return self
 
-    def _queues(self):
-        return [ep for ep in self.container.entrypoints if isinstance(ep, EventHandler)]
+    @property
+    def box(self):       # the handlers' queues are named in their own setup: ask late
+        return DeadLetters(
+            settings.amqp_uri(self.container.config), self.container.service_name,
+            [ep.queue.name for ep in self.container.entrypoints if isinstance(ep, EventHandler)])
 
     def depths(self):
-        out = {}
-        with Connection(settings.amqp_uri(self.container.config)) as conn:
-            channel = conn.channel()
-            for ep in self._queues():
-                q = Queue(ep.dead_letter_queue.name, durable=True)
-                _, count, _ = q(channel).queue_declare(passive=True)
-                out[ep.dead_letter_queue.name] = count
-        return out
+        return self.box.depths()
 
     def peek(self, queue, limit=50):
-        """The messages in ``queue`` without removing them."""
-        if queue not in {ep.dead_letter_queue.name for ep in self._queues()}:
-            raise NotFound("QUEUE_UNKNOWN", f"{queue} is not a dead-letter queue of this "
-                           "service", field="queue")
-        items = []
-        with Connection(settings.amqp_uri(self.container.config)) as conn:
-            channel = conn.channel()
-            bound = Queue(queue, durable=True)(channel)
-            for _ in range(limit):
-                message = bound.get(no_ack=False)
-                if message is None:
-                    break
-                items.append({"headers": {k: v for k, v in message.headers.items()
-                                          if k.startswith("x-skillcert")},
-                              "event": message.payload})
-            # closing the channel without acks puts every message back
-        return items
+        """The messages in ``queue`` without removing them (JSON only)."""
+        return self.box.peek(queue, limit)
 
     def replay(self, queue=None, limit=1000):
-        moved = {}
-        known = {ep.dead_letter_queue.name for ep in self._queues()} | \
-            {ep.queue.name for ep in self._queues()}
-        if queue is not None and queue not in known:
-            raise NotFound("QUEUE_UNKNOWN", f"{queue} is not a queue of this service",
-                           field="queue", details={"queues": sorted(known)})
-        with Connection(settings.amqp_uri(self.container.config),
-                        transport_options={"confirm_publish": True}) as conn:
-            channel = conn.channel()
-            producer = conn.Producer(channel)
-            for ep in self._queues():
-                name = ep.dead_letter_queue.name
-                if queue not in (None, name, ep.queue.name):
-                    continue
-                bound = Queue(name, durable=True)(channel)
-                count = 0
-                while count < limit:
-                    message = bound.get(no_ack=False)
-                    if message is None:
-                        break
-                    headers = dict(message.headers)
-                    headers[ATTEMPT_HEADER] = 0
-                    producer.publish(message.body, exchange="", routing_key=ep.queue.name,
-                                     headers=headers, content_type=message.content_type,
-                                     content_encoding=message.content_encoding,
-                                     delivery_mode=2)
-                    message.ack()
-                    count += 1
-                moved[name] = count
-        return moved
+        return self.box.replay(queue, limit)
 
 
 class ServiceBase:
@@ -120,7 +72,7 @@ class ServiceBase:
         sent, backlog = relay.sweep()
         metrics.OUTBOX_BACKLOG.labels(self.name).set(backlog)
         for queue, depth in self.dead_letter_box.depths().items():
-            metrics.DEAD_LETTER_DEPTH.labels(self.name, queue).set(depth)
+            metrics.DEAD_LETTER_DEPTH.labels(self.name, queue).set(depth or 0)
         self.refresh_business_metrics()
         return {"sent": sent, "backlog": backlog}
 

@@ -91,3 +91,35 @@ def today(config=None):
     if rehearsal is not None:
         return rehearsal
     return datetime.now(ZoneInfo("Asia/Shanghai")).date()
+
+
+def _delays(raw):
+    if isinstance(raw, (list, tuple)):
+        return [float(x) for x in raw]
+    return [float(x) for x in str(raw).split(",") if x.strip()]
+
+
+def handler_db_retry_delays(config=None):
+    """Backoff of a handler that failed on the database (DATABASE_BUSY or
+    DATABASE_UNAVAILABLE), counted apart from HANDLER_RETRY_DELAYS: about 19
+    minutes in all by default, so an outage of a few minutes dead-letters
+    nothing."""
+    return _delays(_get(config, "HANDLER_DB_RETRY_DELAYS",
+                        "1,5,30,60,120,300,300,300"))
+
+
+def rpc_db_retry_delays(config=None):
+    """Pauses before an RPC whose unit of work failed on the database runs again
+    (before anyone is answered); the default spends about 3.5 s, inside the
+    callers' RPC_TIMEOUT of 10 s."""
+    return _delays(_get(config, "RPC_DB_RETRY_DELAYS", "0.25,0.5,1,2"))
+
+
+def rpc_max_bytes(config=None):
+    """The largest RPC request body a service reads (default 8 MiB)."""
+    return int(_get(config, "RPC_MAX_BYTES", 8 * 1024 * 1024))
+
+
+def database_busy_timeout(config=None):
+    """Seconds a statement waits for a lock before DATABASE_BUSY."""
+    return float(_get(config, "DATABASE_BUSY_TIMEOUT", 30))

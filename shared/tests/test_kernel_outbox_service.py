@@ -142,8 +142,9 @@ def test_unpublished_outbox_row_is_published_by_the_sweep(ledger, rpc, amqp_uri)
     assert wait_until(lambda: _outbox(ledger)[0]["published_at"] is not None)
     assert len(_outbox(ledger)) == 1
     # the sweep is a kernel timer: counted, and it reports the (now empty) backlog
-    assert REGISTRY.get_sample_value("skillcert_entrypoint_calls_total", {
+    # (the event can arrive before the sweep's worker has finished and been counted)
+    assert wait_until(lambda: (REGISTRY.get_sample_value("skillcert_entrypoint_calls_total", {
         "service": "toy_ledger", "entrypoint": "sweep_outbox", "kind": "timer",
-        "outcome": "ok"}) >= 1
+        "outcome": "ok"}) or 0) >= 1)
     assert wait_until(lambda: REGISTRY.get_sample_value(
         "skillcert_outbox_backlog", {"service": "toy_ledger"}) == 0)

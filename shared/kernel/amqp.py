@@ -1,0 +1,131 @@
+"""The kernel's side of the broker connection: how a delivery is read and settled.
+
+``QueueConsumer`` replaces nameko's for every kernel entrypoint (and for
+``RpcClient``'s reply listener):
+
+- **JSON only.** A body is read as JSON (``application/json``, or no
+  content_type at all) and never with kombu's other deserialisers: a pickle or
+  YAML message is not decoded. What cannot be read is handed to the provider's
+  ``refuse(message, code, reason)`` (its dead-letter queue) instead of kombu's
+  "log one line and ack", which lost it.
+- **A size limit** for providers that have ``max_bytes`` (the RPC consumer:
+  RPC_MAX_BYTES), checked before the body is parsed.
+- **Acks on a dead channel are dropped.** After a broker restart the worker
+  that finishes a delivery of the old connection would ack on a closed socket
+  (``ConnectionResetError``) and nameko would kill the container for it. The
+  ack is dropped with a warning: the broker has already put the message back
+  and redelivers it (the inbox and idempotency keys make the rerun harmless);
+  the consumer thread reconnects by itself (kombu's ConsumerMixin).
+"""
+import logging
+from functools import partial
+
+import kombu.serialization
+from nameko import messaging as nameko_messaging
+from nameko import rpc as nameko_rpc
+
+log = logging.getLogger(__name__)
+
+JSON = "application/json"
+
+# headers a refused or failed message carries into its dead-letter queue
+ATTEMPT_HEADER = "x-skillcert-attempt"
+DB_ATTEMPT_HEADER = "x-skillcert-db-attempt"
+ERROR_HEADER = "x-skillcert-error"
+ORIGIN_HEADER = "x-skillcert-queue"
+REASON_HEADER = "x-skillcert-reason"
+ROUTING_KEY_HEADER = "x-skillcert-routing-key"
+
+
+class NotJson(ValueError):
+    pass
+
+
+def decode_json(message):
+    """The body of ``message`` as JSON; ``NotJson`` for any other content type or a
+    body that does not parse. Never one of kombu's other deserialisers."""
+    content_type = (message.content_type or JSON).split(";")[0].strip().lower()
+    if content_type != JSON:
+        raise NotJson(f"content_type {content_type[:60]!r} is not {JSON}")
+    try:
+        return kombu.serialization.loads(message.body, JSON,
+                                         message.content_encoding or "utf-8", accept=[JSON])
+    except Exception as exc:
+        raise NotJson(f"the body is not JSON ({type(exc).__name__})") from None
+
+
+def settle(message, how):
+    """``message.ack()`` / ``message.requeue()``, dropped when the channel of the
+    delivery is gone (the broker has the message back already). True if done."""
+    try:
+        if not message.channel.connection:
+            log.warning("%s dropped: the connection of this delivery is closed; "
+                        "the broker redelivers it", how)
+            return False
+        getattr(message, how)()
+        return True
+    except Exception as exc:
+        from kernel import metrics
+        metrics.ACKS_DROPPED.inc()
+        log.warning("%s dropped: the channel of this delivery is gone (%s); "
+                    "the broker redelivers it", how, type(exc).__name__)
+        return False
+
+
+def publish_raw(publisher, message, routing_key, headers, default_type="application/octet-stream"):
+    """Publish ``message``'s body exactly as it arrived (bytes, content type and
+    encoding kept: nothing is decoded) to the default exchange, persistent."""
+    publisher.publish(message.body, exchange="", routing_key=routing_key, headers=headers,
+                      content_type=message.content_type or default_type,
+                      content_encoding=message.content_encoding or "binary",
+                      delivery_mode=2)
+
+
+class QueueConsumer(nameko_messaging.QueueConsumer):
+    """nameko's queue consumer with JSON-only reading, refusals and safe acks."""
+
+    def ack_message(self, message):
+        settle(message, "ack")
+
+    def requeue_message(self, message):
+        settle(message, "requeue")
+
+    def get_consumers(self, consumer_cls, channel):
+        consumers = super().get_consumers(consumer_cls, channel)
+        for provider, consumer in self._consumers.items():
+            # kombu hands the undecoded message to on_message: we decode it
+            consumer.on_message = partial(self._on_raw_message, provider)
+        return consumers
+
+    def _on_raw_message(self, provider, message):
+        limit = getattr(provider, "max_bytes", None)
+        if limit is not None and len(message.body) > limit:
+            return self._refuse(provider, message, "TOO_LARGE",
+                                f"the body has {len(message.body)} bytes, over the limit "
+                                f"of {limit}")
+        try:
+            body = decode_json(message)
+        except NotJson as exc:
+            return self._refuse(provider, message, "NOT_JSON", str(exc))
+        self.handle_message(provider, body, message)
+
+    def _refuse(self, provider, message, code, reason):
+        refuse = getattr(provider, "refuse", None)
+        if refuse is None:
+            log.warning("%s: unreadable message dropped (%s: %s)",
+                        type(provider).__name__, code, reason)
+            self.ack_message(message)
+            return
+
+        def run():
+            try:
+                refuse(message, code, reason)
+            except Exception:
+                log.exception("could not refuse a message (%s); requeueing it", code)
+                self.requeue_message(message)
+        self.container.spawn_managed_thread(run, identifier=f"refuse[{code}]")
+
+
+class ReplyListener(nameko_rpc.ReplyListener):
+    """RpcClient's reply queue, read through the kernel's consumer (safe acks)."""
+    queue_consumer = QueueConsumer()
