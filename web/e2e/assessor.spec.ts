@@ -30,7 +30,7 @@ async function tick(page: Page, name: string | RegExp) {
 }
 const SENTENCE = '本人长期从事大数据分析与数据治理工作，负责项目实施与人员培训考核。'
 
-test('A4 A2 M1: 考评员督导员培训取证报名 refuses a 4th project, mixed types and a short 工作简介 in the browser, the server refuses an unknown unit beside the field; after the reviews, 学时 and exam 我的考评员报名 shows the progress and the card', async ({ page, api, admin, setClock }) => {
+test('A4 A2 M1: 考评员督导员培训取证报名 refuses a 4th project, mixed types and a short 工作简介 in the browser, the server refuses an unknown unit and 4 projects beside the field; after the reviews, 学时 and exam 我的考评员报名 shows the progress and the card', async ({ page, api, admin, setClock }) => {
   test.setTimeout(240_000)
   try {
     await setClock(ASSESSOR_DAYS.apply)
@@ -119,6 +119,18 @@ test('A4 A2 M1: 考评员督导员培训取证报名 refuses a 4th project, mixe
     await checkPage(page, 'assessor-apply-server-refused-phone')
 
     await page.getByRole('textbox', { name: '推荐单位编码' }).fill(unit.code)
+    // the server's own A4 check: a request that slips past the browser with 4 projects is refused beside 申报考评项目
+    await page.route('**/api/assessor/applications', async (route) => {
+      const body = route.request().postDataJSON()
+      body.projects = ['bigdata-analysis', 'bigdata-cleaning', 'bigdata-collection', 'bigdata-platform-setup']
+      await route.continue({ postData: JSON.stringify(body) })
+    }, { times: 1 })
+    await page.getByRole('button', { name: '提交报名' }).click()
+    const projectsError = item(page, '申报考评项目').locator('.field-error')
+    await expect(projectsError).toContainText('最多申报 3 个项目，您选择了 4 个')
+    await expect(projectsError.locator('.rule-id')).toHaveText('A4')
+    await expect(page).toHaveURL(/\/services\/assessor$/)
+    await checkPage(page, 'assessor-apply-server-a4-phone')
     await page.getByRole('button', { name: '提交报名' }).click()
     await expect(page).toHaveURL(/\/me\/assessor\?id=/)
     const id = new URL(page.url()).searchParams.get('id')!
@@ -157,4 +169,20 @@ test('A4 A2 M1: 考评员督导员培训取证报名 refuses a 4th project, mixe
   } finally {
     await setClock(BACK)
   }
+})
+
+test('我的考评员报名 without an application says so and links to 报名; an anonymous visitor is sent to sign in', async ({ page, api }) => {
+  await page.goto('/services/assessor')
+  await expect(page).toHaveURL(/\/login\?next=/)
+  const person = await candidateAccount(api)
+  await signIn(page, person)
+  await page.goto('/me/assessor')
+  await expect(page.getByTestId('no-application')).toContainText('本机没有考评员报名记录')
+  await expect(page.getByTestId('no-cards')).toContainText('暂无证卡')
+  // a 报名编号 that does not exist is refused beside the field
+  await page.getByRole('textbox', { name: '报名编号' }).fill('00000000-0000-0000-0000-000000000000')
+  await page.getByRole('button', { name: '查询' }).click()
+  await expect(page.locator('.lookup .field-error')).toBeVisible()
+  await noHorizontalScroll(page)
+  await checkPage(page, 'assessor-mine-empty-phone')
 })
