@@ -303,6 +303,17 @@ class AssessorTrainingService(ServiceBase):
         return self._app_wire(self._get_app(application_id))
 
     @rpc
+    def find_applications(self, id_number):
+        """A person's own applications, every period, newest first (the candidate's
+        个人中心; the gateway passes the signed-in account's ID number)."""
+        if not isinstance(id_number, str) or not id_number:
+            raise ValidationFailed("VALIDATION_FAILED", "id_number: text expected",
+                                   field="id_number")
+        return [self._app_wire(a) for a in self.db.scalars(
+            select(Application).where(Application.id_number == id_number.upper())
+            .order_by(Application.submitted_at.desc()))]
+
+    @rpc
     def list_applications(self, period_code, unit_code=None, region=None, status=None):
         """A review queue: a unit's (unit_code), a municipal center's (region) or the
         provincial center's (status=awaiting_provincial) applications of a period."""

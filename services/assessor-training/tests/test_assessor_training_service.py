@@ -437,3 +437,15 @@ def test_A6_summary_table_exports_the_units_people_as_csv(svc, rpc, start):
     assert at(rpc).summary_table(PERIOD, "unit-chengdu", "recommended")["count"] == 1
     with pytest.raises(ValidationFailed):
         at(rpc).summary_table(PERIOD, "unit-chengdu", "everyone")
+
+
+def test_A1_a_person_finds_their_own_applications_and_nobody_elses(svc, rpc):
+    mine = at(rpc).submit_application(sample_application(svc, seq=11))
+    other = at(rpc).submit_application(sample_application(svc, seq=12))
+    found = at(rpc).find_applications(mine["id_number"])
+    assert [a["id"] for a in found] == [mine["id"]]
+    assert found[0]["chain"] and found[0]["status"] == "awaiting_unit"
+    assert other["id"] not in {a["id"] for a in at(rpc).find_applications(mine["id_number"])}
+    assert at(rpc).find_applications(mine["id_number"].lower()) == found
+    with pytest.raises(ValidationFailed):
+        at(rpc).find_applications(None)

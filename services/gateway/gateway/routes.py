@@ -562,6 +562,13 @@ ROUTES = (
           relay("assessor_training", "list_units", query=("standing",)),
           "Recommending units and their standing (A7)", "assessors", query=s.StandingQuery,
           many=True, services=("assessor_training",)),
+    Route("GET", "/assessor/recommending-units", "recommending_units", ANY_ACCOUNT,
+          flows.recommending_units, "The recommending units an applicant can name (code, "
+          "name, kind, region; A2)", "assessors", many=True, services=("assessor_training",)),
+    Route("GET", "/assessor/projects", "assessor_projects", EVERYONE,
+          relay("assessor_training", "list_projects"),
+          "The projects an assessor can be trained for, with their type (A4: at most 3 of "
+          "one type)", "assessors", many=True, services=("assessor_training",)),
     Route("POST", "/assessor/units", "save_unit", (PROVINCIAL,),
           relay("assessor_training", "save_unit", body=True),
           "Add or change a recommending unit (A2)", "assessors", body=training.UnitSchema,
@@ -600,6 +607,10 @@ ROUTES = (
                                path=("application_id",)),
           "Record the training exam's score; a pass issues the card (A6)", "assessors",
           body=ExamScoreBody, services=("assessor_training",)),
+    Route("GET", "/assessor/my-applications", "my_assessor_applications", (CANDIDATE,),
+          flows.my_assessor_applications, "The signed-in person's own assessor applications "
+          "with their review chain (A1)", "assessors", many=True,
+          services=("assessor_training",)),
     Route("GET", "/assessor/my-cards", "my_cards", (CANDIDATE,), flows.my_cards,
           "The signed-in person's assessor cards", "assessors", many=True,
           services=("assessor_training",)),

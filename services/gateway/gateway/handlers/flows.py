@@ -125,6 +125,17 @@ def my_cards(ctx):
     return ctx.rpc("assessor_training").find_cards(ctx.principal.id_number)
 
 
+def my_assessor_applications(ctx):
+    return ctx.rpc("assessor_training").find_applications(ctx.principal.id_number)
+
+
+def recommending_units(ctx):
+    """What an applicant needs to name their unit: code, name, kind, region; not
+    the unit's track record (A7), which is the centers' business."""
+    return [{k: u.get(k) for k in ("code", "name", "kind", "region")}
+            for u in ctx.rpc("assessor_training").list_units()]
+
+
 def set_sessions(ctx):
     return ctx.rpc("exam").set_sessions(ctx.path["batch_code"], ctx.body["sessions"])
 
