@@ -1,6 +1,7 @@
 """RPC input/output and event payloads of the registration service."""
 from marshmallow import fields, validate, validates_schema, ValidationError
 
+from kernel.names import NameField
 from kernel.schemas import StrictSchema
 from kernel.uploads import SHA256
 
@@ -10,7 +11,7 @@ Key = fields.String(validate=validate.Length(min=8, max=100))
 
 
 class PersonSchema(StrictSchema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    name = NameField(required=True, validate=validate.Length(min=1, max=50))
     id_number = fields.String(required=True, validate=validate.Length(min=1, max=30))
     education = fields.String(required=True, validate=validate.OneOf(EDUCATION_LEVELS))
     major = fields.String(load_default="", validate=validate.Length(max=100))

@@ -1,13 +1,12 @@
 """nameko entrypoints of the registration service: validate, apply the rules in
 domain.py, persist, record events. Nothing else."""
-import csv
 import io
 import uuid
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from kernel import metrics, settings, uploads
+from kernel import exports, metrics, names, settings, uploads
 from kernel.batch_copy import BatchCopyEntrypoints
 from kernel.commands import command
 from kernel.db import Database, utcnow
@@ -238,7 +237,7 @@ class RegistrationService(BatchCopyEntrypoints, ServiceBase):
         """A candidate's own applications: both the ID number and the name must match."""
         rows = self.db.scalars(select(Application).where(
             Application.id_number == str(id_number).strip().upper(),
-            Application.name == str(name).strip()).order_by(Application.submitted_at)).all()
+            Application.name == names.normalize(name)).order_by(Application.submitted_at)).all()
         return [self._dump(a, timeline=True) for a in rows]
 
     @rpc
@@ -263,7 +262,7 @@ class RegistrationService(BatchCopyEntrypoints, ServiceBase):
             Application.status.not_in(("withdrawn", "rejected", "not_accepted")))
             .order_by(Application.project_code, Application.submitted_at)).all()
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = exports.writer(out)
         writer.writerow(["序号", "姓名", "性别", "身份证号", "考核项目", "文化程度", "工作单位",
                          "联系电话", "状态"])
         for n, a in enumerate(rows, 1):

