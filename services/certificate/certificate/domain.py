@@ -11,35 +11,42 @@ after issue: the certificate is revoked).
 The certificate number (C2): 14 characters, ``PP YYYY NNNNNNN C``:
 - ``PP``   the issuer's province code (51: Sichuan; setting CERTIFICATE_ISSUER_CODE),
 - ``YYYY`` the year of the exam,
-- ``NNNNNNN`` a serial per issuer and year, from 0000001,
+- ``NNNNNNN`` a random serial (1 to 9,999,999), unique per issuer and year, so
+  that numbers cannot be enumerated (see docs/certificate.md),
 - ``C``    a check character, ISO 7064 MOD 11-2 over the 13 digits (0-9 or X,
   as in the resident ID number): every single mistyped character and every
   swap of two neighbouring characters is caught before any lookup.
 
 The signed record (C2): one line of text, the fields joined by ``|``::
 
-    SC1|<kid>|<number>|<name>|<id number>|<project name>|<exam date>|<issue date>
+    SC2|<kid>|<number>|<name>|<id number>|<project name>|<exam date>|<issue date>
 
-(dates as YYYYMMDD), signed with Ed25519 by the key ``kid``. The QR code on the
+(dates as YYYYMMDD), each field escaped: ``\\`` for a backslash, ``\|`` for a
+bar, ``\n`` and ``\r`` for line breaks, so any character a name may hold is
+safe. Records of format ``SC1`` (the first one: no escaping, '|' refused)
+keep verifying: the row remembers the format it was signed in
+(``record_format``). Signed with Ed25519 by the key ``kid``. The QR code on the
 certificate carries ``<verify address>?p=<base64url(record)>.<base64url(signature)>``,
 so an app can check it online (the address) or offline (the public keys and the
 signed status list).
 """
 import json
 import re
+import secrets
 from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
 from stdnum.iso7064 import mod_11_2
 
-from kernel import idnumber, workdays
+from kernel import names, privacy, workdays
 from kernel.errors import Conflict, Forbidden, RuleViolation, ValidationFailed
 
 from certificate import signing
 
 NUMBER_LENGTH = 14
 NUMBER_PATTERN = re.compile(r"^\d{13}[\dX]$")
-RECORD_FORMAT = "SC1"
+RECORD_FORMAT = "SC2"              # the format new certificates are signed in
+RECORD_FORMATS = ("SC1", "SC2")
 RECORD_FIELDS = ("format", "kid", "number", "name", "id_number", "project_name", "exam_date",
                  "issued_on")
 MAX_QR_TEXT = 2000
@@ -76,6 +83,12 @@ def make_number(issuer_code, year, serial):
     return body + mod_11_2.calc_check_digit(body)
 
 
+def random_serial():
+    """A serial no one can guess from another certificate's (C2: not enumerable):
+    uniform over 1..9,999,999 from the operating system's CSPRNG."""
+    return secrets.randbelow(9_999_999) + 1
+
+
 def compact_number(raw):
     return re.sub(r"[\s\-]", "", raw).upper()
 
@@ -109,25 +122,68 @@ class Malformed(ValueError):
     """Text that is not a record or QR payload of ours."""
 
 
-def record(kid, number, name, id_number, project_name, exam_date, issued_on):
+_ESCAPES = {"\\": "\\\\", "|": "\\|", "\n": "\\n", "\r": "\\r"}
+_UNESCAPES = {"\\": "\\", "|": "|", "n": "\n", "r": "\r"}
+
+
+def escape_field(value):
+    return "".join(_ESCAPES.get(ch, ch) for ch in value)
+
+
+def _split_escaped(text):
+    """The fields of an SC2 record, unescaped; Malformed on a dangling or
+    unknown escape."""
+    fields, current, chars = [], [], iter(text)
+    for ch in chars:
+        if ch == "\\":
+            nxt = next(chars, None)
+            if nxt not in _UNESCAPES:
+                raise Malformed("a record holds an unknown escape")
+            current.append(_UNESCAPES[nxt])
+        elif ch == "|":
+            fields.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    fields.append("".join(current))
+    return fields
+
+
+def record(kid, number, name, id_number, project_name, exam_date, issued_on,
+           fmt=RECORD_FORMAT):
     """The text that is signed (see the module docstring)."""
-    values = [RECORD_FORMAT, kid, number, name, id_number, project_name,
+    values = [kid, number, name, id_number, project_name,
               exam_date.strftime("%Y%m%d"), issued_on.strftime("%Y%m%d")]
     for v in values:
-        if not v or "|" in v or "\n" in v:
-            raise ValueError(f"a record field may not be empty nor hold '|': {v!r}")
-    return "|".join(values)
+        if not v:
+            raise ValueError("a record field may not be empty")
+    if fmt == "SC1":
+        for v in values:
+            if "|" in v or "\n" in v:
+                raise ValueError(f"an SC1 record field may not hold '|': {v!r}")
+        return "|".join(["SC1"] + values)
+    if fmt != "SC2":
+        raise ValueError(f"unknown record format {fmt!r}")
+    return "|".join(["SC2"] + [escape_field(v) for v in values])
 
 
 def record_of(cert):
-    """The record of a stored certificate (a dict of its columns)."""
+    """The record of a stored certificate (a dict of its columns), in the format
+    it was signed in."""
     return record(cert["kid"], cert["number"], cert["name"], cert["id_number"],
-                  cert["project_name"], cert["exam_date"], cert["issued_on"])
+                  cert["project_name"], cert["exam_date"], cert["issued_on"],
+                  fmt=cert.get("record_format") or "SC1")
 
 
 def parse_record(text):
-    parts = text.split("|")
-    if len(parts) != len(RECORD_FIELDS) or parts[0] != RECORD_FORMAT:
+    fmt = text[:4]
+    if fmt == "SC1|":
+        parts = text.split("|")
+    elif fmt == "SC2|":
+        parts = _split_escaped(text)
+    else:
+        raise Malformed("not a SkillCert certificate record")
+    if len(parts) != len(RECORD_FIELDS):
         raise Malformed("not a SkillCert certificate record")
     out = dict(zip(RECORD_FIELDS, parts))
     try:
@@ -192,7 +248,7 @@ NOT_GENUINE = {
 def public_view(cert):
     """What anyone verifying a certificate may see (the ID number masked)."""
     return {"number": cert["number"], "name": cert["name"],
-            "id_number": idnumber.mask(cert["id_number"]),
+            "id_number": privacy.mask_id(cert["id_number"]),
             "project_name": cert["project_name"],
             "exam_date": cert["exam_date"].isoformat(),
             "issued_on": cert["issued_on"].isoformat(), "kid": cert["kid"]}
@@ -289,8 +345,10 @@ def check_issuable(result, application, today):
     disagree about who this is)."""
     if not result["passed"]:
         return "the candidate did not pass: no certificate"
-    mismatched = [k for k in ("id_number", "batch_code", "project_code", "name")
+    mismatched = [k for k in ("id_number", "batch_code", "project_code")
                   if str(result[k]).strip().upper() != str(application[k]).strip().upper()]
+    if not names.same(result["name"], application["name"]):
+        mismatched.append("name")
     if mismatched:
         raise ValidationFailed("RESULT_MISMATCH", "the result does not match the application "
                                f"on {', '.join(mismatched)}", rule="C1",
@@ -366,7 +424,7 @@ def check_institution_collection(cert, institution_code, today, working_days):
 
 def check_holder(cert, person, field):
     if (person["id_number"] != cert["id_number"]
-            or person["name"].strip() != cert["name"].strip()):
+            or not names.same(person["name"], cert["name"])):
         raise Forbidden("NOT_THE_HOLDER", "the ID presented is not the certificate holder's",
                         field=field, rule="C4")
 

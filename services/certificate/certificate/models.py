@@ -65,6 +65,8 @@ class Certificate(Base):
     pdf_sha256: Mapped[str] = mapped_column(String(64), index=True)
     kid: Mapped[str] = mapped_column(ForeignKey("signing_keys.kid"))
     signature: Mapped[str] = mapped_column(String(90))
+    # the record format signed (domain.RECORD_FORMATS): rows from before SC2 are SC1
+    record_format: Mapped[str] = mapped_column(String(4), default="SC2", server_default="SC1")
     status: Mapped[str] = mapped_column(String(10), default="valid")   # valid | revoked
     revoked_at = mapped_column(Timestamp(), nullable=True)
     revoked_on = mapped_column(Date, nullable=True)

@@ -1,6 +1,7 @@
 """RPC input and event payloads of the certificate service."""
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
+from kernel.names import NameField
 from kernel.schemas import StrictSchema
 
 from certificate.domain import ID_DOCUMENTS, REVOCATION_REASONS
@@ -25,7 +26,7 @@ class ResultFinalizedSchema(Schema):
 
 
 class PersonSchema(StrictSchema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    name = NameField(required=True, validate=validate.Length(min=1, max=50))
     id_number = fields.String(required=True, validate=validate.Length(min=1, max=30))
 
 

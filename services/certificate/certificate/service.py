@@ -2,7 +2,6 @@
 domain.py, persist, record events. Nothing else."""
 import base64
 import binascii
-import csv
 import hashlib
 import io
 from datetime import date, datetime
@@ -11,7 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from kernel import idnumber, metrics, settings
+from kernel import exports, idnumber, metrics, names, privacy, settings
 from kernel.commands import command
 from kernel.db import Database, utcnow
 from kernel.entrypoints import handles, rpc
@@ -24,7 +23,7 @@ from kernel.storage import Blobs
 
 from certificate import document, domain, signing, verification
 from certificate.keys import Keys
-from certificate.models import (Base, Certificate, Handover, Note, NumberSequence,
+from certificate.models import (Base, Certificate, Handover, Note,
                                 PrintBatch)
 from certificate.schemas import (IndividualCollectionSchema, InstitutionCollectionSchema,
                                  InstitutionHandoverSchema, LedgerQuerySchema,
@@ -40,6 +39,7 @@ DEFAULTS = {
     "CERTIFICATE_INDIVIDUAL_COLLECTION_WORKING_DAYS": 30,
 }
 MAX_PDF = 5 * 1024 * 1024
+NUMBER_DRAWS = 20          # random serials tried before giving up (C2)
 
 ISSUED = metrics.counter("skillcert_certificate_issued_total", "Certificates issued")
 REVOKED = metrics.counter("skillcert_certificate_revoked_total", "Certificates revoked",
@@ -86,19 +86,20 @@ class CertificateService(ServiceBase):
         photo = self._photo(application["photo"])
         project_name = self._project_name(result["project_code"])
         kid, key = self.keys.signer(self.db)
-        # the year's counter stays locked (PostgreSQL) until the commit: no gaps,
-        # issuance of one year is serialised; nothing remote is asked after this
+        # nothing remote is asked after this
         cert = {
             "number": self._next_number(result["exam_date"].year),
             "application_id": result["application_id"], "batch_code": result["batch_code"],
             "project_code": result["project_code"], "project_name": project_name,
             "channel": application["channel"],
             "institution_code": application["institution_code"],
-            "id_number": application["id_number"], "name": application["name"],
+            "id_number": application["id_number"],
+            "name": names.normalize_lenient(application["name"]),
             "sex": application["sex"], "exam_date": result["exam_date"],
             "score": result["score"], "issued_on": today, "issued_at": utcnow(),
             "photo_sha256": hashlib.sha256(photo).hexdigest(), "kid": kid,
-            "status": "valid", "paper_status": "none"}
+            "status": "valid", "paper_status": "none",
+            "record_format": domain.RECORD_FORMAT}
         cert["signature"] = signing.sign(key, domain.record_of(cert).encode("utf-8"))
         cert["pdf_sha256"] = self.blobs.put(self._render(cert, photo))
         self.db.add(Certificate(**cert))
@@ -120,14 +121,16 @@ class CertificateService(ServiceBase):
                                self._setting("CERTIFICATE_VERIFY_URL"))
 
     def _next_number(self, year):
-        seq = self.db.get(NumberSequence, year, with_for_update=True)
-        if seq is None:
-            seq = NumberSequence(year=year, last=0)
-            self.db.add(seq)
-        seq.last += 1
-        self.db.flush()
-        return domain.make_number(str(self._setting("CERTIFICATE_ISSUER_CODE")), year,
-                                  seq.last)
+        """A random serial for the year (C2: numbers are not enumerable), unique:
+        another draw when it is taken. A twin drawn at the same moment by another
+        replica fails the flush on the primary key; the event is retried."""
+        issuer = str(self._setting("CERTIFICATE_ISSUER_CODE"))
+        for _ in range(NUMBER_DRAWS):
+            number = domain.make_number(issuer, year, domain.random_serial())
+            if self.db.get(Certificate, number) is None:
+                return number
+        raise Conflict("CERTIFICATE_NUMBERS_EXHAUSTED", f"no free certificate number found "
+                       f"for {year} in {NUMBER_DRAWS} draws", rule="C2")
 
     def _photo(self, digest):
         """The candidate's photo: our copy, else fetched once from registration."""
@@ -192,7 +195,8 @@ class CertificateService(ServiceBase):
     def find_certificates(self, id_number, name):
         """C1: a person's certificates by ID number and name (both must match)."""
         rid = idnumber.parse(id_number)
-        verdicts = verification.by_person(self.keys, self.db, rid.number, str(name).strip())
+        verdicts = verification.by_person(self.keys, self.db, rid.number,
+                                          names.normalize(name))
         for verdict in verdicts:
             self._counted("person", verdict)
         return verdicts
@@ -219,7 +223,7 @@ class CertificateService(ServiceBase):
         number = domain.parse_number(certificate_number)
         row = self.db.get(Certificate, number)
         person = idnumber.parse(id_number).number if isinstance(id_number, str) else None
-        if row is None or row.id_number != person or row.name != str(name).strip():
+        if row is None or row.id_number != person or row.name != names.normalize(name):
             raise NotFound("CERTIFICATE_NOT_FOUND", "no certificate with this number for this "
                            "person", field="certificate_number", rule="C3")
         domain.check_downloadable(row.to_dict())
@@ -458,14 +462,14 @@ class CertificateService(ServiceBase):
             q = q.where(Handover.handed_on <= data["until"])
         rows = self.db.execute(q.order_by(Handover.id)).all()
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = exports.writer(out)
         writer.writerow(["序号", "证书编号", "持证人", "持证人身份证号", "考核项目", "考核批次",
                          "交接类型", "交出方", "接收人", "接收人身份证号", "报名机构",
                          "登记表编号", "经办人", "交接时间"])
         for n, (h, c) in enumerate(rows, 1):
-            writer.writerow([n, c.number, c.name, idnumber.mask(c.id_number), c.project_name,
+            writer.writerow([n, c.number, c.name, privacy.mask_id(c.id_number), c.project_name,
                              c.batch_code, KINDS_ZH[h.kind], h.from_party, h.receiver_name,
-                             idnumber.mask(h.receiver_id_number), h.institution_code or "",
+                             privacy.mask_id(h.receiver_id_number), h.institution_code or "",
                              h.registration_form or "", h.actor,
                              h.at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")])
         parts = [p for p in (data["batch_code"], data["institution_code"]) if p]
@@ -493,7 +497,8 @@ def _person(person, field):
     except RuleViolation as exc:
         raise RuleViolation(exc.code, exc.message, field=f"{field}.id_number", rule=exc.rule,
                             details=exc.details) from None
-    return {"name": person["name"].strip(), "id_number": rid.number}
+    return {"name": names.normalize(person["name"], field=f"{field}.name"),
+            "id_number": rid.number}
 
 
 def _b64(text, field, limit):

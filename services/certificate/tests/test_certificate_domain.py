@@ -138,7 +138,44 @@ def test_R4_signed_status_list_tells_offline_verifiers_of_a_revocation():
 def test_C2_public_verdicts_mask_the_id_number():
     cert, _ = _cert()
     view = domain.valid(cert)["certificate"]
-    assert view["id_number"] == ID[:6] + "********" + ID[-4:]
+    assert view["id_number"] == ID[:3] + "*" * 13 + ID[-2:]
+    assert ID[6:14] not in view["id_number"]          # no birth date to brute-force
+
+
+def test_C2_sc2_record_escapes_a_bar_a_backslash_and_line_breaks():
+    for name in ("阿依古丽|买买提", "张\\三", "a\\|b||\\", "x\\n"):
+        cert, key = _cert(name=name, record_format="SC2", project_name="数据|分析\n")
+        record = domain.record_of(cert)
+        assert record.startswith("SC2|") and "\n" not in record
+        fields = domain.parse_record(record)
+        assert fields["name"] == name and fields["project_name"] == "数据|分析\n"
+        assert fields["number"] == cert["number"] and fields["format"] == "SC2"
+        payload = domain.qr_payload(record, cert["signature"])
+        verdict = domain.verify_offline(payload, _published(key))
+        assert verdict["result"] == "valid" and verdict["certificate"]["name"] == name
+
+
+def test_C2_sc1_records_signed_before_sc2_still_verify():
+    cert, key = _cert()                       # no record_format: a row from before SC2
+    record = domain.record_of(cert)
+    assert record.startswith("SC1|")
+    payload = domain.qr_payload(record, cert["signature"])
+    assert domain.verify_offline(payload, _published(key))["result"] == "valid"
+    assert domain.record_of(dict(cert, record_format="SC1")) == record
+
+
+@pytest.mark.parametrize("text", ["SC2|a\\", "SC2|a\\x|b|c|d|e|20260101|20260101",
+                                  "SC9|k|n|a|b|c|20260101|20260101"])
+def test_C2_record_with_a_bad_escape_or_format_is_malformed(text):
+    with pytest.raises(domain.Malformed):
+        domain.parse_record(text)
+
+
+def test_C2_random_serials_are_spread_over_the_whole_range():
+    serials = [domain.random_serial() for _ in range(2000)]
+    assert all(1 <= s <= 9_999_999 for s in serials)
+    assert len(set(serials)) > 1990
+    assert max(serials) - min(serials) > 9_000_000
 
 
 # --- issuance (C1) ------------------------------------------------------------------------

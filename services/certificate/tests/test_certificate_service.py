@@ -162,13 +162,51 @@ def test_C1_C2_a_pass_is_issued_exactly_once_as_a_signed_record(service, rpc, am
     assert cert["exam_date"] == EXAM_DATE and cert["issued_on"] == TODAY
     verdict = rpc.certificate.verify_number(number)
     assert verdict["result"] == "valid"
-    assert verdict["certificate"]["id_number"].count("*") == 8          # masked
+    assert verdict["certificate"]["id_number"].count("*") == 13         # masked (3 + 2 kept)
 
 
-def test_C1_serial_numbers_follow_each_other_within_the_year(service, rpc, passed):
+def test_C2_serial_numbers_are_random_not_enumerable_and_a_taken_one_is_drawn_again(
+        service, rpc, passed, monkeypatch):
     first = passed()["number"]
     second = passed()["number"]
-    assert int(second[6:13]) == int(first[6:13]) + 1
+    assert first[:6] == second[:6] == "512026"
+    assert abs(int(second[6:13]) - int(first[6:13])) > 1       # not the next serial
+    draws = iter([int(first[6:13]), int(first[6:13]), 4242])   # taken, taken, free
+    monkeypatch.setattr(domain, "random_serial", lambda: next(draws))
+    third = passed()["number"]
+    assert third == domain.make_number("51", 2026, 4242)
+    assert rpc.certificate.verify_number(third)["result"] == "valid"
+
+
+def _as_cert(row):
+    from datetime import date
+    return dict(row, exam_date=date.fromisoformat(row["exam_date"]),
+                issued_on=date.fromisoformat(row["issued_on"]))
+
+
+def test_C2_name_holding_a_bar_and_a_backslash_is_issued_and_verifies(service, rpc, passed):
+    name = "阿依古丽|买买提\\x"
+    cert = passed(name=name)
+    assert cert["name"] == name and cert["record_format"] == "SC2"
+    assert rpc.certificate.verify_number(cert["number"])["result"] == "valid"
+    [verdict] = rpc.certificate.find_certificates(cert["id_number"], name)
+    assert verdict["result"] == "valid" and verdict["certificate"]["name"] == name
+    payload = domain.qr_payload(domain.record_of(_as_cert(cert)), cert["signature"])
+    assert rpc.certificate.verify_qr(payload)["result"] == "valid"
+    offline = domain.verify_offline(payload, rpc.certificate.public_keys())
+    assert offline["result"] == "valid" and offline["certificate"]["name"] == name
+
+
+def test_certificate_look_ups_normalise_the_name_typed(service, rpc, passed):
+    cert = passed(name="阿依古丽·买买提")
+    for typed in ("阿依古丽・买买提", " 阿依古丽•买买提 ", "阿依古丽.买买提"):
+        [verdict] = rpc.certificate.find_certificates(cert["id_number"], typed)
+        assert verdict["result"] == "valid", typed
+    pdf = rpc.certificate.download_certificate(cert["number"], cert["id_number"], "阿依古丽 ･ 买买提")
+    assert pdf["sha256"] == cert["pdf_sha256"]
+    with pytest.raises(ValidationFailed) as err:
+        rpc.certificate.find_certificates(cert["id_number"], "阿依古丽\u202e买买提")
+    assert err.value.field == "name"
 
 
 def test_C1_fail_gets_no_certificate_and_a_late_pass_is_issued(service, rpc, registration,
@@ -415,7 +453,7 @@ def test_C4_individual_collects_in_person_every_handover_is_in_the_ledger_csv(
     assert rows[0][:4] == ["序号", "证书编号", "持证人", "持证人身份证号"]
     assert export["count"] == 3 and len(rows) == 4
     assert [r[6] for r in rows[1:]] == ["中心交本人", "中心交报名机构", "报名机构交本人"]
-    assert all("*" in r[3] and "*" in r[9] for r in rows[1:])       # ID numbers masked
+    assert all(r[3].count("*") == 13 and r[9].count("*") == 13 for r in rows[1:])  # masked
     only = rpc.certificate.export_ledger({"institution_code": "inst-02"})
     assert only["count"] == 2 and only["filename"] == "ledger-inst-02.csv"
 
@@ -447,3 +485,19 @@ def test_C2_C4_bad_input_gets_structured_answers_and_changes_nothing(service, rp
     assert [v["result"] for v in verdicts] == ["valid", "invalid_number", "invalid_number"]
     after = rpc.certificate.get_certificate(cert["number"])
     assert (after["status"], after["paper_status"], after["ledger"]) == ("valid", "none", [])
+
+
+def test_C4_ledger_csv_cells_that_look_like_formulas_are_escaped(registration,
+                                                                 start_certificate, rpc,
+                                                                 passed):
+    start_certificate(today="2026-12-04")
+    cert = passed(name="=HYPERLINK(\"http://x\")", seq=79)
+    rpc.certificate.create_print_batch({"batch_code": BATCH, "actor": "证书科"})
+    rpc.certificate.record_individual_collection({
+        "certificate_number": cert["number"], "actor": "@证书科",
+        "holder": {"name": cert["name"], "id_number": cert["id_number"]},
+        "id_document": {"kind": "resident_id_card_2g", "valid_until": "2035-06-30"}})
+    rows = list(csv.reader(io.StringIO(rpc.certificate.export_ledger({})["csv"])))
+    [row] = rows[1:]
+    assert row[2] == row[8] == "'=HYPERLINK(\"http://x\")"
+    assert row[12] == "'@证书科"
