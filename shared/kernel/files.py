@@ -12,8 +12,13 @@ KB = 1024
 PHOTO_MAX = 50 * KB
 SCAN_MIN, SCAN_MAX = 200 * KB, 300 * KB
 
-# an A4 page scanned at 600 dpi is about 35 million pixels
-MAX_PIXELS = 40_000_000
+# Pixels an image may decode to, per purpose: a PNG of 50 KB can hold 40
+# million pixels of one colour (160 MB decoded). A photo is printed at 35 x 45
+# mm (300 dpi: about 413 x 531, 0.22 MP): 1 MP is ample. A scan of an A4 page
+# at 300 dpi is 2480 x 3508 (8.7 MP): 12 MP leaves room for a slightly larger
+# sheet and a margin; a receipt (kernel.receipts, up to 5 MB) is a phone
+# photo or a scan at any resolution: it keeps the former cap of 40 MP.
+MAX_PIXELS = {"photo": 1_000_000, "scan": 12_000_000, "receipt": 40_000_000}
 
 MEDIA_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "pdf": "application/pdf"}
 
@@ -28,7 +33,16 @@ def sniff(data):
     return None
 
 
-def _decodes(kind, data):
+def _decodes(kind, data, max_pixels=None):
+    """Whether the file opens (False too when it has more pixels than
+    ``max_pixels``, by default a receipt's cap)."""
+    try:
+        return _decode(kind, data, MAX_PIXELS["receipt"] if max_pixels is None else max_pixels)
+    except TooManyPixels:
+        return False
+
+
+def _decode(kind, data, max_pixels):
     try:
         if kind == "pdf":
             from pypdf import PdfReader
@@ -36,12 +50,34 @@ def _decodes(kind, data):
             return len(reader.pages) > 0
         from PIL import Image
         with Image.open(io.BytesIO(data)) as img:
-            if img.width * img.height > MAX_PIXELS:
-                return False          # a small file that would decode to hundreds of MB
+            if img.width * img.height > max_pixels:
+                raise TooManyPixels(img.width, img.height)
             img.load()
             return img.width > 0 and img.height > 0
+    except TooManyPixels:
+        raise
     except Exception:
         return False
+
+
+class TooManyPixels(Exception):
+    def __init__(self, width, height):
+        super().__init__(width, height)
+        self.width, self.height = width, height
+
+
+def check_pixels(kind, data, purpose, field="file", rule=None):
+    """Raise FILE_PIXELS when an image would decode to more pixels than its
+    purpose needs (checked from the header, before decoding); return whether
+    the file decodes."""
+    limit = MAX_PIXELS[purpose]
+    try:
+        return _decode(kind, bytes(data), limit)
+    except TooManyPixels as exc:
+        raise RuleViolation("FILE_PIXELS", f"the image is {exc.width} x {exc.height} pixels; "
+                            f"a {purpose} may have at most {limit:,} pixels", field=field,
+                            rule=rule, details={"width": exc.width, "height": exc.height,
+                                                "max_pixels": limit})
 
 
 def check(data, purpose, field="file"):
@@ -70,7 +106,7 @@ def check(data, purpose, field="file"):
                                 details={"size": size, "min": SCAN_MIN, "max": SCAN_MAX})
     else:
         raise ValueError(purpose)
-    if not _decodes(kind, bytes(data)):
+    if not check_pixels(kind, data, purpose, field=field, rule=rule):
         raise RuleViolation("FILE_CORRUPT", f"the file looks like {kind.upper()} but does not "
                             "open", field=field, rule=rule)
     return kind

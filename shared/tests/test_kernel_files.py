@@ -212,3 +212,51 @@ def test_M2_pdf_without_pages_is_corrupt():
 def test_unknown_purpose_is_a_programming_error():
     with pytest.raises(ValueError):
         files.check(png_of_size(10 * KB), "avatar")
+
+
+# --- pixel caps per purpose -------------------------------------------------------------
+
+def _png(width, height, pad_to=None):
+    """A one-colour PNG: small in bytes, ``width`` x ``height`` pixels; padded with
+    a text chunk to ``pad_to`` bytes."""
+    import io as _io
+    import struct
+    import zlib
+    from PIL import Image
+    out = _io.BytesIO()
+    Image.new("1", (width, height)).save(out, "PNG")
+    data = out.getvalue()
+    if pad_to and len(data) < pad_to:
+        body = b"Comment\x00" + b"x" * (pad_to - len(data) - 12 - 8)
+        chunk = struct.pack(">I", len(body)) + b"tEXt" + body + \
+            struct.pack(">I", zlib.crc32(b"tEXt" + body) & 0xFFFFFFFF)
+        data = data[:-12] + chunk + data[-12:]
+    return data
+
+
+def test_M1_photo_small_in_bytes_but_over_a_million_pixels_is_refused():
+    data = _png(8000, 5000)                       # 40 MP in a few KB
+    assert len(data) < 50 * 1024
+    with pytest.raises(RuleViolation) as err:
+        files.check(data, "photo", field="photo")
+    assert (err.value.code, err.value.rule, err.value.field) == ("FILE_PIXELS", "M1", "photo")
+    assert err.value.details["max_pixels"] == files.MAX_PIXELS["photo"] == 1_000_000
+    with pytest.raises(RuleViolation) as err:
+        files.check(_png(1001, 1000), "photo")    # just over 1 MP
+    assert err.value.code == "FILE_PIXELS"
+    assert files.check(_png(1000, 1000), "photo") == "png"
+
+
+def test_M2_scan_over_its_pixel_cap_is_refused_an_a4_page_at_300_dpi_is_not():
+    huge = _png(5000, 3000, pad_to=210 * 1024)     # 15 MP
+    assert 200 * 1024 <= len(huge) <= 300 * 1024
+    with pytest.raises(RuleViolation) as err:
+        files.check(huge, "scan")
+    assert (err.value.code, err.value.rule) == ("FILE_PIXELS", "M2")
+    a4 = _png(2480, 3508, pad_to=210 * 1024)
+    assert files.check(a4, "scan") == "png"
+
+
+def test_receipts_keep_their_own_cap():
+    assert files._decodes("png", _png(5000, 3000))          # 15 MP: a receipt may
+    assert not files._decodes("png", _png(8000, 5001))
