@@ -9,7 +9,7 @@ from datetime import timedelta
 from fractions import Fraction
 from pathlib import Path
 
-from kernel import workdays
+from kernel import exports, workdays
 from kernel.errors import Conflict, Forbidden, RuleViolation, ValidationFailed
 
 WINDOWS = ("registration", "review", "payment", "ticket")
@@ -590,7 +590,7 @@ def check_objection_window(period, today):
 def public_list_csv(rows):
     """The public list (成绩公示) as CSV, UTF-8 with a BOM (Excel opens it)."""
     text = io.StringIO()
-    writer = csv.writer(text, lineterminator="\n")
+    writer = exports.writer(text, lineterminator="\n")
     writer.writerow(["序号", "准考证号", "姓名", "身份证号", "考核项目", "成绩", "结果"])
     for n, r in enumerate(rows, 1):
         writer.writerow([n, r["ticket_number"], r["name"], r["id_number"], r["project"],

@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 
 from sqlalchemy import delete, func, insert, select, update
 
-from kernel import idnumber, metrics, settings
+from kernel import idnumber, metrics, names, privacy, settings
 from kernel.commands import command
 from kernel.db import Database, utcnow
 from kernel.entrypoints import handles, rpc, timer
@@ -155,7 +155,8 @@ class ExamService(ServiceBase):
                                                             confirmed_at=now)
         cand.batch_code, cand.project_code = data["batch_code"], data["project_code"]
         cand.institution_code = data["institution_code"]
-        cand.id_number, cand.name = data["id_number"].strip().upper(), data["name"].strip()
+        cand.id_number = data["id_number"].strip().upper()
+        cand.name = names.normalize_lenient(data["name"])
         cand.status, cand.updated_at = "confirmed", now
         self.db.add(cand)
         bp = self._batch_project(data["batch_code"], data["project_code"])
@@ -382,7 +383,8 @@ class ExamService(ServiceBase):
             return self._note(event, data["card_number"], f"card_issued for a card already "
                               f"{row.status}: ignored")
         row = row or Card(card_number=data["card_number"])
-        row.id_number, row.name = data["id_number"].strip().upper(), data["name"]
+        row.id_number = data["id_number"].strip().upper()
+        row.name = names.normalize_lenient(data["name"])
         row.unit, row.projects = data["unit"], sorted(set(data["projects"]))
         row.valid_from, row.valid_until = data["valid_from"], data["valid_until"]
         row.status, row.reason, row.updated_at = status, data["reason"], utcnow()
@@ -691,7 +693,7 @@ class ExamService(ServiceBase):
         today = self._today()
         cands = self.db.scalars(select(Candidate).where(
             Candidate.id_number == str(id_number).strip().upper(),
-            Candidate.name == str(name).strip(), Candidate.status == "confirmed")
+            Candidate.name == names.normalize(name), Candidate.status == "confirmed")
             .order_by(Candidate.batch_code, Candidate.project_code)).all()
         if not cands:
             raise NotFound("TICKET_NOT_FOUND", "no confirmed-paid candidate with this ID number "
@@ -857,7 +859,8 @@ class ExamService(ServiceBase):
                                     f"{data['session_code']}", field="csv", rule="T4",
                                     details={"line": row["line"]})
             seat, cand = seat
-            if (row["id_number"], row["name"]) != (cand.id_number, cand.name):
+            if (row["id_number"], names.normalize_lenient(row["name"])) != \
+                    (cand.id_number, cand.name):
                 raise RuleViolation("SCORE_SHEET_MISMATCH", f"{where}: the ID number or name "
                                     f"is not that of ticket {row['ticket_number']}",
                                     field="csv", rule="T4", details={"line": row["line"]})
@@ -1122,7 +1125,7 @@ class ExamService(ServiceBase):
                 Seating, Seating.application_id == Result.application_id).where(
                 Result.batch_code == batch.code).order_by(Seating.ticket_number)):
             rows.append({"ticket_number": seat.ticket_number, "name": cand.name,
-                         "id_number": idnumber.mask(cand.id_number),
+                         "id_number": privacy.mask_id(cand.id_number),
                          "project": projects.get(cand.project_code, cand.project_code),
                          "score": domain.tenths_to_points(result.final),
                          "result": domain.result_label(result.absent, result.final)})
@@ -1146,7 +1149,7 @@ class ExamService(ServiceBase):
                                        Candidate.application_id).where(
             Candidate.batch_code == batch.code,
             Candidate.id_number == data["id_number"].strip().upper(),
-            Candidate.name == data["name"].strip())
+            Candidate.name == names.normalize(data["name"]))
         if data["project_code"]:
             query = query.where(Candidate.project_code == data["project_code"])
         cands = self.db.scalars(query).all()

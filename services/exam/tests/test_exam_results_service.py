@@ -3,7 +3,7 @@ by CSV, three assessors' practical scores, the score checker's verification)
 and publication (T5: the public list, objections, result_finalized once)."""
 import pytest
 
-from kernel import idnumber
+from kernel import idnumber, privacy
 from kernel.errors import Conflict, Forbidden, RuleViolation
 from kernel.testing import EventTap
 
@@ -130,7 +130,7 @@ def test_T5_results_published_objections_hold_and_result_finalized_once(
     assert len(public["rows"]) == 12 and public["csv"].startswith("\ufeff序号,准考证号")
     by_name = {r["name"]: r for r in public["rows"]}
     me = by_name[present[0]["name"]]
-    assert me["id_number"] == idnumber.mask(present[0]["id_number"]) != present[0]["id_number"]
+    assert me["id_number"] == privacy.mask_id(present[0]["id_number"]) != present[0]["id_number"]
     assert present[0]["id_number"] not in public["csv"]
     assert (me["score"], me["result"], me["project"]) == (40, "不合格", "大数据运行平台搭建")
     assert by_name[present[4]["name"]]["result"] == "合格"                   # 60: pass
