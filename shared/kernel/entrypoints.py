@@ -95,48 +95,59 @@ class RpcConsumer(nameko_rpc.RpcConsumer):
 
     def handle_message(self, body, message):
         message.properties["content_type"] = JSON       # answer in JSON, whatever came
+        service = self.container.service_name
         routing_key = message.delivery_info.get("routing_key", "")
+        details = {"service": service, "routing_key": routing_key[:200]}
         if not message.properties.get("reply_to"):
-            return self.refuse(message, "NO_REPLY_TO", "the request has no reply_to")
-        provider = next((p for p in self._providers if routing_key ==
-                         f"{self.container.service_name}.{p.method_name}"), None)
+            return self.refuse(message, RequestRefused(
+                "RPC_NO_REPLY_TO", "the request has no reply_to", details=details))
+        provider = next((p for p in self._providers
+                         if routing_key == f"{service}.{p.method_name}"), None)
         if provider is None:
-            return self.refuse(message, "METHOD_UNKNOWN",
-                               f"{self.container.service_name} has no method "
-                               f"{routing_key.rsplit('.', 1)[-1][:100]!r}")
+            return self.refuse(message, RequestRefused(
+                "RPC_METHOD_UNKNOWN", f"{service} has no method "
+                f"{routing_key.rsplit('.', 1)[-1][:100]!r}", details=details))
         if not (isinstance(body, dict) and isinstance(body.get("args"), list)
                 and isinstance(body.get("kwargs"), dict)
                 and all(isinstance(k, str) for k in body["kwargs"])):
-            return self.refuse(message, "MALFORMED",
-                               'the body is not {"args": [...], "kwargs": {...}}')
+            return self.refuse(message, RequestRefused(
+                "RPC_MALFORMED", 'the body is not {"args": [...], "kwargs": {...}}',
+                details=dict(details, reason="MALFORMED")))
         try:
             provider.handle_message(body, message)
         except Exception:
             self.handle_result(message, None, sys.exc_info())
 
-    def refuse(self, message, code, reason):
-        """Dead-letter the request with ``reason``, answer it if it can be, ack it."""
+    def refuse(self, message, error, reason=None):
+        """Dead-letter the request, answer it with ``error`` if it can be, ack it.
+        (kernel.amqp.QueueConsumer calls it with a code and a reason: TOO_LARGE,
+        NOT_JSON.)"""
         service = self.container.service_name
         routing_key = message.delivery_info.get("routing_key", "")
+        details = {"service": service, "routing_key": routing_key[:200]}
+        if error == "TOO_LARGE":
+            error = RequestRefused("BODY_TOO_LARGE", reason, details={
+                "max_bytes": self.max_bytes, "service": service,
+                "routing_key": routing_key[:200]})
+        elif not isinstance(error, DomainError):          # NOT_JSON
+            error = RequestRefused("RPC_MALFORMED", reason,
+                                   details=dict(details, reason=str(error)))
         try:
             publish_raw(self.dead_letter_publisher, message, self.dead_letter_queue.name, {
-                REASON_HEADER: code, ERROR_HEADER: f"RPC_{code}: {reason}"[:500],
+                REASON_HEADER: error.code, ERROR_HEADER: str(error)[:500],
                 ORIGIN_HEADER: self.queue.name, ROUTING_KEY_HEADER: routing_key[:200]})
         except Exception as exc:
             log.warning("%s: could not dead-letter a refused request (%s); requeueing it",
                         service, type(exc).__name__)
             self.queue_consumer.requeue_message(message)
             return
-        metrics.RPC_REFUSED.labels(service, code).inc()
-        log.warning("%s: RPC request refused and dead-lettered (%s: %s)", service, code,
-                    reason)
+        metrics.RPC_REFUSED.labels(service, error.code).inc()
+        log.warning("%s: RPC request refused and dead-lettered (%s)", service, error)
         if message.properties.get("reply_to"):
             message.properties["content_type"] = JSON
-            error = RequestRefused(f"RPC_{code}", reason,
-                                   details={"service": service, "routing_key": routing_key})
             try:
                 raise error
-            except RequestRefused:
+            except DomainError:
                 self.handle_result(message, None, sys.exc_info())
             return
         self.queue_consumer.ack_message(message)

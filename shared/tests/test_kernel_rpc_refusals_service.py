@@ -130,7 +130,7 @@ def assert_refused_reply(reply, code):
 
 def test_request_without_reply_to_is_dead_lettered_before_any_work_and_the_service_survives(
         guard, rpc, amqp_uri):
-    before = refused("NO_REPLY_TO")
+    before = refused("RPC_NO_REPLY_TO")
     # the incident's message: content_type set, no reply_to, a real method
     connection = pika.BlockingConnection(amqp_params(amqp_uri))
     channel = connection.channel()
@@ -138,9 +138,9 @@ def test_request_without_reply_to_is_dead_lettered_before_any_work_and_the_servi
                           json.dumps({"args": [], "kwargs": {"n": 2}}),
                           pika.BasicProperties(content_type="application/json"))
     connection.close()
-    assert wait_until(lambda: refused("NO_REPLY_TO") - before == 1)
+    assert wait_until(lambda: refused("RPC_NO_REPLY_TO") - before == 1)
     [letter] = wait_until(lambda: dlq_messages(amqp_uri))
-    assert letter["headers"]["x-skillcert-reason"] == "NO_REPLY_TO"
+    assert letter["headers"]["x-skillcert-reason"] == "RPC_NO_REPLY_TO"
     assert letter["headers"]["x-skillcert-routing-key"] == "toy_guard.work"
     assert letter["event"] == {"args": [], "kwargs": {"n": 2}}
     assert CALLS["work"] == 0                              # refused before any work
@@ -157,16 +157,17 @@ def test_request_whose_body_is_not_json_is_refused_and_answered_with_a_structure
                                content_encoding="utf-8")
         correlation_id, reply = replies.reply()
         assert correlation_id == sent
-        assert_refused_reply(reply, "RPC_NOT_JSON")
+        assert_refused_reply(reply, "RPC_MALFORMED")
+        assert json.loads(reply["error"]["exc_args"][4])["reason"] == "NOT_JSON"
         # a pickle is not JSON either, and is never unpickled
         replies.publish("toy_guard.work", pickle.dumps({"args": [Evil()], "kwargs": {}}),
                         content_type="application/x-python-serialize",
                         content_encoding="binary")
-        assert_refused_reply(replies.reply()[1], "RPC_NOT_JSON")
+        assert_refused_reply(replies.reply()[1], "RPC_MALFORMED")
     finally:
         replies.close()
     letters = wait_until(lambda: len(dlq_messages(amqp_uri)) == 2 and dlq_messages(amqp_uri))
-    assert [m["headers"]["x-skillcert-reason"] for m in letters] == ["NOT_JSON", "NOT_JSON"]
+    assert [m["headers"]["x-skillcert-reason"] for m in letters] == ["RPC_MALFORMED", "RPC_MALFORMED"]
     assert all("undecoded" in m and "event" not in m for m in letters)
     assert letters[1]["undecoded"]["content_type"] == "application/x-python-serialize"
     assert UNPICKLED == [] and CALLS["work"] == 0
@@ -184,7 +185,7 @@ def test_request_for_an_unknown_method_is_refused_and_answered(guard, rpc, amqp_
         replies.close()
     assert_refused_reply(reply, "RPC_METHOD_UNKNOWN")
     [letter] = wait_until(lambda: dlq_messages(amqp_uri))
-    assert letter["headers"]["x-skillcert-reason"] == "METHOD_UNKNOWN"
+    assert letter["headers"]["x-skillcert-reason"] == "RPC_METHOD_UNKNOWN"
     assert rpc.toy_guard.work() == 1
 
 
@@ -197,9 +198,10 @@ def test_request_over_rpc_max_bytes_is_refused_before_it_is_parsed(guard, rpc, a
         reply = replies.reply()[1]
     finally:
         replies.close()
-    assert_refused_reply(reply, "RPC_TOO_LARGE")
+    assert_refused_reply(reply, "BODY_TOO_LARGE")
+    assert json.loads(reply["error"]["exc_args"][4])["max_bytes"] == MAX_BYTES
     [letter] = wait_until(lambda: dlq_messages(amqp_uri))
-    assert letter["headers"]["x-skillcert-reason"] == "TOO_LARGE"
+    assert letter["headers"]["x-skillcert-reason"] == "BODY_TOO_LARGE"
     assert CALLS["work"] == 0
     assert rpc.toy_guard.work(n=3) == 3                    # a request under the limit
 
