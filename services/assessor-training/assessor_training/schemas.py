@@ -1,6 +1,7 @@
 """RPC input/output and event payloads of the assessor-training service."""
 from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
+from kernel.names import NameField
 from kernel.schemas import StrictSchema
 from kernel.uploads import SHA256
 
@@ -80,7 +81,7 @@ class QualificationSchema(StrictSchema):
 
 
 class PersonSchema(StrictSchema):
-    name = text(50)
+    name = NameField(required=True, validate=validate.Length(min=1, max=50))
     id_number = fields.String(required=True, validate=validate.Length(min=1, max=30))
     phone = fields.String(required=True, validate=validate.Regexp(
         r"^1\d{10}$", error="联系手机: a mainland mobile number (11 digits)"))

@@ -1,6 +1,5 @@
 """nameko entrypoints of the assessor-training service: validate, apply the rules
 in domain.py, persist, record events. Nothing else."""
-import csv
 import io
 import uuid
 from datetime import timedelta
@@ -9,7 +8,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from kernel import idnumber, metrics, settings, uploads
+from kernel import exports, idnumber, metrics, privacy, settings, uploads
 from kernel.commands import command
 from kernel.db import Database, utcnow
 from kernel.entrypoints import rpc, timer
@@ -482,7 +481,7 @@ class AssessorTrainingService(ServiceBase):
         state = domain.card_state(self._card_state(card), day)
         return {"card_number": card.card_number, "on_date": day.isoformat(),
                 "valid": state == "valid", "state": state, "name": card.name,
-                "id_number": idnumber.mask(card.id_number), "unit": unit.name,
+                "id_number": privacy.mask_id(card.id_number), "unit": unit.name,
                 "projects": [{"code": p, "name_zh": domain.projects()[p]["name_zh"]}
                              for p in self._card_projects(card)],
                 "valid_from": card.valid_from.isoformat(),
@@ -628,7 +627,7 @@ class AssessorTrainingService(ServiceBase):
         rows = self.db.scalars(query.order_by(Application.submitted_at)).all()
         names = {code: p["name_zh"] for code, p in domain.projects().items()}
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = exports.writer(out)
         writer.writerow(domain.SUMMARY_COLUMNS)
         for n, app in enumerate(rows, 1):
             writer.writerow(domain.summary_row(n, self._app_state(app),

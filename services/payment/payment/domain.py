@@ -30,6 +30,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
+from kernel import names
 from kernel.errors import Conflict, Forbidden, NotFound, RuleViolation, ValidationFailed
 
 DATA = Path(__file__).parent / "data"
@@ -607,7 +608,7 @@ def _credit(cell):
     if not cell["payer_name"]:
         return "payer_name is empty", None
     return None, {"bank_serial": serial, "value_date": day, "amount_fen": amount,
-                  "payer_name": cell["payer_name"][:200],
+                  "payer_name": names.normalize_lenient(cell["payer_name"])[:200],
                   "payer_account": cell.get("payer_account", "")[:64],
                   "note": cell.get("note", "")[:500]}
 

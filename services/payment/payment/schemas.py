@@ -2,6 +2,7 @@
 ``fields.Integer(strict=True)`` refuses 300.5 and "300"."""
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
+from kernel.names import NameField
 from kernel.schemas import StrictSchema
 
 SHA256 = validate.Regexp(r"^[0-9a-f]{64}$", error="a receipt reference is the hash returned "
@@ -26,7 +27,7 @@ class ReceiptSchema(StrictSchema):
     file = fields.String(required=True, validate=SHA256)
     payee_name = fields.String(required=True, validate=Name)
     payee_account = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    payer_name = fields.String(required=True, validate=Name)
+    payer_name = NameField(required=True, validate=Name)
     payer_account = fields.String(load_default="", validate=validate.Length(max=64))
     amount_fen = Fen(required=True)
     transfer_date = fields.Date(load_default=None)

@@ -9,7 +9,7 @@ from datetime import date
 
 from sqlalchemy import case, delete, func, or_, select, update
 
-from kernel import batches, metrics, receipts, settings
+from kernel import batches, metrics, names, receipts, settings
 from kernel.batch_copy import BatchCopyEntrypoints
 from kernel.commands import command
 from kernel.db import Database, utcnow
@@ -170,7 +170,8 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
             application_id=data["application_id"], batch_code=data["batch_code"],
             project_code=data["project_code"], channel=data["channel"],
             institution_code=data["institution_code"] if data["channel"] == "institution"
-            else None, id_number=data["id_number"].strip().upper(), name=data["name"].strip(),
+            else None, id_number=data["id_number"].strip().upper(),
+            name=names.normalize_lenient(data["name"]),
             reference=domain.item_reference(data["channel"], data["application_id"],
                                             data["institution_code"], data["batch_code"]),
             status=domain.PAYABLE, approved_at=utcnow(), updated_at=utcnow()))
