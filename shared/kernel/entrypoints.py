@@ -73,7 +73,7 @@ class RpcConsumer(nameko_rpc.RpcConsumer):
     dead-lettered to ``rpc-<service>.dlq`` with the reason and acked (and
     answered with a RequestRefused error when it has a reply address) when it
 
-    - is over RPC_MAX_BYTES (default 8 MiB), or its body is not JSON;
+    - is over RPC_MAX_BYTES (default 32 MiB), or its body is not JSON;
     - has no ``reply_to`` (nameko's responder dies on it with a KeyError after
       the work is done, and the unacked request kills every replica in turn);
     - names a method the service does not have, or is not ``{"args": [...],

@@ -116,8 +116,10 @@ def rpc_db_retry_delays(config=None):
 
 
 def rpc_max_bytes(config=None):
-    """The largest RPC request body a service reads (default 8 MiB)."""
-    return int(_get(config, "RPC_MAX_BYTES", 8 * 1024 * 1024))
+    """The largest RPC request body a service reads (default 32 MiB: above the
+    largest legitimate request, a 20 MB bank statement in base64, about 27 MB, so
+    the services' own size rules (M3, STATEMENT_TOO_LARGE) still answer first)."""
+    return int(_get(config, "RPC_MAX_BYTES", 32 * 1024 * 1024))
 
 
 def database_busy_timeout(config=None):
