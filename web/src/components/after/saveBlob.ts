@@ -33,3 +33,10 @@ export async function quiet<T>(errors: { set: (e: unknown, f?: string[]) => void
     return undefined
   }
 }
+
+/** Whether a masked ID number of a public list (e.g. 510***********43) can be
+ * this ID number: same length, every unmasked character the same. */
+export function matchesMasked(masked: string, number: string) {
+  const n = number.trim().toUpperCase()
+  return masked.length === n.length && [...masked].every((c, i) => c === '*' || c.toUpperCase() === n[i])
+}

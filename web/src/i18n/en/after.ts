@@ -36,6 +36,7 @@ export default {
     name: 'Name',
     download: 'Download ticket',
     done: 'Ticket downloaded',
+    window: 'Ticket period: {start} to {end}',
   },
   results: {
     title: 'Results',

@@ -36,6 +36,7 @@ export default {
     name: '姓名',
     download: '下载准考证',
     done: '准考证已下载',
+    window: '打印准考证时间：{start} 至 {end}',
   },
   results: {
     title: '成绩查询',
