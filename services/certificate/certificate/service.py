@@ -223,7 +223,8 @@ class CertificateService(ServiceBase):
         number = domain.parse_number(certificate_number)
         row = self.db.get(Certificate, number)
         person = idnumber.parse(id_number).number if isinstance(id_number, str) else None
-        if row is None or row.id_number != person or row.name != names.normalize(name):
+        if row is None or row.id_number != person or \
+                not names.same(row.name, names.normalize(name)):
             raise NotFound("CERTIFICATE_NOT_FOUND", "no certificate with this number for this "
                            "person", field="certificate_number", rule="C3")
         domain.check_downloadable(row.to_dict())

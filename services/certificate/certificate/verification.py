@@ -11,6 +11,7 @@ import hashlib
 
 from sqlalchemy import bindparam, select
 
+from kernel import names
 from kernel.errors import RuleViolation, ValidationFailed
 
 from certificate import domain
@@ -19,8 +20,8 @@ from certificate.models import Certificate
 TABLE = Certificate.__table__
 BY_NUMBER = select(TABLE).where(TABLE.c.number == bindparam("value"))
 BY_PDF = select(TABLE).where(TABLE.c.pdf_sha256 == bindparam("value")).limit(1)
-BY_PERSON = select(TABLE).where(TABLE.c.id_number == bindparam("id_number"),
-                                TABLE.c.name == bindparam("name")).order_by(TABLE.c.issued_at)
+BY_PERSON = select(TABLE).where(TABLE.c.id_number == bindparam("id_number")).order_by(
+    TABLE.c.issued_at)
 
 
 def _one(session, statement, value):
@@ -94,5 +95,8 @@ def by_pdf(keyring, session, content):
 
 
 def by_person(keyring, session, id_number, name):
-    rows = session.execute(BY_PERSON, {"id_number": id_number, "name": name}).mappings()
-    return [judge(keyring, session, dict(row)) for row in rows]
+    """``name`` in normal form (kernel.names); a stored name is compared in
+    normal form too (the signed record keeps the name as it was issued)."""
+    rows = session.execute(BY_PERSON, {"id_number": id_number}).mappings()
+    return [judge(keyring, session, dict(row)) for row in rows
+            if names.normalize_lenient(row["name"]) == name]

@@ -693,8 +693,10 @@ class ExamService(ServiceBase):
         today = self._today()
         cands = self.db.scalars(select(Candidate).where(
             Candidate.id_number == str(id_number).strip().upper(),
-            Candidate.name == names.normalize(name), Candidate.status == "confirmed")
+            Candidate.status == "confirmed")
             .order_by(Candidate.batch_code, Candidate.project_code)).all()
+        wanted = names.normalize(name)      # both sides in normal form (kernel.names)
+        cands = [c for c in cands if names.normalize_lenient(c.name) == wanted]
         if not cands:
             raise NotFound("TICKET_NOT_FOUND", "no confirmed-paid candidate with this ID number "
                            "and name", field="id_number", rule="T1")
@@ -1148,11 +1150,12 @@ class ExamService(ServiceBase):
         query = select(Candidate).join(Result, Result.application_id ==
                                        Candidate.application_id).where(
             Candidate.batch_code == batch.code,
-            Candidate.id_number == data["id_number"].strip().upper(),
-            Candidate.name == names.normalize(data["name"]))
+            Candidate.id_number == data["id_number"].strip().upper())
         if data["project_code"]:
             query = query.where(Candidate.project_code == data["project_code"])
-        cands = self.db.scalars(query).all()
+        wanted = names.normalize(data["name"])   # both sides in normal form (kernel.names)
+        cands = [c for c in self.db.scalars(query).all()
+                 if names.normalize_lenient(c.name) == wanted]
         if len(cands) != 1:
             raise NotFound("CANDIDATE_NOT_FOUND", "no published result for this ID number and "
                            "name" if not cands else "several results: name the project",

@@ -235,10 +235,14 @@ class RegistrationService(BatchCopyEntrypoints, ServiceBase):
     @rpc
     def find_applications(self, id_number, name):
         """A candidate's own applications: both the ID number and the name must match."""
+        wanted = names.normalize(name)
+        # compared in normal form on both sides: rows stored before kernel.names
+        # (a trailing space, another middle dot) are found too
         rows = self.db.scalars(select(Application).where(
-            Application.id_number == str(id_number).strip().upper(),
-            Application.name == names.normalize(name)).order_by(Application.submitted_at)).all()
-        return [self._dump(a, timeline=True) for a in rows]
+            Application.id_number == str(id_number).strip().upper())
+            .order_by(Application.submitted_at)).all()
+        return [self._dump(a, timeline=True) for a in rows
+                if names.normalize_lenient(a.name) == wanted]
 
     @rpc
     def list_institution_applications(self, institution_code, batch_code, status=None):
