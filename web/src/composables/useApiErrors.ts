@@ -2,7 +2,6 @@
 // for <FieldItem prop="person.id_number" :errors="errors"> beside each field;
 // what names no field (or a field the form does not show) is `general`.
 import { reactive, ref } from 'vue'
-import { ElMessage } from 'element-plus'
 import { describe, fieldMessage } from '@/i18n/errors'
 import { ApiError } from '@/api/client'
 
@@ -53,8 +52,8 @@ export function useApiErrors(): FieldErrors {
     try {
       return await fn()
     } catch (error) {
+      // beside its field, or in the form's ErrorBanner: never a toast on top
       set(error, shownFields)
-      if (state.general) ElMessage.error(state.general.message)
       return undefined
     } finally {
       busy.value = false
