@@ -12,7 +12,7 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, delete
 
-from kernel import idnumber
+from kernel import idnumber, privacy
 from kernel.documents import decode_qr, pdf_fonts, pdf_text, render_page
 from kernel.errors import Forbidden
 from kernel.testing import EventTap, publish_event, sample_photo, wait_until
@@ -176,7 +176,7 @@ def test_B1_T1_T2_T3_T4_T5_one_batch_from_confirmed_payments_to_finalized_result
         table = list(csv.DictReader(io.StringIO(public["csv"].lstrip("\ufeff"))))
         assert len(table) == 12
         row = {r["姓名"]: r for r in table}
-        assert row[me["name"]]["身份证号"] == idnumber.mask(me["id_number"])
+        assert row[me["name"]]["身份证号"] == privacy.mask_id(me["id_number"])
         assert me["id_number"] not in public["csv"]
         assert (row[me["name"]]["成绩"], row[me["name"]]["结果"]) == ("50", "不合格")
         assert row[paid[3]["name"]]["结果"] == "合格"                     # 62

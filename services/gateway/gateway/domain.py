@@ -3,6 +3,7 @@ limiter's bucket. No broker, no database, no clock (``now`` is passed in)."""
 from dataclasses import dataclass
 import re
 
+from kernel import names
 from kernel.errors import DomainError, Forbidden, ValidationFailed
 
 # --- roles ------------------------------------------------------------------------
@@ -112,7 +113,7 @@ def check_applicant(principal, person):
     if principal.role != CANDIDATE:
         return
     number = str(person.get("id_number", "")).strip().upper()
-    if number != principal.id_number or str(person.get("name", "")).strip() != principal.name:
+    if number != principal.id_number or not names.same(person.get("name"), principal.name):
         raise Forbidden("NOT_YOURSELF", "a candidate applies for themselves: the name and ID "
                         "number must be the account's", field="person.id_number")
 

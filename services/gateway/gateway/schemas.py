@@ -6,6 +6,7 @@ service checks.
 """
 from marshmallow import fields, validate
 
+from kernel.names import NameField
 from kernel.schemas import StrictSchema
 from registration.schemas import ResubmitSchema, SubmitSchema, WithdrawSchema
 from review.schemas import QueueSchema
@@ -34,7 +35,7 @@ class SignupSchema(StrictSchema):
     """A candidate's own account, bound to their resident ID number (R2)."""
     username = Username
     password = Password
-    name = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    name = NameField(required=True, validate=validate.Length(min=1, max=50))
     id_number = fields.String(required=True, validate=validate.Length(min=1, max=30))
     phone = fields.String(load_default=None, validate=validate.Regexp(
         r"^1\d{10}$", error="a mainland mobile number (11 digits)"))
@@ -106,7 +107,7 @@ class PersonLookup(StrictSchema):
     """What a person knows about themselves, both to match; sent in a POST body
     so that it is never in a URL (access logs, browser history, proxies)."""
     id_number = fields.String(required=True, validate=validate.Length(min=1, max=30))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    name = NameField(required=True, validate=validate.Length(min=1, max=50))
 
 
 # --- answers and wrappers ----------------------------------------------------------------

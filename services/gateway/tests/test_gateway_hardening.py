@@ -175,3 +175,17 @@ def test_a_look_up_target_is_limited_from_every_address_together(services, start
     for _ in range(3):
         assert Client(url).get("/public/certificates/51202600000000001X").status_code != 429
     error(Client(url).get("/public/certificates/51202600000000001X"), 429, "RATE_LIMITED_TARGET")
+
+
+def test_a_name_with_another_middle_dot_or_a_trailing_space_is_the_same_person(gateway):
+    """Names are normalised (kernel.names) on both sides: the account's name as
+    signed up, and the name a candidate types when applying or looking up."""
+    body = {"username": "dot-name", "password": "secret-pass-1", "name": "阿依古丽•买买提 ",
+            "id_number": sample_id_number("19900101", 71)}
+    r = gateway.post("/accounts", body)
+    assert r.status_code == 201 and r.json()["name"] == "阿依古丽·买买提"
+    error(gateway.post("/accounts", dict(body, username="bidi-name", name="张\u202e三",
+                                         id_number=sample_id_number("19900101", 72))),
+          400, "VALIDATION_FAILED")
+    person = {"id_number": body["id_number"], "name": "阿依古丽・买买提"}
+    assert gateway.post("/public/applications", person).status_code == 200
