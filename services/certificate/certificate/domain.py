@@ -208,9 +208,23 @@ def qr_text(verify_url, payload):
     return f"{verify_url}?p={payload}"
 
 
-def split_qr(text):
+class ForeignAddress(Malformed):
+    """A QR text whose address is not this center's verification address: a
+    copy of a genuine payload behind someone else's page proves nothing."""
+
+
+def same_address(a, b):
+    """Scheme, host (and port) and path of two addresses agree (case of the
+    host and a trailing slash aside)."""
+    x, y = urlsplit(a.strip()), urlsplit(b.strip())
+    return (x.scheme.lower(), x.netloc.lower(), x.path.rstrip("/")) == \
+        (y.scheme.lower(), y.netloc.lower(), y.path.rstrip("/"))
+
+
+def split_qr(text, verify_url=None):
     """(record text, signature) from what a QR code holds: the whole address or
-    the payload alone. Raises Malformed."""
+    the payload alone. An address must be ``verify_url`` (the configured
+    CERTIFICATE_VERIFY_URL) when one is given. Raises Malformed (ForeignAddress)."""
     if not isinstance(text, str) or not text.strip() or len(text) > MAX_QR_TEXT:
         raise Malformed("not a certificate QR code")
     text = text.strip()
@@ -219,6 +233,8 @@ def split_qr(text):
         found = parse_qs(urlsplit(text).query).get("p")
         if not found:
             raise Malformed("the address carries no certificate payload")
+        if verify_url and not same_address(text.split("?", 1)[0], verify_url):
+            raise ForeignAddress("the address is not this center's verification address")
         payload = found[0]
     body, dot, signature = payload.partition(".")
     if not dot or not body or not signature:
@@ -235,6 +251,8 @@ def split_qr(text):
 
 NOT_GENUINE = {
     "malformed": "this is not a certificate number or QR code of ours",
+    "foreign_address": "the address in this QR code is not our verification address: do "
+                       "not trust what that address shows",
     "unknown_number": "no certificate has this number",
     "unknown_key": "the signature names a key we never used",
     "bad_signature": "the signature does not match the certificate data: it was altered "

@@ -184,7 +184,8 @@ class CertificateService(ServiceBase):
 
     @rpc
     def verify_qr(self, payload):
-        return self._counted("qr", verification.by_qr(self.keys, self.db, payload))
+        return self._counted("qr", verification.by_qr(
+            self.keys, self.db, payload, self._setting("CERTIFICATE_VERIFY_URL")))
 
     @rpc
     def verify_pdf(self, content_base64):

@@ -67,9 +67,11 @@ def many_by_number(keyring, session, raw_numbers):
     return out
 
 
-def by_qr(keyring, session, text):
+def by_qr(keyring, session, text, verify_url=None):
     try:
-        record_text, signature = domain.split_qr(text)
+        record_text, signature = domain.split_qr(text, verify_url)
+    except domain.ForeignAddress:
+        return domain.not_genuine("foreign_address")
     except domain.Malformed:
         return domain.not_genuine("malformed")
     fields = domain.parse_record(record_text)

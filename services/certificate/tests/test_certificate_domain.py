@@ -289,3 +289,19 @@ def test_R4_revoked_twice_is_a_conflict_and_is_not_downloadable():
     with pytest.raises(RuleViolation):
         domain.check_downloadable(cert)
     domain.check_revocable(INST)
+
+
+def test_C2_a_qr_address_that_is_not_the_configured_verification_url_is_refused():
+    """A genuine payload behind another host's address is not ours to vouch for."""
+    cert, _ = _cert()
+    payload = domain.qr_payload(domain.record_of(cert), cert["signature"])
+    ours = "https://zs.sc-osta.example/certificates/verify"
+    assert domain.split_qr(f"{ours}?p={payload}", ours)
+    assert domain.split_qr(f"HTTPS://ZS.SC-OSTA.EXAMPLE/certificates/verify/?p={payload}", ours)
+    assert domain.split_qr(payload, ours)                              # the bare payload
+    for foreign in (f"https://evil.example/certificates/verify?p={payload}",
+                    f"http://zs.sc-osta.example/certificates/verify?p={payload}",
+                    f"https://zs.sc-osta.example/other?p={payload}",
+                    f"https://zs.sc-osta.example.evil.example/certificates/verify?p={payload}"):
+        with pytest.raises(domain.ForeignAddress):
+            domain.split_qr(foreign, ours)

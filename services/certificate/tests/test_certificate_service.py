@@ -284,6 +284,9 @@ def test_C2_C3_the_pdf_reads_back_its_text_and_qr_and_verifies(service, rpc, pas
         verdict = rpc.certificate.verify_qr(flip_one_char(payload, at))
         assert verdict["result"] == "not_genuine", at
     assert rpc.certificate.verify_qr("总之不是证书")["reason"] == "malformed"
+    # the genuine payload behind another host's address is not vouched for
+    foreign = rpc.certificate.verify_qr(f"https://cert-check.example/verify?p={payload}")
+    assert (foreign["result"], foreign["reason"]) == ("not_genuine", "foreign_address")
     # the file itself: the one issued is genuine, a changed one is not
     assert rpc.certificate.verify_pdf(out["content_base64"])["result"] == "valid"
     changed = pdf[:2000] + bytes([pdf[2000] ^ 1]) + pdf[2001:]

@@ -114,6 +114,7 @@ export default {
     reasons: { falsified_material: 'Falsified material', result_annulled: 'Result annulled', issued_in_error: 'Issued in error', other: 'Other' },
     why: {
       malformed: 'Not a certificate number or QR code of ours',
+      foreign_address: 'The address in this QR code is not the center\'s verification address: do not trust what that address shows',
       unknown_number: 'No certificate has this number',
       unknown_key: 'Signed with a key we never used',
       bad_signature: 'The data does not match the signature',

@@ -119,6 +119,7 @@ export default {
     },
     why: {
       malformed: '不是本中心证书的编号或二维码',
+      foreign_address: '二维码中的核验网址不是本中心的网址，请勿相信该网址显示的结果',
       unknown_number: '没有该编号的证书',
       unknown_key: '签名所用密钥不是本中心的',
       bad_signature: '证书数据与签名不符（已被改动或伪造）',
