@@ -67,7 +67,9 @@ def test_error_details_travel_as_json_text(exam, client):
 def test_bad_calls(exam, client):
     with pytest.raises(RemoteError) as err:
         client.call("exam", "no_such_method")
-    assert err.value.exc_path == "nameko.exceptions.MethodNotFound"
+    # refused by the kernel before any work (and dead-lettered), not nameko's MethodNotFound
+    assert err.value.exc_path == "kernel.errors.RequestRefused"
+    assert err.value.code == "RPC_METHOD_UNKNOWN"
     with pytest.raises(RemoteError) as err:   # kernel.entrypoints turns IncorrectSignature
         client.call("exam", "get_batch", "2026-12", "extra")   # into a DomainError
     assert err.value.exc_path == "kernel.errors.ValidationFailed"

@@ -57,6 +57,10 @@ class Principal:
     institution_code: str = None
     region: str = None
     id_number: str = None
+    # the person behind a self-registered candidate account has been verified
+    # (there is no verification path yet: docs/security.md), so until then
+    # the account reaches only what it submitted itself
+    verified: bool = False
 
     @property
     def anonymous(self):
@@ -97,15 +101,30 @@ def check_application(principal, application):
     """Whose application this is: a candidate's own (same ID number), an
     institution's own candidates; center staff see every application."""
     if principal.role == CANDIDATE:
-        if application.get("id_number") != principal.id_number:
+        if application.get("id_number") != principal.id_number or \
+                not names.same(application.get("name"), principal.name):
             raise Forbidden("NOT_YOUR_APPLICATION", "this application is not yours",
                             field="application_id")
+        if application.get("channel") != "individual" and not principal.verified:
+            raise Forbidden("PERSON_NOT_VERIFIED", "an institution registered this "
+                            "application: a self-registered account reaches it only once "
+                            "the person is verified; ask the institution, or look up its "
+                            "status by ID number and name", field="application_id")
     elif principal.role == INSTITUTION:
         if application.get("institution_code") != principal.institution_code:
             raise Forbidden("OTHER_INSTITUTION", "an institution operator sees only their own "
                             "institution's candidates", field="application_id")
     elif principal.role not in CENTER:
         raise Forbidden("ROLE_NOT_ALLOWED", f"a {principal.role} may not see applications")
+
+
+def candidate_sees(principal, application):
+    """Whether check_application lets a candidate see ``application``."""
+    try:
+        check_application(principal, application)
+    except Forbidden:
+        return False
+    return True
 
 
 def check_applicant(principal, person):

@@ -77,6 +77,9 @@ def content_disposition(filename):
 
 def as_domain_error(exc):
     """The DomainError a client should see for ``exc``, or None (a 500)."""
+    if isinstance(exc, DomainError) and exc.code == "RPC_METHOD_UNKNOWN":
+        return ServiceUnavailable("SERVICE_UNAVAILABLE", "the service behind this route "
+                                  "cannot do this yet (another version of it is running)")
     if isinstance(exc, DomainError):
         return exc
     if isinstance(exc, UnknownService):

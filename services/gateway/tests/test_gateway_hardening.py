@@ -189,3 +189,24 @@ def test_a_name_with_another_middle_dot_or_a_trailing_space_is_the_same_person(g
           400, "VALIDATION_FAILED")
     person = {"id_number": body["id_number"], "name": "阿依古丽・买买提"}
     assert gateway.post("/public/applications", person).status_code == 200
+
+
+def test_a_self_registered_account_does_not_reach_what_an_institution_registered(
+        gateway, accounts, upload):
+    """Anyone can open a candidate account bound to a checksum-valid ID number;
+    until the person is verified it reaches only what it submitted itself, not
+    the applications (and scans) an institution registered for that person."""
+    from .conftest import INSTITUTION, institution_item
+    operator = accounts("institution_operator")
+    item = institution_item(upload(operator), 31, name="王五")
+    r = operator.post(f"/institutions/{INSTITUTION}/applications", {"applications": [item]})
+    assert r.status_code == 200 and r.json()["ok"] == 1, r.text
+    app_id = r.json()["results"][0]["application_id"]
+    squatter = accounts("candidate", name="王五", id_number=item["person"]["id_number"])
+    assert squatter.get("/applications").json() == []
+    error(squatter.get(f"/applications/{app_id}"), 403, "PERSON_NOT_VERIFIED")
+    error(squatter.post(f"/applications/{app_id}/withdraw", {"reason": "x"}), 403,
+          "PERSON_NOT_VERIFIED")
+    # the same ID number under another name is not the person at all
+    other = accounts("candidate", name="赵六", id_number=sample_id_number("19900101", 32))
+    error(other.get(f"/applications/{app_id}"), 403, "NOT_YOUR_APPLICATION")

@@ -59,8 +59,11 @@ def apply(ctx):
 
 
 def my_applications(ctx):
+    """The candidate's own applications: those they submitted themselves (an
+    institution's registrations of the same person only once verified)."""
     p = ctx.principal
-    return ctx.rpc("registration").find_applications(p.id_number, p.name)
+    return [a for a in ctx.rpc("registration").find_applications(p.id_number, p.name)
+            if domain.candidate_sees(p, a)]
 
 
 def get_application(ctx):
