@@ -5,7 +5,8 @@
 // critical violation).
 import { test as base, expect, request as pwRequest, type APIRequestContext, type Page } from '@playwright/test'
 import AxeBuilder from '@axe-core/playwright'
-import { mkdirSync } from 'node:fs'
+import { appendFileSync, mkdirSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -58,11 +59,23 @@ export function idCheck(first17: string) {
   return '10X98765432'[sum % 11]
 }
 
-let seq = Math.floor(Math.random() * 900)
-/** A valid, unused-looking resident ID number born on `birth` (YYYYMMDD). */
-export function newIdNumber(birth = '19900101', region = '510104') {
-  seq = (seq + 1 + Math.floor(Math.random() * 7)) % 1000
-  const first = `${region}${birth}${String(seq).padStart(3, '0')}`
+// Sichuan county codes: with the three-digit sequence, 16,000 numbers per birth date
+const REGIONS = ['510104', '510105', '510106', '510107', '510108', '510112', '510113', '510114',
+  '510115', '510116', '510117', '510118', '510121', '510129', '510131', '510181']
+/** The next number of this suite's run: a counter in a file of the run's data
+ * dir, so numbers stay unique across test files and across the fresh worker
+ * process Playwright starts after a failed test (a module-level counter would
+ * start again and hand out a number an earlier test already registered). */
+function nextSerial() {
+  const dir = process.env.SKILLCERT_E2E_DATA_DIR ?? tmpdir()
+  const file = join(dir, 'e2e-id-serial')
+  appendFileSync(file, '.')
+  return statSync(file).size - 1 + (process.env.SKILLCERT_E2E_DATA_DIR ? 0 : Math.floor(Math.random() * 8000))
+}
+/** A valid resident ID number born on `birth` (YYYYMMDD), never handed out before in this run. */
+export function newIdNumber(birth = '19900101', region?: string) {
+  const n = nextSerial()
+  const first = `${region ?? REGIONS[Math.floor(n / 1000) % REGIONS.length]}${birth}${String(n % 1000).padStart(3, '0')}`
   return first + idCheck(first)
 }
 
