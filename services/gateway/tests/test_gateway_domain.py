@@ -38,10 +38,18 @@ def test_an_institution_operator_only_sees_their_own_institution():
 
 
 def test_a_candidate_sees_and_applies_only_for_themselves():
-    domain.check_application(CANDIDATE, {"id_number": CANDIDATE.id_number})
+    mine = {"id_number": CANDIDATE.id_number, "name": CANDIDATE.name, "channel": "individual"}
+    domain.check_application(CANDIDATE, mine)
+    domain.check_application(CANDIDATE, dict(mine, name=CANDIDATE.name + " "))   # normalised
+    for other in ({"id_number": "110101199001010015"}, {"name": "李四"}):
+        with pytest.raises(Forbidden) as err:
+            domain.check_application(CANDIDATE, dict(mine, **other))
+        assert err.value.code == "NOT_YOUR_APPLICATION"
+    # what an institution registered for the person: not before they are verified
     with pytest.raises(Forbidden) as err:
-        domain.check_application(CANDIDATE, {"id_number": "110101199001010015"})
-    assert err.value.code == "NOT_YOUR_APPLICATION"
+        domain.check_application(CANDIDATE, dict(mine, channel="institution"))
+    assert err.value.code == "PERSON_NOT_VERIFIED"
+    assert not domain.candidate_sees(CANDIDATE, dict(mine, channel="institution"))
     domain.check_applicant(CANDIDATE, {"id_number": CANDIDATE.id_number.lower(), "name": "张三"})
     with pytest.raises(Forbidden):
         domain.check_applicant(CANDIDATE, {"id_number": CANDIDATE.id_number, "name": "李四"})
