@@ -80,6 +80,10 @@ class Api:
             time.sleep(float(r.headers.get("Retry-After", "2")))
         if r.status_code in (503,) and "SERVICE_UNAVAILABLE" in r.text:
             raise Skipped(r.json()["message"])
+        if r.status_code == 429:
+            raise Failed(f"{method} {path}: still rate-limited after 5 tries; start the suite "
+                         "with GATEWAY_RATE_LIMIT=1000/1 GATEWAY_TARGET_RATE_LIMIT=1000/1 "
+                         "(README, the demo)")
         if r.status_code not in expect:
             raise Failed(f"{method} {path}: {r.status_code} {r.text[:500]}")
         return r if raw else (r.json() if r.content else None)
