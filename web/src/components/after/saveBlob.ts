@@ -16,24 +16,6 @@ export async function qrPayloadOfPdf(blob: Blob) {
   return text.match(/skillcert:([A-Za-z0-9_\-.]+)/)?.[1] ?? null
 }
 
-/** The ID number as public lists show it (the first 6 and last 4 kept). */
-export function maskId(number: string) {
-  const n = number.trim().toUpperCase()
-  return n.length > 10 ? n.slice(0, 6) + '*'.repeat(n.length - 10) + n.slice(-4) : n
-}
-
-/** errors.run without the toast: the error is shown beside its field or in the
- * page's ErrorBanner only (a toast would say it twice, and vanish). */
-export async function quiet<T>(errors: { set: (e: unknown, f?: string[]) => void; clear: () => void }, fn: () => Promise<T>, fields?: string[]): Promise<T | undefined> {
-  errors.clear()
-  try {
-    return await fn()
-  } catch (e) {
-    errors.set(e, fields)
-    return undefined
-  }
-}
-
 /** Whether a masked ID number of a public list (e.g. 510***********43) can be
  * this ID number: same length, every unmasked character the same. */
 export function matchesMasked(masked: string, number: string) {
