@@ -40,6 +40,16 @@ class Material(MaterialRecord, Base):
     """An uploaded file, checked by content and stored by its SHA-256 (kernel.uploads)."""
 
 
+class MaterialUploader(Base):
+    """Who uploaded a file, as the gateway names its callers (``candidate:<user name>``,
+    ``institution:<code>``): the uploader reads its own file before any application
+    holds it (the gateway's file rule, docs/verification.md)."""
+    __tablename__ = "material_uploaders"
+    hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    uploader: Mapped[str] = mapped_column(String(120), primary_key=True)
+    uploaded_at = mapped_column(Timestamp(), nullable=False)
+
+
 class Application(Base):
     __tablename__ = "applications"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -70,6 +80,14 @@ class Application(Base):
               unique=True, sqlite_where=text("status != 'withdrawn'"),
               postgresql_where=text("status != 'withdrawn'")),
     )
+
+
+class ApplicationFile(Base):
+    """A file (photo or scan) an application refers to: who may read a file
+    follows who may read an application that holds it."""
+    __tablename__ = "application_files"
+    hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"), primary_key=True)
 
 
 class TimelineEntry(Base):

@@ -19,8 +19,9 @@ from kernel.service import ServiceBase
 from kernel.storage import Blobs
 
 from registration import domain
-from registration.models import (Application, Base, Batch, Institution, InstitutionProject,
-                                 Material, Project, TimelineEntry)
+from registration.models import (Application, ApplicationFile, Base, Batch, Institution,
+                                 InstitutionProject, Material, MaterialUploader, Project,
+                                 TimelineEntry)
 from registration.schemas import (ApplicationEventSchema, BatchProjectEventSchema,
                                   EligibilitySchema, InstitutionSchema, ResubmitSchema, SubmitSchema,
                                   WithdrawSchema, application_schema)
@@ -107,13 +108,61 @@ class RegistrationService(BatchCopyEntrypoints, ServiceBase):
     # --- materials -----------------------------------------------------------
 
     @rpc
-    def upload_material(self, upload):
-        """A photo (M1) or a scan (M2), checked by content; returns its hash."""
-        return uploads.accept(self.db, self.blobs, Material, upload)
+    def upload_material(self, upload, uploader=None):
+        """A photo (M1) or a scan (M2), checked by content; returns its hash.
+        ``uploader``: who uploaded it as the gateway names its callers
+        (``candidate:<user name>``, ``institution:<code>``), recorded so that
+        the uploader may read it before an application holds it."""
+        out = uploads.accept(self.db, self.blobs, Material, upload)
+        if uploader:
+            uploader = _uploader(uploader)
+            if self.db.get(MaterialUploader, (out["hash"], uploader)) is None:
+                self.db.add(MaterialUploader(hash=out["hash"], uploader=uploader,
+                                             uploaded_at=utcnow()))
+        return out
 
     @rpc
     def get_material(self, hash):
         return uploads.fetch(self.db, self.blobs, Material, hash)
+
+    @rpc
+    def material_readers(self, hashes):
+        """For the gateway's file rule: of each known file, who uploaded it and the
+        applications that hold it (ID number, name, channel, institution: what the
+        gateway needs to decide whether a caller may read that application).
+        Unknown hashes are left out."""
+        hashes = _hashes(hashes)
+        known = set(self.db.scalars(select(Material.hash).where(Material.hash.in_(hashes))))
+        out = {h: {"uploaders": [], "applications": []} for h in sorted(known)}
+        if not known:
+            return out
+        for h, uploader in self.db.execute(select(
+                MaterialUploader.hash, MaterialUploader.uploader).where(
+                MaterialUploader.hash.in_(known)).order_by(MaterialUploader.uploader)):
+            out[h]["uploaders"].append(uploader)
+        seen = set()
+        for h, number, name, channel, institution in self.db.execute(select(
+                ApplicationFile.hash, Application.id_number, Application.name,
+                Application.channel, Application.institution_code).join(
+                Application, Application.id == ApplicationFile.application_id).where(
+                ApplicationFile.hash.in_(known))):
+            if (h, number, name, channel, institution) in seen:
+                continue
+            seen.add((h, number, name, channel, institution))
+            out[h]["applications"].append({"id_number": number, "name": name,
+                                           "channel": channel,
+                                           "institution_code": institution})
+        return out
+
+    def _index_files(self, app, new=False):
+        """Record the files ``app`` holds (its readers may read them); a file it
+        held before a resubmission stays recorded."""
+        hashes = {app.photo} | {v for k, v in app.materials.items()
+                                if k != "education_proof_kind" and v}
+        held = set(self.db.scalars(select(ApplicationFile.hash).where(
+            ApplicationFile.application_id == app.id))) if not new else set()
+        self.db.add_all(ApplicationFile(hash=h, application_id=app.id)
+                        for h in sorted(hashes - held))
 
     def _check_materials(self, materials):
         uploads.require_all(self.db, Material, [
@@ -162,6 +211,7 @@ class RegistrationService(BatchCopyEntrypoints, ServiceBase):
             materials={k: v for k, v in data["materials"].items() if k != "photo"},
             status="submitted", locked=False, submitted_at=now, updated_at=now, version=1)
         self.db.add(app)
+        self._index_files(app, new=True)
         self._note(app, "submitted", data["channel"], details={"warnings": rid.warnings}
                    if rid.warnings else None)
         try:
@@ -199,6 +249,7 @@ class RegistrationService(BatchCopyEntrypoints, ServiceBase):
                                                  "materials": dict(materials, photo=app.photo)})
         self._move(app, "submitted", "candidate", data["note"] or "resubmitted after return",
                    details={"changed": changed})
+        self._index_files(app)
         emit(self.db, "application_resubmitted", dict(self._event_payload(app),
                                                       changed=changed))
         APPLICATIONS.labels("resubmitted").inc()
@@ -243,6 +294,25 @@ class RegistrationService(BatchCopyEntrypoints, ServiceBase):
             .order_by(Application.submitted_at)).all()
         return [self._dump(a, timeline=True) for a in rows
                 if names.normalize_lenient(a.name) == wanted]
+
+    @rpc
+    def phones_on_file(self, id_number, name):
+        """The phone numbers institutions entered on their registrations of this
+        person (ID number and name both matching), the latest first: where the
+        gateway sends a verification code (docs/verification.md). Numbers the
+        person typed themselves (individual channel) are not on file. For the
+        gateway only."""
+        wanted = names.normalize(name)
+        rows = self.db.execute(select(Application.name, Application.person).where(
+            Application.id_number == str(id_number).strip().upper(),
+            Application.channel == "institution")
+            .order_by(Application.submitted_at.desc())).all()
+        phones = []
+        for stored, person in rows:
+            phone = str((person or {}).get("phone") or "").strip()
+            if phone and phone not in phones and names.normalize_lenient(stored) == wanted:
+                phones.append(phone)
+        return phones
 
     @rpc
     def list_institution_applications(self, institution_code, batch_code, status=None):
@@ -396,3 +466,22 @@ class RegistrationService(BatchCopyEntrypoints, ServiceBase):
         if warnings:
             out["warnings"] = list(warnings)
         return application_schema.dump(out)
+
+
+def _uploader(value):
+    value = str(value).strip()
+    if not value or len(value) > 120:
+        raise ValidationFailed("VALIDATION_FAILED", "uploader: 1 to 120 characters",
+                               field="uploader")
+    return value
+
+
+MAX_HASHES = 500
+
+
+def _hashes(hashes):
+    if isinstance(hashes, str) or not isinstance(hashes, (list, tuple)) or \
+            len(hashes) > MAX_HASHES:
+        raise ValidationFailed("VALIDATION_FAILED", f"hashes: a list of at most {MAX_HASHES} "
+                               "file references", field="hashes")
+    return sorted({str(h) for h in hashes})
