@@ -42,6 +42,15 @@ class Receipt(Base):
     uploaded_at = mapped_column(Timestamp(), nullable=False)
 
 
+class ReceiptUploader(Base):
+    """Who uploaded a receipt, as the gateway names its callers (``candidate:<user
+    name>``, ``institution:<code>``): the uploader reads it before a payment holds it."""
+    __tablename__ = "receipt_uploaders"
+    hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    uploader: Mapped[str] = mapped_column(String(120), primary_key=True)
+    uploaded_at = mapped_column(Timestamp(), nullable=False)
+
+
 class Item(Base):
     """What one approved application has to pay (from review.application_approved)."""
     __tablename__ = "items"

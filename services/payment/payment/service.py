@@ -22,8 +22,8 @@ from kernel.service import ServiceBase
 from kernel.storage import Blobs
 
 from payment import domain
-from payment.models import (Base, Batch, Credit, Fee, Item, Project, Receipt, Refund, Statement,
-                            Submission, SubmissionLine)
+from payment.models import (Base, Batch, Credit, Fee, Item, Project, Receipt, ReceiptUploader,
+                            Refund, Statement, Submission, SubmissionLine)
 from payment.schemas import (ApprovedEventSchema, BatchProjectEventSchema, ConfirmSchema,
                              IndividualPaymentSchema, InstitutionPaymentSchema,
                              ManualMatchSchema, RefundSchema, RejectSchema, SetFeesSchema,
@@ -259,8 +259,10 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
     # --- receipts (M3) -----------------------------------------------------------
 
     @rpc
-    def upload_receipt(self, upload):
-        """The bank receipt (银行回单): an image or a PDF, checked by content."""
+    def upload_receipt(self, upload, uploader=None):
+        """The bank receipt (银行回单): an image or a PDF, checked by content.
+        ``uploader``: who uploaded it as the gateway names its callers, recorded
+        so that the uploader may read it before a payment holds it."""
         data = load(UploadReceiptSchema(), upload)
         content = _decode_base64(data["content_base64"], "content_base64")
         kind = receipts.check_receipt(content, field="content_base64")
@@ -268,7 +270,48 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
         if self.db.get(Receipt, key) is None:
             self.db.add(Receipt(hash=key, media_type=receipts.media_type(kind),
                                 size=len(content), uploaded_at=utcnow()))
+        if uploader:
+            uploader = str(uploader).strip()
+            if not uploader or len(uploader) > 120:
+                raise ValidationFailed("VALIDATION_FAILED", "uploader: 1 to 120 characters",
+                                       field="uploader")
+            if self.db.get(ReceiptUploader, (key, uploader)) is None:
+                self.db.add(ReceiptUploader(hash=key, uploader=uploader, uploaded_at=utcnow()))
         return {"hash": key, "media_type": receipts.media_type(kind), "size": len(content)}
+
+    @rpc
+    def receipt_readers(self, hashes):
+        """For the gateway's file rule: of each known receipt, who uploaded it and
+        the applications of the payments that hold it (ID number, name, channel,
+        institution). Unknown hashes are left out."""
+        if isinstance(hashes, str) or not isinstance(hashes, (list, tuple)) or \
+                len(hashes) > 500:
+            raise ValidationFailed("VALIDATION_FAILED", "hashes: a list of at most 500 "
+                                   "receipt references", field="hashes")
+        hashes = sorted({str(h) for h in hashes})
+        known = set(self.db.scalars(select(Receipt.hash).where(Receipt.hash.in_(hashes))))
+        out = {h: {"uploaders": [], "applications": []} for h in sorted(known)}
+        if not known:
+            return out
+        for h, uploader in self.db.execute(select(
+                ReceiptUploader.hash, ReceiptUploader.uploader).where(
+                ReceiptUploader.hash.in_(known)).order_by(ReceiptUploader.uploader)):
+            out[h]["uploaders"].append(uploader)
+        seen = set()
+        for row in self.db.execute(select(
+                Submission.receipt_hash, Item.id_number, Item.name, Item.channel,
+                Item.institution_code).join(
+                SubmissionLine, SubmissionLine.submission_id == Submission.id).join(
+                Item, Item.application_id == SubmissionLine.application_id).where(
+                Submission.receipt_hash.in_(known))):
+            if tuple(row) in seen:
+                continue
+            seen.add(tuple(row))
+            h, number, name, channel, institution = row
+            out[h]["applications"].append({"id_number": number, "name": name,
+                                           "channel": channel,
+                                           "institution_code": institution})
+        return out
 
     @rpc
     def get_receipt(self, hash):
