@@ -203,6 +203,12 @@ class ExamService(ServiceBase):
     def close_rosters_daily(self):
         return self._close_rosters(self._today())
 
+    @rpc
+    def close_rosters_now(self):
+        """close_rosters for the suite's today, no date taken: what the gateway's
+        staff route calls (its broker user may call nothing dated, docs/architecture.md)."""
+        return self._close_rosters(self._today())
+
     def _close_rosters(self, today):
         decided = []
         for batch in self.db.scalars(select(Batch).order_by(Batch.exam_date)):
@@ -828,6 +834,11 @@ class ExamService(ServiceBase):
     def mark_no_shows_daily(self):
         return {"absent": self._mark_no_shows(self._today())}
 
+    @rpc
+    def mark_no_shows_now(self):
+        """mark_no_shows for the suite's today, no date taken (the gateway's route)."""
+        return {"absent": self._mark_no_shows(self._today())}
+
     def _mark_no_shows(self, today, batch_code=None):
         query = select(Candidate).join(Seating, Seating.application_id ==
                                        Candidate.application_id).where(
@@ -1031,6 +1042,11 @@ class ExamService(ServiceBase):
 
     @timer(interval=TIMER_INTERVAL)
     def run_publication_daily(self):
+        return self._run_publication(self._today())
+
+    @rpc
+    def run_publication_now(self):
+        """run_publication for the suite's today, no date taken (the gateway's route)."""
         return self._run_publication(self._today())
 
     def _run_publication(self, today):

@@ -248,6 +248,12 @@ class ReviewService(BatchCopyEntrypoints, ServiceBase):
             closed.append(row.id)
         return {"today": day.isoformat(), "closed": len(closed), "application_ids": closed}
 
+    @rpc
+    def close_review_window_now(self):
+        """close_review_window for the suite's today, no date taken: what the gateway's
+        staff route calls (its broker user may call nothing dated, docs/architecture.md)."""
+        return self.close_review_window()
+
     # --- work queues -------------------------------------------------------------
 
     @rpc
