@@ -6,20 +6,35 @@
 For every service of deploy/services.py whose folder has a pyproject.toml (in
 table order): migrate its database to head (in this process, kernel.migrate;
 URLs from kernel.settings: ``<SVC>_DATABASE_URL``, ``SKILLCERT_DATABASE_URL``
-or SQLite under the data dir), then start its replicas, each a
+or SQLite under the data dir). Then one broker user per service (deploy/broker.py,
+where rabbitmqctl is usable; SKILLCERT_BROKER_USERS=0 keeps AMQP_URI for all), and
+the replicas, each a
 ``nameko run --config <folder>/config.yaml <package>.service:<Class>`` process with its
 own METRICS_PORT (base port + 10 * table index + replica number, replicas
-numbered from 1) and its log in ``<data dir>/log/<name>-<n>.log``. The data dir
-is SKILLCERT_DATA_DIR, default ./var. The replicas it starts are written as a
+numbered from 1) and its log in ``<data dir>/log/<name>-<n>.log``, run by a
+supervisord this launcher configures (``<data dir>/supervisor/supervisord.conf``,
+deploy/supervisor_suite.py) and runs as its child. The data dir is
+SKILLCERT_DATA_DIR, default ./var. The replicas it starts are written as a
 Prometheus target list with a configuration beside it (``<data dir>/prometheus/``,
 deploy/prometheus/__init__.py). Waits until every replica answers ``health``
 (60 s at most), calls the reference-data RPCs, prints a summary and stays in
 the foreground until Ctrl-C / SIGTERM, which stops every replica (SIGTERM,
-SIGKILL after 10 s). A replica that dies stops the whole suite with a non-zero
-exit; one stopped on purpose once the suite is up (``kill <pid>``: SIGTERM, a
-graceful stop, exit 0) is a scale-down: it leaves the target list and the suite
-goes on while its service has another replica. ``--check`` stops everything
-once it is up and exits 0.
+SIGKILL after 10 s) and then supervisord. ``--check`` stops everything once it
+is up and exits 0.
+
+While it runs, the suite heals itself: a replica that dies (a signal, a crash, a
+non-zero exit) is restarted by supervisord, with a backoff when it dies again
+within 10 s of starting, and the launcher prints one line per restart saying which
+replica and why (``registration-2 died (SIGKILL), restarted in 0.0 s (restart 1,
+pid 4242)``); after five quick failures in a row supervisord gives up on that
+replica, the launcher says so and the rest goes on. A replica stopped on purpose
+(``kill <pid>``, a graceful SIGTERM with exit 0, or
+``supervisorctl -c <data dir>/supervisor/supervisord.conf stop registration-2``) stays
+down: a scale-down; it leaves the target list and ``supervisorctl ... start
+registration-2`` brings it back. During start-up a replica supervisord gives up on
+fails the start (exit 1). Nothing outlives the launcher: supervisord gets SIGTERM
+when the launcher dies, even of SIGKILL, and every replica when supervisord dies
+(PR_SET_PDEATHSIG).
 """
 import argparse
 import importlib.util
@@ -28,22 +43,22 @@ import logging
 import os
 import signal
 import socket
-import subprocess
 import sys
 import time
 import urllib.request
 import warnings
-from dataclasses import dataclass, field
+import xmlrpc.client
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from deploy import prometheus
+from deploy import supervisor_suite as supervision
 from deploy.services import BY_NAME, ROOT, SERVICES
 
 READY_TIMEOUT = 60        # seconds for every replica of a service to answer health
 HEALTH_CALL_TIMEOUT = 5
 REFERENCE_DATA_TIMEOUT = 120
-STOP_GRACE = 10           # SIGTERM, then SIGKILL after this many seconds
 MAX_REPLICAS = 10         # a service has 10 metrics ports: base + 10*index + 1..10
 LOG_TAIL_LINES = 40
 
@@ -66,9 +81,8 @@ class Replica:
     number: int
     port: int
     log_path: Path
-    proc: subprocess.Popen = None
+    pid: int = None           # the current process (supervisord restarts it)
     started: float = 0.0
-    log_file: object = field(default=None, repr=False)
     http: str = None
 
     @property
@@ -195,14 +209,6 @@ def migrate(service):
 
 # --- processes ------------------------------------------------------------------------
 
-def _die_with_parent():  # runs in the child between fork and exec (Linux)
-    try:
-        import ctypes
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except Exception:
-        pass
-
-
 def check_port_free(port):
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -223,21 +229,116 @@ def plan_replicas(services, args, log_dir):
     return plan
 
 
-def start(replica):
+def broker_users(data_dir, services):
+    """{service: AMQP URI of its own broker user} from deploy/broker.py, or {} (every
+    replica then uses AMQP_URI as it is)."""
+    if os.environ.get("SKILLCERT_BROKER_USERS", "").strip() == "0":
+        say("broker users: SKILLCERT_BROKER_USERS=0, every replica uses AMQP_URI")
+        return {}
+    try:
+        from deploy import broker
+    except ImportError:
+        return {}
+    try:
+        return broker.provision(os.environ["AMQP_URI"], data_dir,
+                                [s.name for s in services]) or {}
+    except Exception as exc:
+        raise Failed(f"broker users: {type(exc).__name__}: {exc}")
+
+
+def drop_broker_users(data_dir, uris):
+    if not uris:
+        return
+    try:
+        from deploy import broker
+        broker.deprovision(os.environ["AMQP_URI"], data_dir)
+    except Exception as exc:
+        say(f"warning: removing the broker users failed: {type(exc).__name__}: {exc}")
+
+
+def program(replica, amqp_uri):
+    """The [program] of one replica: ``nameko run`` with its own METRICS_PORT."""
     nameko = Path(sys.executable).parent / "nameko"
     if not nameko.exists():
         raise Failed(f"{nameko} not found: run `make setup`")
-    env = dict(os.environ, METRICS_PORT=str(replica.port), PYTHONUNBUFFERED="1")
-    env["PYTHONPATH"] = os.pathsep.join(
-        [str(replica.service.path), str(ROOT / "shared")]
-        + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])
-    replica.log_file = open(replica.log_path, "wb")
-    replica.proc = subprocess.Popen(
-        [str(nameko), "run", "--config", str(replica.service.config), replica.service.target],
-        cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=replica.log_file,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,        # Ctrl-C reaches the launcher only; it stops them
-        preexec_fn=_die_with_parent)   # and they go if the launcher is killed
+    env = {"METRICS_PORT": str(replica.port), "PYTHONUNBUFFERED": "1",
+           "PYTHONPATH": os.pathsep.join(
+               [str(replica.service.path), str(ROOT / "shared")]
+               + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])}
+    if amqp_uri:
+        env["AMQP_URI"] = amqp_uri
+    return supervision.Program(
+        replica.label,
+        supervision.child_command([nameko, "run", "--config", replica.service.config,
+                                   replica.service.target]),
+        env, replica.log_path, ROOT, priority=100 + SERVICES.index(replica.service))
+
+
+def start_supervisord(replicas, data_dir, uris):
+    """Write the configuration, start supervisord (which starts every replica) and wait
+    until each replica has a pid."""
+    for r in replicas:
+        r.log_path.write_bytes(b"")        # this run's log (restarts append to it)
+    try:
+        conf, sock = supervision.write_config(
+            data_dir / "supervisor", [program(r, uris.get(r.service.name)) for r in replicas])
+    except ValueError as exc:
+        raise Failed(str(exc))
+    sup = supervision.Supervisord(conf, sock)
+    try:
+        pid = sup.start()
+    except supervision.SupervisorError as exc:
+        raise Failed(str(exc))
+    say(f"supervisord is up (pid {pid}, config {conf}; "
+        f"{Path(sys.executable).parent / 'supervisorctl'} -c {conf} status)")
+    return sup
+
+
+def follow(sup, watcher, replicas):
+    """supervisord's news since the last call: print it, note the pids; answers whether
+    the set of wanted replicas changed. A dead supervisord fails the suite."""
+    if not sup.alive():
+        code = sup.proc.returncode
+        how = signal.Signals(-code).name if code < 0 else f"exit {code}"
+        raise Failed(f"supervisord ended ({how}); its replicas end with it "
+                     f"(PR_SET_PDEATHSIG). End of its log:\n{sup.output_tail()}")
+    try:
+        lines, changed = watcher.update(supervision.parse(sup.read_log()))
+        more, also = watcher.reconcile(sup.processes())
+        lines, changed = lines + more, changed or also
+    except (OSError, xmlrpc.client.Error) as exc:
+        raise Failed(f"supervisord does not answer: {type(exc).__name__}: {exc}")
+    for label in watcher.stop_requests:
+        watcher.stop_sent(label, time.time())
+        try:
+            sup.rpc().supervisor.stopProcess(label, False)
+        except xmlrpc.client.Fault:          # stopped already
+            pass
+    watcher.stop_requests.clear()
+    for r in replicas:
+        r.pid = watcher.states[r.label].pid
+    for line in lines:
+        say(line)
+        if " GAVE UP" in line:
+            r = next(r for r in replicas if line.startswith(r.label + " "))
+            print(f"    end of {r.log_path}:\n{log_tail(r)}", flush=True)
+    return changed
+
+
+def wait_started(sup, watcher, replicas, timeout=30):
+    deadline = time.monotonic() + timeout
+    while True:
+        follow(sup, watcher, replicas)
+        if all(r.pid for r in replicas):
+            break
+        if time.monotonic() > deadline:
+            raise Failed("supervisord did not start " + ", ".join(
+                r.label for r in replicas if not r.pid) + f" within {timeout} s:\n"
+                + sup.output_tail())
+        time.sleep(0.1)
+    for r in replicas:
+        r.started = time.monotonic()
+        say(f"started {r.label} (pid {r.pid}, METRICS_PORT={r.port}, log {r.log_path})")
 
 
 def log_tail(replica, lines=LOG_TAIL_LINES):
@@ -248,60 +349,66 @@ def log_tail(replica, lines=LOG_TAIL_LINES):
     return "\n".join("    | " + line for line in text[-lines:]) or "    (log is empty)"
 
 
-def stop_all(replicas, grace=STOP_GRACE):
-    alive = [r for r in replicas if r.proc is not None and r.proc.poll() is None]
-    if alive:
-        say(f"stopping {', '.join(r.label for r in alive)} (SIGTERM)")
-    for r in alive:
-        try:
-            r.proc.send_signal(signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-    deadline = time.monotonic() + grace
+def stop_all(sup, watcher, replicas, grace=supervision.STOPWAITSECS):
+    """Every replica SIGTERM at once (SIGKILL after ``grace`` s, by supervisord), then
+    supervisord itself; a second signal SIGKILLs what is left."""
+    if sup is None:
+        return
     try:
-        for r in alive:
-            try:
-                r.proc.wait(timeout=max(0.0, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                pass
+        if sup.alive():
+            follow_quietly(sup, watcher, replicas)
+            table = sup.processes()
+            up = [r for r in replicas if r.label in table
+                  and table[r.label]["statename"] in supervision.UP]
+            if up:
+                say(f"stopping {', '.join(r.label for r in up)} (SIGTERM)")
+            left = sup.stop_programs([r.label for r in up], grace=grace + 5)
+            if left:
+                say(f"{', '.join(left)} did not stop: SIGKILL")
+                kill_replicas(replicas, left)
+            ended = {e.name: e.how for e in supervision.parse(sup.read_log())
+                     if e.kind in ("stopped", "exited")}
+            if up:
+                say("stopped: " + ", ".join(f"{r.label} ({ended.get(r.label, 'stopped')})"
+                                            for r in up))
+        sup.shutdown()
     except Stop:
-        say("second signal: not waiting any longer")
-    for r in alive:
-        if r.proc.poll() is None:
-            say(f"{r.label} (pid {r.proc.pid}) did not stop in {grace} s: SIGKILL")
-            r.proc.kill()
-            r.proc.wait()
+        say("second signal: not waiting any longer (SIGKILL)")
+        kill_replicas(replicas)
+        sup.kill()
+    except (OSError, xmlrpc.client.Error) as exc:
+        say(f"supervisord does not answer ({type(exc).__name__}: {exc}): SIGTERM to it")
+        sup.shutdown()
+        kill_replicas(replicas)
+
+
+def follow_quietly(sup, watcher, replicas):
+    try:
+        follow(sup, watcher, replicas)
+    except Failed:
+        pass
+
+
+def kill_replicas(replicas, labels=None):
     for r in replicas:
-        if r.log_file is not None:
-            r.log_file.close()
-    if alive:
-        say("stopped: " + ", ".join(f"{r.label} (exit {r.proc.returncode})" for r in alive))
+        if r.pid and (labels is None or r.label in labels):
+            try:
+                os.killpg(r.pid, signal.SIGKILL)     # supervisord made it a group leader
+            except (ProcessLookupError, PermissionError):
+                pass
 
 
-def forget_stopped(replicas, data_dir):
-    """The replicas still running. One that exited with code 0 was stopped on
-    purpose (a graceful SIGTERM: scaling down): it leaves the Prometheus targets
-    and the suite goes on, unless it was its service's last replica."""
-    stopped = [r for r in replicas if r.proc is not None and r.proc.poll() == 0]
-    if not stopped:
-        return replicas
-    live = [r for r in replicas if all(r is not s for s in stopped)]
-    for r in stopped:
-        left = [o.label for o in live if o.service is r.service]
-        if not left:
-            raise Failed(f"{r.label} (pid {r.proc.pid}) stopped and {r.service.name} "
-                         f"has no replica left")
-        say(f"{r.label} (pid {r.proc.pid}) stopped (exit 0): {r.service.name} goes on "
-            f"with {', '.join(left)}")
-    prometheus.write(data_dir, live)
-    return live
+def wanted(replicas, watcher):
+    return [r for r in replicas if watcher.states[r.label].up]
 
 
-def check_children(replicas):
+def check_fatal(replicas, watcher):
+    """During start-up a replica supervisord gave up on fails the start."""
     for r in replicas:
-        if r.proc is not None and r.proc.poll() is not None:
-            raise Failed(f"{r.label} (pid {r.proc.pid}) exited unexpectedly with code "
-                         f"{r.proc.returncode}; end of {r.log_path}:\n{log_tail(r)}")
+        if watcher.states[r.label].fatal:
+            raise Failed(f"{r.label} kept dying while starting (last: "
+                         f"{watcher.states[r.label].died_how or 'see its log'}); end of "
+                         f"{r.log_path}:\n{log_tail(r)}")
 
 
 # --- talking to the services ------------------------------------------------------------
@@ -311,7 +418,7 @@ def rpc_proxy(timeout):
     return ClusterRpcProxy({"AMQP_URI": os.environ["AMQP_URI"]}, timeout=timeout)
 
 
-def wait_healthy(service, replicas, everyone, proxy):
+def wait_healthy(service, replicas, everyone, proxy, sup, watcher):
     """Until a health reply came from every replica (it reports its metrics port;
     RabbitMQ hands successive calls to the service's consumers in turn)."""
     from nameko.exceptions import RpcTimeout, UnknownService
@@ -319,9 +426,10 @@ def wait_healthy(service, replicas, everyone, proxy):
     deadline = min(r.started for r in replicas) + READY_TIMEOUT
     last_error = None
     while waiting:
-        check_children(everyone)
+        follow(sup, watcher, everyone)
+        check_fatal(everyone, watcher)
         if time.monotonic() > deadline:
-            tails = "\n".join(f"  {r.label} (pid {r.proc.pid}), end of {r.log_path}:\n"
+            tails = "\n".join(f"  {r.label} (pid {r.pid}), end of {r.log_path}:\n"
                               f"{log_tail(r)}" for r in waiting.values())
             raise Failed(f"{service.name}: no health reply from "
                          f"{', '.join(r.label for r in waiting.values())} within "
@@ -339,7 +447,7 @@ def wait_healthy(service, replicas, everyone, proxy):
         replica = waiting.pop(reply.get("metrics_port"), None)
         if replica is not None:
             replica.http = reply.get("http")
-            say(f"{replica.label} is up (pid {replica.proc.pid}, "
+            say(f"{replica.label} is up (pid {replica.pid}, "
                 f"{time.monotonic() - replica.started:.1f} s)")
 
 
@@ -376,12 +484,12 @@ def masked(uri):
     return urlunsplit(parts)
 
 
-def summary(services, replicas, prometheus_config=None):
+def summary(services, replicas, prometheus_config=None, sup=None):
     amqp = masked(os.environ["AMQP_URI"])
     lines = ["", "SkillCert is running:"]
     for service in services:
         mine = [r for r in replicas if r.service is service]
-        lines.append(f"  {service.name}: pids {', '.join(str(r.proc.pid) for r in mine)}")
+        lines.append(f"  {service.name}: pids {', '.join(str(r.pid) for r in mine)}")
         for r in mine:
             lines.append(f"    {r.label}: metrics {r.metrics_url}  log {r.log_path}")
             if r.http:
@@ -391,6 +499,11 @@ def summary(services, replicas, prometheus_config=None):
     lines += [f"  AMQP: {amqp}", f"  data: {os.environ['SKILLCERT_DATA_DIR']}"]
     if prometheus_config:
         lines.append(f"  Prometheus: prometheus --config.file={prometheus_config}")
+    if sup is not None:
+        ctl = Path(sys.executable).parent / "supervisorctl"
+        lines.append(f"  supervisord: pid {sup.proc.pid}; {ctl} -c {sup.conf} status "
+                     f"(stop NAME takes a replica down, start NAME brings it back)")
+        lines.append("  A replica that dies is restarted; each restart is reported here.")
     lines += [f"Stop with Ctrl-C (or: kill {os.getpid()}).", ""]
     print("\n".join(lines), flush=True)
 
@@ -411,18 +524,20 @@ def run(args):
     for service in services:
         migrate(service)
 
+    sup = watcher = None
+    uris = {}
     try:
-        for r in replicas:
-            start(r)
-            r.started = time.monotonic()
-            say(f"started {r.label} (pid {r.proc.pid}, METRICS_PORT={r.port}, log {r.log_path})")
+        uris = broker_users(data_dir, services)
+        sup = start_supervisord(replicas, data_dir, uris)
+        watcher = supervision.Watcher({r.label: r.service.name for r in replicas}, sup.conf)
+        wait_started(sup, watcher, replicas)
         prometheus_config = prometheus.write(data_dir, replicas)
         proxy_ctx = rpc_proxy(HEALTH_CALL_TIMEOUT)
         proxy = proxy_ctx.start()
         try:
             for service in services:
                 wait_healthy(service, [r for r in replicas if r.service is service],
-                             replicas, proxy)
+                             replicas, proxy, sup, watcher)
         finally:
             proxy_ctx.stop()
         for r in replicas:
@@ -435,15 +550,15 @@ def run(args):
                 load_reference_data(services, proxy)
             finally:
                 proxy_ctx.stop()
-        check_children(replicas)
-        summary(services, replicas, prometheus_config)
+        follow(sup, watcher, replicas)
+        check_fatal(replicas, watcher)
+        summary(services, replicas, prometheus_config, sup)
         if args.check:
             say("--check: everything is up; stopping")
             return 0
-        live = replicas
-        while True:
-            live = forget_stopped(live, data_dir)
-            check_children(live)
+        while True:                       # supervisord restarts; we report and keep
+            if follow(sup, watcher, replicas):    # the target list to what is wanted
+                prometheus.write(data_dir, wanted(replicas, watcher))
             time.sleep(0.5)
     except Failed as exc:
         say(f"FAILED: {exc}")
@@ -452,7 +567,8 @@ def run(args):
         say(f"{signal.Signals(stop.signum).name} received")
         return 0
     finally:
-        stop_all(replicas)
+        stop_all(sup, watcher, replicas)
+        drop_broker_users(data_dir, uris)
         prometheus.clear(data_dir)
 
 
