@@ -100,7 +100,6 @@ PracticalScoresBody = body(exam.PracticalScoresSchema, "PracticalScoresBody", "b
 VerifyBody = body(exam.VerifySchema, "VerifyBody", "batch_code", "checker")
 ResolveBody = body(exam.ResolveSchema, "ResolveBody", "objection_id", "actor")
 RevokeBody = body(cert.RevokeSchema, "RevokeBody", "certificate_number", "actor")
-RotateBody = body(cert.RotateSchema, "RotateBody", "actor")
 PrintBatchBody = body(cert.PrintBatchSchema, "PrintBatchBody", "actor")
 InstitutionCollectionBody = body(cert.InstitutionCollectionSchema,
                                  "InstitutionCollectionBody", "actor")
@@ -252,7 +251,7 @@ ROUTES = (
           flows.decide, "Approve, reject or return one application (V2)", "review",
           body=DecisionBody, services=("review",)),
     Route("POST", "/review/window/close", "close_review_window", REVIEWERS,
-          relay("review", "close_review_window"),
+          relay("review", "close_review_window_now"),
           "Returned applications not resubmitted in the window: not accepted (V2)",
           "review", services=("review",)),
     Route("POST", "/review/decisions", "decide_many", REVIEWERS,
@@ -319,7 +318,7 @@ ROUTES = (
           "Refuse a payment with a reason", "payment", body=RejectBody,
           services=("payment",)),
     Route("POST", "/payments/windows/close", "close_payment_window", FINANCE_STAFF,
-          relay("payment", "close_payment_window"),
+          relay("payment", "close_payment_window_now"),
           "Applications unpaid after their payment window are abandoned (P4); also hourly",
           "payment", services=("payment",)),
     Route("GET", "/payments/refunds", "list_refunds", FINANCE_STAFF,
@@ -431,15 +430,15 @@ ROUTES = (
                 query=("session_code", "room_code")),
           "Score sheets of a batch", "scores", query=s.PlaceQuery, services=("exam",)),
     Route("POST", "/exam/rosters/close", "close_rosters", EXAM_STAFF,
-          relay("exam", "close_rosters"),
+          relay("exam", "close_rosters_now"),
           "Decide the rosters of batches whose payment window ended (B1); also daily",
           "exam", services=("exam",)),
     Route("POST", "/exam/no-shows", "mark_no_shows", EXAM_STAFF,
-          relay("exam", "mark_no_shows"),
+          relay("exam", "mark_no_shows_now"),
           "Mark who did not check in on an exam day that is over; also daily", "exam",
           services=("exam",)),
     Route("POST", "/exam/publication", "run_publication", EXAM_STAFF,
-          relay("exam", "run_publication"),
+          relay("exam", "run_publication_now"),
           "Publish the results due (T5) and finalize those whose period ended", "scores",
           services=("exam",)),
     Route("GET", "/public/results/{batch_code}", "public_results", EVERYONE,
@@ -512,10 +511,6 @@ ROUTES = (
           CERTIFICATE_STAFF, relay("certificate", "revoke_certificate", body=True,
                                    path=("certificate_number",), actor="actor"),
           "Revoke a certificate", "certificates", body=RevokeBody,
-          services=("certificate",)),
-    Route("POST", "/admin/certificate-keys/rotate", "rotate_signing_key", (PROVINCIAL,),
-          relay("certificate", "rotate_signing_key", body=True, actor="actor"),
-          "Start signing with a new key", "certificates", body=RotateBody,
           services=("certificate",)),
     Route("POST", "/admin/print-batches", "create_print_batch", CERTIFICATE_STAFF,
           relay("certificate", "create_print_batch", body=True, actor="actor"),
