@@ -21,6 +21,7 @@ import logging
 from functools import partial
 
 import kombu.serialization
+from kombu import Exchange
 from nameko import messaging as nameko_messaging
 from nameko import rpc as nameko_rpc
 
@@ -72,11 +73,70 @@ def settle(message, how):
         return False
 
 
-def publish_raw(publisher, message, routing_key, headers, default_type="application/octet-stream"):
+def dead_letter_exchange(service):
+    """``<service>.dlx``: the direct exchange through which a service parks its
+    own messages (retry queues, dead-letter queues, and back to a handler's
+    queue), each queue bound under its own name. Not the default exchange:
+    whoever may publish there may put a message into any queue (a forged event
+    straight into another service's handler), so no service's broker user may
+    (deploy/rabbitmq/definitions.json)."""
+    return Exchange(f"{service}.dlx", type="direct", durable=True, auto_delete=False)
+
+
+def park(channel, exchange, *queues):
+    """Declare ``exchange`` and bind each of ``queues`` (declared already) to it
+    under its own name."""
+    exchange(channel).declare()
+    for queue in queues:
+        channel.queue_bind(queue, exchange.name, routing_key=queue)
+
+
+def declare_missing(conn, queue):
+    """Declare ``queue`` unless it exists (then it is left with the arguments it
+    was made with: a retry queue of an older release dead-letters through the
+    default exchange, which still works, and declaring it again with other
+    arguments would be refused)."""
+    probe = conn.channel()
+    try:
+        probe.queue_declare(queue.name, passive=True)
+        return False
+    except conn.channel_errors:
+        queue(conn.channel()).declare()
+        return True
+    finally:
+        try:
+            probe.close()
+        except Exception:
+            pass
+
+
+def use_if_exists(conn, exchange):
+    """Mark ``exchange`` not to be declared again when it exists already. A
+    service's broker user may configure (declare, delete) only its own names;
+    ``nameko-rpc`` and the other services' ``<service>.events`` are made by
+    deploy/broker.py (or by whoever comes first, on a broker without per-service
+    users) and a passive check needs no permission."""
+    probe = conn.channel()
+    try:
+        probe.exchange_declare(exchange.name, exchange.type, passive=True)
+        exchange.no_declare = True
+    except conn.channel_errors:
+        pass
+    finally:
+        try:
+            probe.close()
+        except Exception:
+            pass
+    return exchange
+
+
+def publish_raw(publisher, message, exchange, routing_key, headers,
+                default_type="application/octet-stream"):
     """Publish ``message``'s body exactly as it arrived (bytes, content type and
-    encoding kept: nothing is decoded) to the default exchange, persistent."""
-    publisher.publish(message.body, exchange="", routing_key=routing_key, headers=headers,
-                      content_type=message.content_type or default_type,
+    encoding kept: nothing is decoded) to ``exchange`` (the service's
+    dead_letter_exchange), persistent."""
+    publisher.publish(message.body, exchange=exchange, routing_key=routing_key,
+                      headers=headers, content_type=message.content_type or default_type,
                       content_encoding=message.content_encoding or "binary",
                       delivery_mode=2)
 
@@ -129,3 +189,9 @@ class QueueConsumer(nameko_messaging.QueueConsumer):
 class ReplyListener(nameko_rpc.ReplyListener):
     """RpcClient's reply queue, read through the kernel's consumer (safe acks)."""
     queue_consumer = QueueConsumer()
+
+    def setup(self):
+        super().setup()
+        from kombu import Connection
+        with Connection(self.container.config[nameko_rpc.AMQP_URI_CONFIG_KEY]) as conn:
+            use_if_exists(conn, self.queue.exchange)          # nameko-rpc

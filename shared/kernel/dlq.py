@@ -27,7 +27,8 @@ from kombu import Connection, Queue
 from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
 
 from kernel import settings
-from kernel.amqp import ATTEMPT_HEADER, DB_ATTEMPT_HEADER, NotJson, decode_json
+from kernel.amqp import (ATTEMPT_HEADER, DB_ATTEMPT_HEADER, NotJson, dead_letter_exchange,
+                         decode_json)
 from kernel.errors import NotFound
 
 PREVIEW_BYTES = 200
@@ -138,6 +139,7 @@ class DeadLetters:
         if queue is not None:
             self._known(queue, replayable=True)
         moved = {}
+        exchange = dead_letter_exchange(self.service)   # bound to every handler queue
         with Connection(self.amqp_uri, transport_options={"confirm_publish": True}) as conn:
             channel = conn.channel()
             producer = conn.Producer(channel)
@@ -145,7 +147,11 @@ class DeadLetters:
                 if queue not in (None, dlq, target):
                     continue
                 try:
-                    Queue(dlq, durable=True)(conn.channel()).queue_declare(passive=True)
+                    probe = conn.channel()
+                    Queue(dlq, durable=True)(probe).queue_declare(passive=True)
+                    # the handler's queue is bound to <service>.dlx by its service;
+                    # bind it here too in case that service has not run since
+                    probe.queue_bind(target, exchange.name, routing_key=target)
                 except conn.channel_errors:
                     moved[dlq] = 0
                     continue
@@ -158,7 +164,7 @@ class DeadLetters:
                     headers = dict(message.headers or {})
                     headers[ATTEMPT_HEADER] = 0
                     headers[DB_ATTEMPT_HEADER] = 0
-                    producer.publish(message.body, exchange="", routing_key=target,
+                    producer.publish(message.body, exchange=exchange, routing_key=target,
                                      headers=headers,
                                      content_type=message.content_type or "application/json",
                                      content_encoding=message.content_encoding or "utf-8",

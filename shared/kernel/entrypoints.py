@@ -35,7 +35,8 @@ from nameko.exceptions import ContainerBeingKilled
 from kernel import metrics, settings
 from kernel.amqp import (ATTEMPT_HEADER, DB_ATTEMPT_HEADER, ERROR_HEADER, JSON,
                          ORIGIN_HEADER, REASON_HEADER, ROUTING_KEY_HEADER, QueueConsumer,
-                         publish_raw)
+                         dead_letter_exchange, declare_missing, park, publish_raw,
+                         use_if_exists)
 from kernel.errors import DomainError, RequestRefused, is_database_error
 
 log = logging.getLogger(__name__)
@@ -89,8 +90,12 @@ class RpcConsumer(nameko_rpc.RpcConsumer):
         self.amqp_uri = settings.amqp_uri(config)
         self.dead_letter_queue = Queue(rpc_dead_letter_queue(self.container.service_name),
                                        durable=True)
+        self.dead_letter_exchange = dead_letter_exchange(self.container.service_name)
         with Connection(self.amqp_uri) as conn:
-            self.dead_letter_queue(conn.channel()).declare()
+            use_if_exists(conn, self.queue.exchange)          # nameko-rpc
+            channel = conn.channel()
+            self.dead_letter_queue(channel).declare()
+            park(channel, self.dead_letter_exchange, self.dead_letter_queue.name)
         self.dead_letter_publisher = Publisher(self.amqp_uri, use_confirms=True)
 
     def handle_message(self, body, message):
@@ -133,7 +138,8 @@ class RpcConsumer(nameko_rpc.RpcConsumer):
             error = RequestRefused("RPC_MALFORMED", reason,
                                    details=dict(details, reason=str(error)))
         try:
-            publish_raw(self.dead_letter_publisher, message, self.dead_letter_queue.name, {
+            publish_raw(self.dead_letter_publisher, message, self.dead_letter_exchange,
+                        self.dead_letter_queue.name, {
                 REASON_HEADER: error.code, ERROR_HEADER: str(error)[:500],
                 ORIGIN_HEADER: self.queue.name, ROUTING_KEY_HEADER: routing_key[:200]})
         except Exception as exc:
@@ -267,21 +273,29 @@ class EventHandler(UnitOfWork, nameko_events.EventHandler):
         self.amqp_uri = settings.amqp_uri(config)
         self.delays = settings.handler_retry_delays(config)
         self.db_delays = settings.handler_db_retry_delays(config)
+        # retries, dead letters and replays go through <service>.dlx, never the
+        # default exchange (kernel.amqp.dead_letter_exchange)
+        self.parking = dead_letter_exchange(self.container.service_name)
         # one retry queue per delay, the TTL on the queue: RabbitMQ expires
         # messages only at the head of a queue, so one queue with per-message
         # TTLs would hold a 1 s retry behind a 30 s one
         self.retry_queues = {
             delay: Queue(f"{self.queue.name}.retry.{int(delay * 1000)}ms", durable=True,
                          queue_arguments={"x-message-ttl": int(delay * 1000),
-                                          "x-dead-letter-exchange": "",
+                                          "x-dead-letter-exchange": self.parking.name,
                                           "x-dead-letter-routing-key": self.queue.name})
             for delay in sorted(set(self.delays) | set(self.db_delays))}
         self.dead_letter_queue = Queue(self.queue.name + ".dlq", durable=True)
         with Connection(self.amqp_uri) as conn:
+            use_if_exists(conn, self.queue.exchange)          # <source>.events
             channel = conn.channel()
+            self.parking(channel).declare()
+            self.queue(channel).declare()
             for queue in self.retry_queues.values():
-                queue(channel).declare()
+                declare_missing(conn, queue)
             self.dead_letter_queue(channel).declare()
+            park(channel, self.parking, self.queue.name, self.dead_letter_queue.name,
+                 *(q.name for q in self.retry_queues.values()))
         self.publisher = Publisher(self.amqp_uri, use_confirms=True, serializer="json")
 
     def handle_result(self, message, worker_ctx, result=None, exc_info=None):
@@ -303,7 +317,7 @@ class EventHandler(UnitOfWork, nameko_events.EventHandler):
         headers.update({ATTEMPT_HEADER: int(headers.get(ATTEMPT_HEADER, 0)) + 1,
                         REASON_HEADER: code, ERROR_HEADER: f"EVENT_{code}: {reason}"[:500],
                         ORIGIN_HEADER: self.queue.name})
-        publish_raw(self.publisher, message, self.dead_letter_queue.name, headers)
+        publish_raw(self.publisher, message, self.parking, self.dead_letter_queue.name, headers)
         metrics.DEAD_LETTERS.labels(self.container.service_name, self.method_name).inc()
         log.error("%s: unreadable event dead-lettered (%s: %s)", self.method_name, code, reason)
         self.queue_consumer.ack_message(message)
@@ -320,14 +334,14 @@ class EventHandler(UnitOfWork, nameko_events.EventHandler):
         headers.setdefault(ATTEMPT_HEADER, 0)
         hopeless = isinstance(exc, DomainError) and exc.status == "invalid"
         if attempt <= len(delays) and not hopeless:
-            publish_raw(self.publisher, message, self.retry_queues[delays[attempt - 1]].name,
-                        headers, default_type=JSON)
+            publish_raw(self.publisher, message, self.parking,
+                        self.retry_queues[delays[attempt - 1]].name, headers, default_type=JSON)
             metrics.HANDLER_RETRIES.labels(service, self.method_name).inc()
             log.warning("%s failed (%sattempt %s), retrying: %r", self.method_name,
                         "database " if on_database else "", attempt, exc)
         else:
-            publish_raw(self.publisher, message, self.dead_letter_queue.name, headers,
-                        default_type=JSON)
+            publish_raw(self.publisher, message, self.parking, self.dead_letter_queue.name,
+                        headers, default_type=JSON)
             metrics.DEAD_LETTERS.labels(service, self.method_name).inc()
             log.error("%s failed for good after %s attempts, dead-lettered: %r",
                       self.method_name, attempt, exc)
