@@ -3,8 +3,8 @@ same candidates alone, in the same run.
 
     .venv/bin/python benchmarks/bench_exam.py [--candidates 10000] [--runs 7]
 
-The arrangement is the pure function exam.domain.arrange (what the `arrange`
-RPC runs between reading the roster and writing the seats): 10,000 candidates
+The arrangement is the pure function exam.domain.arrangement.arrange (what the
+`arrange` RPC runs between reading the roster and writing the seats): 10,000 candidates
 of 22 projects and 40 institutions (a fifth individual), 160 rooms of 80 seats
 with every other seat usable (the spacing rule), a morning and an afternoon
 session. The baseline sorts the candidates by (project, institution,
@@ -23,14 +23,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 warnings.filterwarnings("ignore", message="(?s).*Eventlet is deprecated")
 
-from exam import domain  # noqa: E402
+from exam.domain import arrangement as arranging, rooms as room_rules  # noqa: E402
 from exam.testing import synthetic_candidates  # noqa: E402
 
 
 def rooms(count=160, seats=80):
     out = []
     for n in range(1, count + 1):
-        room = domain.check_room({"code": f"R{n:03d}", "name": f"第{n}考场", "location": "考点",
+        room = room_rules.check_room({"code": f"R{n:03d}", "name": f"第{n}考场", "location": "考点",
                                   "seats": [f"{s:02d}" for s in range(1, seats + 1)],
                                   "spacing": {"rule": "alternate"}})
         out.append({"code": room["code"], "usable": room["usable"]})
@@ -57,7 +57,7 @@ def main():
 
     baseline, _ = timed(lambda: sorted(cands, key=lambda c: (
         c["project_code"], c["institution_code"] or "", c["application_id"])), args.runs)
-    arrangement, placed = timed(lambda: domain.arrange(cands, hall, sessions), args.runs)
+    arrangement, placed = timed(lambda: arranging.arrange(cands, hall, sessions), args.runs)
 
     assert len(placed) == len(cands)
     assert max(Counter((p["session"], p["room"], p["seat"]) for p in placed).values()) == 1

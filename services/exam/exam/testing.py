@@ -10,6 +10,7 @@ import csv
 import io
 import random
 import uuid
+from datetime import date
 
 from kernel.testing import sample_id_number
 
@@ -24,6 +25,17 @@ PUBLICATION_LAST_DAY = "2026-12-17"
 AFTER_PUBLICATION = "2026-12-18"
 
 NAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜"
+
+
+def batch_2026_12():
+    """Batch 2026-12 as the pure rules take it (dates as dates), for unit tests."""
+    d = date.fromisoformat
+    return {"code": BATCH, "year": 2026, "seq": 10, "exam_date": d(EXAM_DAY),
+            "registration": {"start": d("2026-10-26"), "end": d("2026-11-02")},
+            "review": {"start": d("2026-11-02"), "end": d("2026-11-13")},
+            "payment": {"start": d("2026-11-16"), "end": d("2026-11-18")},
+            "ticket": {"start": d(TICKET_DAY), "end": d("2026-12-04")},
+            "re_review_working_days": 10, "accepted_id_documents": ["resident_id_card_2g"]}
 
 
 def exam_starter(container_factory, service_config, db_url):

@@ -1,0 +1,159 @@
+"""The calendar's jobs of the exam service: the rosters' decision after the
+payment window (B1), the no-shows after the exam day, and the publication and
+finalization of the results (T5). A mixin of ExamService (exam.service), as
+exam.catalogue is; each job is an RPC that takes ``today`` (an ISO date: ops
+replay a missed day or rehearse a calendar), its ``_now`` twin that takes no
+date (the gateway's staff routes) and a timer that looks every hour.
+Each does what is due and is safe to run twice and on several replicas at once:
+every change is claimed with a conditional UPDATE, so only one replica emits."""
+from kernel.entrypoints import rpc, timer
+from kernel.errors import CalendarUnavailable
+from kernel.outbox import emit
+
+from exam import store
+from exam.counters import FINALIZED, ROSTER
+from exam.domain import candidates, publication, rosters, scores
+from exam.domain.candidates import CandidateStatus
+
+TIMER_INTERVAL = 3600       # the daily jobs look every hour; each is safe to run twice
+
+
+class CalendarJobs:
+
+    # --- rosters (B1) ------------------------------------------------------------
+
+    @rpc
+    def close_rosters(self, today=None):
+        """B1 for every batch whose payment window is over: each project with fewer
+        than 10 confirmed candidates is cancelled (batch_cancelled), unless staff
+        overrode; the others are held. Safe to run twice (and on two replicas)."""
+        return self._close_rosters(self._today(today))
+
+    @timer(interval=TIMER_INTERVAL)
+    def close_rosters_daily(self):
+        return self._close_rosters(self._today())
+
+    @rpc
+    def close_rosters_now(self):
+        """close_rosters for the suite's today, no date taken: what the gateway's
+        staff route calls (its broker user may call nothing dated, docs/architecture.md)."""
+        return self._close_rosters(self._today())
+
+    def _close_rosters(self, today):
+        decided = []
+        for batch in store.batches.by_exam_date(self.db):
+            if not rosters.roster_due(batch.to_dict(), today):
+                continue
+            counts = store.rosters.confirmed_counts(self.db, batch.code)
+            for bp in store.rosters.open_projects(self.db, batch.code):
+                n = counts.get(bp.project_code, 0)
+                status, reason = rosters.decide(n, bp.override)
+                if not store.rosters.claim_decision(self.db, bp, status, n, reason):
+                    continue              # another replica decided it first
+                if status == rosters.ROSTER_CANCELLED:
+                    store.rosters.move_confirmed(self.db, bp, candidates.transition(
+                        CandidateStatus.CONFIRMED, CandidateStatus.CANCELLED))
+                    self._cancelled(bp, reason)
+                    ROSTER.labels("cancelled").inc()
+                decided.append({"batch_code": bp.batch_code, "project_code": bp.project_code,
+                                "status": status, "confirmed": n})
+        return {"today": today.isoformat(), "decided": decided}
+
+    def _cancelled(self, bp, reason):
+        emit(self.db, "batch_cancelled", {"batch_code": bp.batch_code,
+                                          "project_code": bp.project_code, "reason": reason})
+
+    # --- no-shows ------------------------------------------------------------------
+
+    @rpc
+    def mark_no_shows(self, today=None):
+        """After the exam day, every seated candidate who did not check in is absent
+        (缺考). Safe to run twice."""
+        return {"absent": store.checkin.mark_no_shows(self.db, self._today(today))}
+
+    @timer(interval=TIMER_INTERVAL)
+    def mark_no_shows_daily(self):
+        return {"absent": store.checkin.mark_no_shows(self.db, self._today())}
+
+    @rpc
+    def mark_no_shows_now(self):
+        """mark_no_shows for the suite's today, no date taken (the gateway's route)."""
+        return {"absent": store.checkin.mark_no_shows(self.db, self._today())}
+
+    # --- publication and finalization (T5) ---------------------------------------
+
+    @rpc
+    def run_publication(self, today=None):
+        """T5 for every batch: publish the results 5 working days after the exam once
+        every session-room is verified; when the 5 working days of publication are
+        over, send result_finalized once per candidate whose result no open
+        objection holds. Safe to run twice (and on two replicas)."""
+        return self._run_publication(self._today(today))
+
+    @timer(interval=TIMER_INTERVAL)
+    def run_publication_daily(self):
+        return self._run_publication(self._today())
+
+    @rpc
+    def run_publication_now(self):
+        """run_publication for the suite's today, no date taken (the gateway's route)."""
+        return self._run_publication(self._today())
+
+    def _run_publication(self, today):
+        out = {"today": today.isoformat(), "published": [], "blocked": [], "finalized": {}}
+        for batch in store.batches.by_exam_date(self.db, before=today):
+            pub = store.publication.get(self.db, batch.code)
+            if pub is None:
+                try:
+                    pub = self._publish(batch, today, out)
+                except CalendarUnavailable as err:
+                    out["blocked"].append({"batch_code": batch.code, "reason": err.message})
+                    continue
+            if pub is not None and today > pub.ends_on and pub.finalized_at is None:
+                out["finalized"][batch.code] = self._finalize(batch, pub)
+        return out
+
+    def _publish(self, batch, today, out):
+        first = publication.publication_due(batch.exam_date, today,
+                                            store.publication.seated(self.db, batch.code))
+        if first is None:
+            return None
+        store.checkin.mark_no_shows(self.db, today, batch.code)
+        rows = store.publication.confirmed_seats(self.db, batch.code)
+        waiting = publication.unverified([(s.session_code, s.room_code, c.attendance)
+                                          for s, c in rows],
+                                         store.scores.verified(self.db, batch.code))
+        if waiting:
+            out["blocked"].append({"batch_code": batch.code, "reason": "scores not verified",
+                                   "session_rooms": [list(w) for w in waiting]})
+            return None
+        store.publication.absent_results(self.db, batch.code, rows)
+        starts = max(first, today)
+        pub = store.publication.publish(self.db, batch.code, starts,
+                                        publication.publication_ends(starts))
+        published = {"batch_code": batch.code, "starts_on": pub.starts_on.isoformat(),
+                     "ends_on": pub.ends_on.isoformat(), "candidates": len(rows)}
+        emit(self.db, "results_published", published)
+        out["published"].append(dict(published))
+        return pub
+
+    def _finalize(self, batch, pub):
+        held = store.publication.held(self.db, batch.code)
+        rows = store.publication.unfinalized(self.db, batch.code)
+        send, sent = publication.finalizable([r.application_id for r, _ in rows], held), 0
+        for result, cand in rows:
+            if result.application_id not in send or not store.publication.claim(self.db,
+                                                                                 result):
+                continue
+            passed = scores.passed(result.final)
+            emit(self.db, "result_finalized", {
+                "application_id": cand.application_id, "batch_code": batch.code,
+                "project_code": cand.project_code, "id_number": cand.id_number,
+                "name": cand.name, "passed": passed,
+                "score": scores.tenths_to_points(result.final),
+                "exam_date": batch.exam_date.isoformat()})
+            FINALIZED.labels(str(passed).lower()).inc()
+            sent += 1
+        if publication.finalized(sent, rows, held):
+            store.publication.finalized(pub)
+        return {"sent": sent, "held": len(held)}
