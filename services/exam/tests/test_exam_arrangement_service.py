@@ -6,6 +6,7 @@ from kernel.errors import Conflict, NotFound, RuleViolation
 from kernel.testing import EventTap, wait_until
 
 from exam import testing as t
+from exam.domain.batches import calendar_rows
 
 
 def test_B1_rosters_come_from_payment_and_a_project_under_10_is_cancelled_once(
@@ -155,3 +156,26 @@ def test_T4_dispatch_three_assessors_and_a_supervisor_per_session_room(
     play.cards([t.card(13)])
     staff = rpc.exam.dispatch_assessors({"batch_code": t.BATCH})["session_rooms"]
     assert t.card(3)["id_number"] not in {p["id_number"] for s in staff for p in s["assessors"]}
+
+
+def test_what_is_not_there_is_a_structured_error_that_names_its_field(exam, rpc):
+    """The look-ups without a rule of their own (exam.store): BATCH_EXISTS,
+    ROOM_NOT_FOUND, SESSION_NOT_FOUND, OBJECTION_NOT_FOUND, CANDIDATE_NOT_FOUND."""
+    with pytest.raises(Conflict) as err:
+        rpc.exam.schedule_batch([r for r in calendar_rows() if r["code"] == t.BATCH][0])
+    assert (err.value.code, err.value.field) == ("BATCH_EXISTS", "code")
+    with pytest.raises(NotFound) as err:
+        rpc.exam.arrange({"batch_code": t.BATCH, "rooms": ["NOPE", "R1"]})
+    assert (err.value.code, err.value.field, err.value.details) == (
+        "ROOM_NOT_FOUND", "rooms", {"unknown": ["NOPE", "R1"]})
+    with pytest.raises(NotFound) as err:
+        rpc.exam.import_computer_scores({"batch_code": t.BATCH, "session_code": "EVE",
+                                         "csv": t.score_csv([]), "recorded_by": "考务"})
+    assert (err.value.code, err.value.field) == ("SESSION_NOT_FOUND", "session_code")
+    with pytest.raises(NotFound) as err:
+        rpc.exam.resolve_objection({"objection_id": "no-such", "decision": "dismissed",
+                                    "actor": "考务", "note": "-"})
+    assert (err.value.code, err.value.field) == ("OBJECTION_NOT_FOUND", "objection_id")
+    with pytest.raises(NotFound) as err:
+        rpc.exam.get_candidate("no-such")
+    assert (err.value.code, err.value.field) == ("CANDIDATE_NOT_FOUND", "application_id")
