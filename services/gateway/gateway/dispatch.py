@@ -172,7 +172,8 @@ def authenticate(service, request):
                                      "changed or account disabled): sign in again")
     return domain.Principal(username=account.username, role=account.role, name=account.name,
                             institution_code=account.institution_code, region=account.region,
-                            id_number=account.id_number), account
+                            id_number=account.id_number,
+                            verified=account.verified_at is not None), account
 
 
 def read_json(service, request):

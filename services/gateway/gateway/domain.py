@@ -1,10 +1,13 @@
-"""The gateway's rules, pure: roles, who may see what, passwords, the rate
-limiter's bucket. No broker, no database, no clock (``now`` is passed in)."""
+"""The gateway's rules, pure: roles, who may see what (applications and the
+files they hold), passwords, verification codes, the rate limiter's bucket.
+No broker, no database, no clock (``now`` is passed in)."""
 from dataclasses import dataclass
+import hashlib
+import hmac
 import re
 
 from kernel import names
-from kernel.errors import DomainError, Forbidden, ValidationFailed
+from kernel.errors import Conflict, DomainError, Forbidden, ValidationFailed
 
 # --- roles ------------------------------------------------------------------------
 
@@ -58,8 +61,8 @@ class Principal:
     region: str = None
     id_number: str = None
     # the person behind a self-registered candidate account has been verified
-    # (there is no verification path yet: docs/security.md), so until then
-    # the account reaches only what it submitted itself
+    # (a code sent to the phone on file, docs/verification.md); until then the
+    # account reaches only what it submitted itself
     verified: bool = False
 
     @property
@@ -135,6 +138,164 @@ def check_applicant(principal, person):
     if number != principal.id_number or not names.same(person.get("name"), principal.name):
         raise Forbidden("NOT_YOURSELF", "a candidate applies for themselves: the name and ID "
                         "number must be the account's", field="person.id_number")
+
+
+# --- files: who may read an uploaded file --------------------------------------------
+
+def uploader_key(principal):
+    """How the services record who uploaded a file: a candidate account by its
+    user name, an institution operator by the institution (its colleagues share
+    the institution's files); no other role uploads."""
+    if principal.role == CANDIDATE:
+        return f"candidate:{principal.username}"
+    if principal.role == INSTITUTION:
+        return f"institution:{principal.institution_code}"
+    return None
+
+
+def may_read_file(principal, readers):
+    """An uploaded file (material or receipt) is readable by the roles of the
+    center the route admits, by its uploader, and by whoever may see an
+    application that holds it (check_application). ``readers`` is what the
+    owning service answers: {uploaders: [...], applications: [{id_number, name,
+    channel, institution_code}]}; None for a file it does not know."""
+    if principal.role not in (CANDIDATE, INSTITUTION):
+        return True
+    if readers is None:
+        return False
+    if uploader_key(principal) in readers.get("uploaders", ()):
+        return True
+    return any(candidate_sees(principal, a) for a in readers.get("applications", ()))
+
+
+def unreadable_files(principal, refs, readers):
+    """The (field, hash) references of ``refs`` the caller may not read: a
+    request may attach only files the caller uploaded or may already read
+    (else attaching a hash one merely knows would make it readable)."""
+    return [(field, key) for field, key in refs
+            if not may_read_file(principal, readers.get(key))]
+
+
+# --- verification of the person behind a candidate account ---------------------------
+
+CODE_DIGITS = 6
+CODE_TTL_S = 600            # a code is good for 10 minutes
+CODE_TRIES = 5              # wrong codes before it is dead
+RESEND_AFTER_S = 60         # a new code for the same account after a minute
+MOBILE = re.compile(r"^1\d{10}$")
+
+
+@dataclass(frozen=True)
+class PendingCode:
+    """A code sent and not yet used: its keyed digest (never the code), when it
+    was sent and expires (seconds, any clock the caller keeps), tries spent."""
+    digest: str
+    nonce: str
+    sent_at: float
+    expires_at: float
+    attempts: int = 0
+
+
+def mobiles(phones):
+    """The numbers of ``phones`` that can receive a text message (mainland
+    mobiles), each once, in their order."""
+    out = []
+    for phone in phones or ():
+        phone = re.sub(r"[\s-]", "", str(phone))
+        if MOBILE.match(phone) and phone not in out:
+            out.append(phone)
+    return out
+
+
+def mask_phone(phone):
+    """138****5678: the first 3 and the last 4 digits, as Chinese services show a
+    number to the person it belongs to."""
+    phone = str(phone or "")
+    if len(phone) < 8:
+        return "*" * len(phone)
+    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+
+
+def new_code(randbelow):
+    """A code of CODE_DIGITS digits; ``randbelow`` is secrets.randbelow."""
+    return f"{randbelow(10 ** CODE_DIGITS):0{CODE_DIGITS}d}"
+
+
+def code_key(secret):
+    """The key of code digests, derived from the gateway's signing secret."""
+    return hmac.new(str(secret).encode("utf-8"), b"skillcert verification code",
+                    hashlib.sha256).digest()
+
+
+def code_digest(key, username, nonce, code):
+    """HMAC-SHA256 of the code under the gateway's key, bound to the account and
+    a nonce of this code: a copy of the database does not give the codes away
+    (a million codes are quickly tried against a plain hash)."""
+    message = f"{username}\n{nonce}\n{code}".encode("utf-8")
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def choose_phone(phones, index):
+    """The phone on file the code goes to (the latest an institution entered,
+    or the one the person picked by its place in the masked list)."""
+    if not phones:
+        raise Conflict("NO_PHONE_ON_FILE", "no phone number is on file for this person: "
+                       "verification needs the mobile number an institution entered when "
+                       "it registered you; ask the institution, or the center")
+    if index is None:
+        index = 0
+    if not 0 <= index < len(phones):
+        raise ValidationFailed("VALIDATION_FAILED", f"phone_index: 0 to {len(phones) - 1}",
+                               field="phone_index",
+                               details={"errors": {"phone_index": ["no such phone"]}})
+    return phones[index]
+
+
+def resend_too_soon(wait_s=RESEND_AFTER_S):
+    return TooManyRequests("VERIFICATION_RESEND_TOO_SOON", "a code was sent less than a "
+                           "minute ago; wait before asking for another",
+                           details={"retry_after_s": round(wait_s, 1)})
+
+
+def code_locked():
+    return Conflict("VERIFICATION_LOCKED", "too many wrong codes: this code no longer "
+                    "works; ask for a new one", field="code", details={"tries": CODE_TRIES})
+
+
+def check_can_send(pending, now):
+    """A new code for the same account only RESEND_AFTER_S after the last one."""
+    if pending is not None and now - pending.sent_at < RESEND_AFTER_S:
+        raise resend_too_soon(RESEND_AFTER_S - (now - pending.sent_at))
+
+
+def check_can_try(pending, now):
+    """Before a code is compared: one was sent, it has not expired, tries are left."""
+    if pending is None:
+        raise Conflict("VERIFICATION_NOT_REQUESTED", "no code was sent to this account: "
+                       "ask for one first", field="code")
+    if now >= pending.expires_at:
+        raise Conflict("VERIFICATION_CODE_EXPIRED", "the code has expired (10 minutes): "
+                       "ask for a new one", field="code")
+    if pending.attempts >= CODE_TRIES:
+        raise code_locked()
+
+
+def judge_code(pending, code, key, username):
+    """After a try was spent (``pending.attempts`` counts it): None when the code
+    is right, else the error to answer (the last wrong try locks the code)."""
+    if hmac.compare_digest(code_digest(key, username, pending.nonce, code), pending.digest):
+        return None
+    left = CODE_TRIES - pending.attempts
+    if left <= 0:
+        return code_locked()
+    return DomainError("VERIFICATION_CODE_WRONG", "the code is wrong", field="code",
+                       details={"tries_left": left})
+
+
+def sms_text(code):
+    """The text message (the provider's template says the same)."""
+    return (f"您的身份核验验证码为 {code}，{CODE_TTL_S // 60} 分钟内有效。"
+            "请勿告诉他人；如非本人操作，请忽略本短信。")
 
 
 # --- accounts ---------------------------------------------------------------------

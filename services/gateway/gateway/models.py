@@ -1,5 +1,6 @@
-"""Tables of the gateway's own database: accounts and the token signing key."""
-from sqlalchemy import Boolean, Integer, String
+"""Tables of the gateway's own database: accounts, verification codes and the
+token signing key."""
+from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kernel.db import Timestamp, make_base
@@ -21,8 +22,29 @@ class Account(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # bumped on a password change or a disable: older tokens stop working
     token_version: Mapped[int] = mapped_column(Integer, default=1)
+    # a candidate whose person is verified (a code sent to the phone on file,
+    # docs/verification.md): when, and to which number (masked)
+    verified_at = mapped_column(Timestamp(), nullable=True)
+    verified_phone = mapped_column(String(20), nullable=True)
     created_at = mapped_column(Timestamp(), nullable=False)
     updated_at = mapped_column(Timestamp(), nullable=False)
+
+    @property
+    def verified(self):
+        return self.verified_at is not None
+
+
+class VerificationCode(Base):
+    """The code last sent to an account's phone on file: only its keyed digest
+    (gateway.domain.code_digest), never the code itself."""
+    __tablename__ = "verification_codes"
+    username: Mapped[str] = mapped_column(ForeignKey("accounts.username"), primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64))
+    nonce: Mapped[str] = mapped_column(String(32))
+    phone_masked: Mapped[str] = mapped_column(String(20))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    sent_at = mapped_column(Timestamp(), nullable=False)
+    expires_at = mapped_column(Timestamp(), nullable=False)
 
 
 class Setting(Base):

@@ -19,6 +19,9 @@ DEFAULT_RATE = "10/60"       # 10 requests at once, then one every 6 s
 # together: a person checks their own a few times; a botnet guessing one
 # person's birth date, or walking certificate numbers, is held to this
 DEFAULT_TARGET_RATE = "30/3600"
+# verification codes sent, per account and per phone number (whoever asks):
+# each code has 5 tries, so at most 25 guesses of a million an hour
+DEFAULT_SMS_RATE = "5/3600"
 MAX_CLIENTS = 100_000
 
 
@@ -30,6 +33,8 @@ class Limiter(DependencyProvider):
         target = settings.get(self.container.config, "GATEWAY_TARGET_RATE_LIMIT",
                               DEFAULT_TARGET_RATE)
         self.target_capacity, self.target_per_second = domain.parse_rate(target)
+        sms = settings.get(self.container.config, "GATEWAY_SMS_RATE_LIMIT", DEFAULT_SMS_RATE)
+        self.sms_capacity, self.sms_per_second = domain.parse_rate(sms)
         self.buckets = {}
 
     def get_dependency(self, worker_ctx):
@@ -45,6 +50,20 @@ class Limiter(DependencyProvider):
                    now, "RATE_LIMITED_TARGET",
                    "this has been looked up too often; try again later")
 
+    def take_sms(self, kind, key, now=None):
+        """One verification code sent, per account (``kind`` "account") and per
+        phone number ("phone", keyed by a digest of the number)."""
+        self._take(("sms", kind, key), self.sms_capacity, self.sms_per_second, now,
+                   "VERIFICATION_RATE_LIMITED", "too many verification codes were asked for; "
+                   "try again later")
+
+    def _rate_of(self, key):
+        if key[0] == "sms":
+            return self.sms_capacity, self.sms_per_second
+        if len(key) == 3 and key[1] == "target":
+            return self.target_capacity, self.target_per_second
+        return self.capacity, self.per_second
+
     def _take(self, key, capacity, per_second, now, code, message):
         now = time.monotonic() if now is None else now
         allowed, bucket, wait = domain.take(self.buckets.get(key), now, capacity, per_second)
@@ -57,7 +76,7 @@ class Limiter(DependencyProvider):
 
     def prune(self, now):
         for key, bucket in list(self.buckets.items()):
-            if domain.full_again(bucket, now, self.capacity, self.per_second):
+            if domain.full_again(bucket, now, *self._rate_of(key)):
                 del self.buckets[key]
         while len(self.buckets) > MAX_CLIENTS:        # still full: forget the oldest
             del self.buckets[next(iter(self.buckets))]

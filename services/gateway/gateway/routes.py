@@ -25,7 +25,7 @@ from gateway import domain, schemas as s
 from gateway.domain import (ANY_ACCOUNT, CANDIDATE, CENTER, CERTIFICATE_OFFICER, EVERYONE,
                             EXAM_ADMIN, FINANCE, INSTITUTION, MUNICIPAL, PROVINCIAL, PUBLIC,
                             REVIEWER)
-from gateway.handlers import accounts, flows, meta, registration
+from gateway.handlers import accounts, files, flows, meta, registration, verification
 from gateway.handlers.common import body, relay
 
 JSON = "application/json"
@@ -153,6 +153,24 @@ ROUTES = (
           accounts.change_password, "Change the password (older tokens stop working; "
           "rate-limited)", "accounts", body=s.PasswordChangeSchema, response=s.AccountSchema,
           rate_limited=True),
+    Route("GET", "/auth/verification", "verification_status", (CANDIDATE,),
+          verification.status, "身份核验: whether the person is verified, the phones on file "
+          "(masked) and the code pending", "accounts", response=s.VerificationStatusSchema,
+          services=("registration",)),
+    Route("POST", "/auth/verification", "send_verification_code", (CANDIDATE,),
+          verification.send, "Send a verification code to the phone on file (the number an "
+          "institution entered when it registered the person; rate-limited)", "accounts",
+          body=s.VerificationRequest, response=s.VerificationSentSchema, rate_limited=True,
+          services=("registration",),
+          description="Six digits, good for 10 minutes and 5 tries; one a minute per "
+          "account, GATEWAY_SMS_RATE_LIMIT per account and per phone number. Answers the "
+          "masked number, never the number. Without a mobile number on file: 409 "
+          "NO_PHONE_ON_FILE."),
+    Route("POST", "/auth/verification/confirm", "confirm_verification", (CANDIDATE,),
+          verification.confirm, "The code sent to the phone on file: the account's person is "
+          "verified from now on (and reaches what institutions registered for them)",
+          "accounts", body=s.VerificationConfirm, response=s.VerifiedSchema,
+          rate_limited=True),
     Route("GET", "/admin/accounts", "list_accounts", (PROVINCIAL,), accounts.list_accounts,
           "Every account", "accounts", query=s.AccountQuery, response=s.AccountSchema,
           many=True),
@@ -178,12 +196,13 @@ ROUTES = (
 
     # --- materials and applications -------------------------------------------------------------
     Route("POST", "/materials", "upload_material", (CANDIDATE, INSTITUTION),
-          registration.upload_material, "Upload a photo (M1) or a scan (M2), base64; "
+          files.upload_material, "Upload a photo (M1) or a scan (M2), base64; "
           "answers its hash", "applications", body=UploadRequest, response=s.UploadedSchema,
           status=201, services=("registration",)),
     Route("GET", "/materials/{hash}", "get_material", APPLICATION_READERS,
-          registration.get_material, "An uploaded file", "applications",
-          produces="application/octet-stream", services=("registration",)),
+          files.get_material, "An uploaded file: to its uploader, to whoever may read an "
+          "application holding it, and to the center's staff (others: 404, as unknown)",
+          "applications", produces="application/octet-stream", services=("registration",)),
     Route("POST", "/applications", "apply", (CANDIDATE,), registration.apply,
           "A candidate applies for themselves (individual channel, R1-R3)", "applications",
           body=s.IndividualApplicationSchema, response=ApplicationSchema, status=201,
@@ -277,11 +296,12 @@ ROUTES = (
           "A candidate submits their payment with the bank receipt (P2, P3)", "payment",
           body=IndividualPaymentBody, status=201, services=("payment",)),
     Route("POST", "/receipts", "upload_receipt", (CANDIDATE, INSTITUTION),
-          relay("payment", "upload_receipt", body=True),
+          files.upload_receipt,
           "Upload a bank receipt (image or PDF, M3); answers its hash", "payment",
           body=pay.UploadReceiptSchema, status=201, services=("payment",)),
     Route("GET", "/receipts/{hash}", "get_receipt", (CANDIDATE, INSTITUTION) + FINANCE_STAFF,
-          relay("payment", "get_receipt", path=("hash",), file=True), "A bank receipt",
+          files.get_receipt, "A bank receipt: to its uploader, to whoever may read an "
+          "application it paid for, and to finance (others: 404, as unknown)",
           "payment", produces=FILE, services=("payment",)),
     Route("GET", "/institutions/{institution_code}/payment-order", "payment_order",
           (INSTITUTION,) + FINANCE_STAFF,
@@ -290,9 +310,7 @@ ROUTES = (
           "What an institution transfers for its approved candidates of a batch (P1)",
           "payment", query=s.BatchQuery, services=("payment",)),
     Route("POST", "/institutions/{institution_code}/payments", "pay_for_candidates",
-          (INSTITUTION,),
-          relay("payment", "submit_institution_payment", body=True, path=("institution_code",),
-                actor="actor"),
+          (INSTITUTION,), files.pay_for_candidates,
           "An institution submits one transfer for many candidates (P1)", "payment",
           body=InstitutionPaymentBody, status=201, services=("payment",)),
     Route("GET", "/payments/items", "payment_items", (INSTITUTION,) + FINANCE_STAFF,

@@ -73,6 +73,9 @@ class AccountSchema(StrictSchema):
     id_number = fields.String(required=True, allow_none=True)
     phone = fields.String(required=True, allow_none=True)
     active = fields.Boolean(required=True)
+    verified = fields.Boolean(required=True, metadata={
+        "description": "a candidate whose person is verified (a code sent to the phone on "
+                       "file): reaches what institutions registered for them"})
     created_at = fields.DateTime(required=True)
 
 
@@ -83,6 +86,40 @@ class TokenSchema(StrictSchema):
     username = fields.String(required=True)
     role = fields.String(required=True)
     institution_code = fields.String(required=True, allow_none=True)
+
+
+# --- verification of the person (身份核验) ---------------------------------------------
+
+class VerificationRequest(StrictSchema):
+    """Send a code to the phone on file: the latest number an institution entered,
+    or the one at ``phone_index`` in GET /auth/verification's ``phones``."""
+    phone_index = fields.Integer(load_default=None, allow_none=True,
+                                 validate=validate.Range(min=0, max=20))
+
+
+class VerificationConfirm(StrictSchema):
+    code = fields.String(required=True, validate=validate.Regexp(
+        r"^\d{6}$", error="6 digits"), load_only=True)
+
+
+class VerificationSentSchema(StrictSchema):
+    phone = fields.String(required=True, metadata={"example": "138****5678"})
+    expires_in_s = fields.Integer(required=True)
+    resend_after_s = fields.Integer(required=True)
+    tries_left = fields.Integer(required=True)
+
+
+class VerifiedSchema(StrictSchema):
+    verified = fields.Boolean(required=True)
+    verified_at = fields.DateTime(required=True, allow_none=True)
+    verified_phone = fields.String(required=True, allow_none=True,
+                                   metadata={"example": "138****5678"})
+
+
+class VerificationStatusSchema(VerifiedSchema):
+    phones = fields.List(fields.String(), required=True, metadata={
+        "description": "the phones on file, masked (none once verified)"})
+    pending = fields.Nested(VerificationSentSchema, required=True, allow_none=True)
 
 
 class AccountQuery(StrictSchema):

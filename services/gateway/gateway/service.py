@@ -15,6 +15,7 @@ from gateway import dispatch
 from gateway.keys import Keys
 from gateway.models import Base
 from gateway.ratelimit import Limiter
+from gateway.sms import Sms
 from gateway.web import Http, http
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ class GatewayService(ServiceBase):
     db = Database(Base)
     keys = Keys()
     limiter = Limiter()
+    sms = Sms()
     address = Address()
     registration = RpcClient("registration")
     exam = RpcClient("exam")

@@ -4,6 +4,7 @@ assessor training)."""
 from kernel.errors import Forbidden
 
 from gateway import domain
+from gateway.handlers import files
 from gateway.handlers.common import as_file
 
 
@@ -27,8 +28,10 @@ def payable(ctx):
 
 
 def pay(ctx):
-    """P2: a candidate pays for their own application (or has it paid for)."""
+    """P2: a candidate pays for their own application (or has it paid for), with a
+    receipt they uploaded."""
     payable(ctx)
+    files.check_receipt(ctx)
     request = dict(ctx.body, application_id=ctx.path["application_id"], actor=ctx.actor,
                    candidate_id_number=ctx.principal.id_number)
     return ctx.rpc("payment").submit_individual_payment(request)

@@ -1,11 +1,11 @@
-"""Catalogue, materials and applications (the registration and exam services)."""
-import base64
-
+"""Catalogue and applications (the registration and exam services); their files:
+gateway.handlers.files."""
 import eventlet
 
 from kernel.errors import DomainError
 
 from gateway import domain
+from gateway.handlers import files
 from gateway.web import File
 
 BULK_CONCURRENCY = 8
@@ -29,17 +29,6 @@ def get_batch(ctx):
     return ctx.rpc("exam").get_batch(ctx.path["batch_code"])
 
 
-# --- materials -------------------------------------------------------------------------
-
-def upload_material(ctx):
-    return ctx.rpc("registration").upload_material(ctx.body)
-
-
-def get_material(ctx):
-    found = ctx.rpc("registration").get_material(ctx.path["hash"])
-    return File(base64.b64decode(found["content_base64"]), found["media_type"])
-
-
 # --- applications -------------------------------------------------------------------------
 
 def application(ctx, application_id=None):
@@ -55,6 +44,7 @@ def apply(ctx):
     """A candidate applies for themselves (individual channel)."""
     body = dict(ctx.body, channel="individual")
     domain.check_applicant(ctx.principal, body["person"])
+    files.check_materials(ctx, files.material_refs(body.get("materials")))
     return ctx.rpc("registration").submit_application(body)
 
 
@@ -72,6 +62,7 @@ def get_application(ctx):
 
 def resubmit(ctx):
     application(ctx)
+    files.check_materials(ctx, files.material_refs(ctx.body.get("materials")))
     return ctx.rpc("registration").resubmit_application(
         dict(ctx.body, application_id=ctx.path["application_id"]))
 
@@ -105,6 +96,10 @@ def register_candidates(ctx):
     items = ctx.data["applications"]
     key = ctx.data.get("idempotency_key")
     submit = ctx.rpc("registration").submit_application
+    # one look-up for the files of every item: each attaches only the
+    # institution's own uploads (or files it may already read)
+    refs = [files.material_refs(item.get("materials")) for item in items]
+    readers = files.material_readers(ctx, [r for item in refs for r in item])
 
     def one(indexed):
         index, item = indexed
@@ -112,6 +107,7 @@ def register_candidates(ctx):
         if key and "idempotency_key" not in request:
             request["idempotency_key"] = f"{key}:{index}"[:100]
         try:
+            files.check_materials(ctx, refs[index], readers)
             app = submit(request)
         except DomainError as err:
             return {"index": index, "ok": False, "error": err.to_dict()}
