@@ -148,7 +148,7 @@ class DeadLetters:
                     continue
                 try:
                     probe = conn.channel()
-                    Queue(dlq, durable=True)(probe).queue_declare(passive=True)
+                    _, waiting, _ = Queue(dlq, durable=True)(probe).queue_declare(passive=True)
                     # the handler's queue is bound to <service>.dlx by its service;
                     # bind it here too in case that service has not run since
                     probe.queue_bind(target, exchange.name, routing_key=target)
@@ -157,7 +157,9 @@ class DeadLetters:
                     continue
                 bound = Queue(dlq, durable=True)(channel)
                 count = 0
-                while count < limit:
+                # what is there now: a letter that fails again at once comes back
+                # while we read, and is not moved round and round
+                while count < min(limit, waiting):
                     message = bound.get(no_ack=False)
                     if message is None:
                         break
