@@ -7,8 +7,11 @@
         Each password from RABBITMQ_PASSWORD_<NAME> (RABBITMQ_PASSWORD_GATEWAY,
         ..., RABBITMQ_PASSWORD_OPS); with --admin USER, an administrator USER with
         RABBITMQ_PASSWORD (the management UI). Passwords never appear in the output.
-    python -m deploy.broker provision [--data-dir var] [--vhost V]
-    python -m deploy.broker deprovision [--data-dir var] [--vhost V]
+    python -m deploy.broker env >> deploy/.env
+        new random passwords for compose: RABBITMQ_PASSWORD (the administrator)
+        and RABBITMQ_PASSWORD_<NAME> for each user.
+    python -m deploy.broker provision [--data-dir var] [--amqp-uri URI]
+    python -m deploy.broker deprovision [--data-dir var] [--amqp-uri URI]
         what `make run` and `make test` do through deploy/launch.py.
 
 ``provision(amqp_uri, data_dir, services)`` (deploy/launch.py calls it) makes,
@@ -263,7 +266,12 @@ def main(argv=None):
     d.add_argument("--vhost", default="skillcert")
     d.add_argument("--admin", metavar="USER", help="also an administrator USER whose password "
                    "is RABBITMQ_PASSWORD")
-    d.add_argument("--out", help="write here (0600) instead of standard output")
+    d.add_argument("--out", help="write here instead of standard output")
+    d.add_argument("--mode", default="0600", help="of the --out file (0644 when the broker "
+                   "runs as another user and loads it: it holds salted hashes of random "
+                   "passwords, never a password)")
+    sub.add_parser("env", help="RABBITMQ_PASSWORD_<NAME>=<new random password> lines for "
+                   "an .env file (compose)")
     for action in ("provision", "deprovision"):
         p = sub.add_parser(action, help=f"{action} the users on the local broker")
         p.add_argument("--data-dir", default=os.environ.get("SKILLCERT_DATA_DIR", "var"))
@@ -280,13 +288,19 @@ def main(argv=None):
         text = json.dumps(rabbit_definitions(args.vhost, _env_passwords(names), admin),
                           indent=2) + "\n"
         if args.out:
-            fd = os.open(args.out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            mode = int(args.mode, 8)
+            fd = os.open(args.out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
             with os.fdopen(fd, "w") as out:
                 out.write(text)
+            os.chmod(args.out, mode)
             print(f"wrote {args.out} ({len(names)} users on vhost {args.vhost!r})",
                   file=sys.stderr)
         else:
             sys.stdout.write(text)
+    elif args.action == "env":
+        for name in ["", *definitions()["users"]]:
+            key = f"RABBITMQ_PASSWORD_{name.upper()}" if name else "RABBITMQ_PASSWORD"
+            print(f"{key}={secrets.token_urlsafe(24)}")
     elif args.action == "provision":
         from deploy.services import SERVICES
         uris = provision(args.amqp_uri, Path(args.data_dir), [s.name for s in SERVICES])

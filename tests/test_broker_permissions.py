@@ -464,3 +464,55 @@ def test_refusals_and_dead_letters_park_through_each_services_own_exchange(
     assert json.loads(listed.stdout)["queues"][dlq] == 1
     assert ops.certificate.replay_dead_letters()["replayed"] == {dlq: 1}
     assert wait_until(lambda: ops.certificate.dead_letters()["queues"][dlq] == 1, timeout=20)
+
+
+# --- compose and Kubernetes: the same users from `python -m deploy.broker definitions` -------
+
+@needs_rabbitmqctl
+def test_the_definitions_for_compose_and_kubernetes_load_into_rabbitmq(tmp_path):
+    """What compose's broker-definitions writes (and Kubernetes loads) is a RabbitMQ
+    definitions file with the same users: imported into a broker, each user logs in
+    with its password and is held to definitions.json; no password is in the file."""
+    import secrets as _secrets
+    import uuid
+    vhost = "skillcert_defs_" + uuid.uuid4().hex[:8]
+    env = {f"RABBITMQ_PASSWORD_{n.upper()}": _secrets.token_urlsafe(16) for n in SPEC["users"]}
+    env["RABBITMQ_PASSWORD"] = _secrets.token_urlsafe(16)
+    out = tmp_path / "definitions.json"
+    made = subprocess.run([sys.executable, "-m", "deploy.broker", "definitions", "--vhost", vhost,
+                           "--admin", f"{vhost}-admin", "--out", str(out), "--mode", "0644"],
+                          cwd=ROOT, env=dict(os.environ, **env), capture_output=True, text=True,
+                          timeout=60)
+    assert made.returncode == 0, made.stderr
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644
+    text = out.read_text()
+    assert not any(password in text for password in env.values())
+    document = json.loads(text)
+    assert {u["name"] for u in document["users"]} == \
+        {f"{vhost}.{n}" for n in SPEC["users"]} | {f"{vhost}-admin"}
+    loaded = subprocess.run(["rabbitmqctl", "-q", "import_definitions", "--format", "json"],
+                            input=text, capture_output=True, text=True, timeout=60)
+    try:
+        assert loaded.returncode == 0, loaded.stderr
+        uri = f"pyamqp://{{}}:{{}}@localhost:5672/{vhost}"
+        gateway = uri.format(f"{vhost}.gateway", env["RABBITMQ_PASSWORD_GATEWAY"])
+        refused(gateway, publish("nameko-rpc", "certificate.rotate_signing_key"))
+        with amqp_connection(gateway) as conn:      # what it may do, it may
+            channel = conn.channel()
+            channel.basic_publish(amqp.Message(b"{}"), exchange="nameko-rpc",
+                                  routing_key="exam.list_batches")
+            channel.exchange_declare("nameko-rpc", "topic", passive=True)
+        exam = uri.format(f"{vhost}.exam", env["RABBITMQ_PASSWORD_EXAM"])
+        with amqp_connection(exam) as conn:
+            channel = conn.channel()
+            channel.basic_publish(amqp.Message(b"{}"), exchange="exam.events",
+                                  routing_key="result_finalized")
+            channel.exchange_declare("exam.events", "topic", passive=True)
+        with amqp_connection(uri.format(f"{vhost}-admin", env["RABBITMQ_PASSWORD"])):
+            pass
+    finally:
+        for user in document["users"]:
+            subprocess.run(["rabbitmqctl", "-q", "delete_user", user["name"]],
+                           capture_output=True, timeout=60)
+        subprocess.run(["rabbitmqctl", "-q", "delete_vhost", vhost], capture_output=True,
+                       timeout=60)

@@ -22,7 +22,10 @@ Per service (namespace ``skillcert``):
 The gateway also has a ClusterIP Service on port 80 for the ingress, and its
 readiness probe is its HTTP ``/health``.
 Shared: the ConfigMap ``skillcert-config``, the Secret ``skillcert-connections``
-(broker and database URLs), the Secret ``skillcert-signing-keys`` (the PEM
+(the database URL), the Secret ``skillcert-broker`` (one AMQP URI per service,
+each with its own broker user, and one for ops: a pod reads only its own key;
+the users and their permissions are deploy/rabbitmq/definitions.json, loaded
+into RabbitMQ from ``python -m deploy.broker definitions``), the Secret ``skillcert-signing-keys`` (the PEM
 files an init container of the certificate pods installs into the keys
 directory when missing, and the gateway's token key GATEWAY_SECRET:
 docs/operations.md, "Rotate signing keys") and the Secret ``skillcert-gateway``
@@ -71,8 +74,21 @@ def run(*args):
     return ["python", "-m", "deploy.docker.run", *args]
 
 
+BROKER_HOST = "rabbitmq.skillcert.svc:5672"
+BROKER_VHOST = "skillcert"
+
+
+def broker_uri(name):
+    """The AMQP URI of ``name``'s own broker user (deploy/broker.py names it
+    <vhost>.<name>), its password to be filled in."""
+    return f"pyamqp://{BROKER_VHOST}.{name}:CHANGE-ME@{BROKER_HOST}/{BROKER_VHOST}"
+
+
 def container_env(service):
-    env = [{"name": "SERVICE", "value": service.name}]
+    env = [{"name": "SERVICE", "value": service.name},
+           # its own broker user, never another's (deploy/rabbitmq/definitions.json)
+           {"name": "AMQP_URI", "valueFrom": {"secretKeyRef": {
+               "name": "skillcert-broker", "key": service.name}}}]
     if service.name == "gateway":
         env += [{"name": "GATEWAY_SECRET", "valueFrom": {"secretKeyRef": {
                     "name": "skillcert-signing-keys", "key": "GATEWAY_SECRET",
@@ -224,9 +240,16 @@ def shared():
             annotations={"skillcert.io/note": "replace CHANGE-ME before applying"}),
          "type": "Opaque",
          "stringData": {
-             "AMQP_URI": "pyamqp://skillcert:CHANGE-ME@rabbitmq.skillcert.svc:5672/skillcert",
              "SKILLCERT_DATABASE_URL": "postgresql+psycopg2://skillcert:CHANGE-ME@"
                                        "postgres.skillcert.svc:5432/skillcert_{service}"}},
+        {"apiVersion": "v1", "kind": "Secret", "metadata": meta(
+            "skillcert-broker",
+            annotations={"skillcert.io/note": "one broker user per service and ops; replace "
+                                              "CHANGE-ME and load the users into RabbitMQ: "
+                                              "docs/operations.md, Broker users"}),
+         "type": "Opaque",
+         "stringData": {name: broker_uri(name) for name in
+                        [s.name for s in SERVICES] + ["ops"]}},
         {"apiVersion": "v1", "kind": "Secret", "metadata": meta(
             "skillcert-signing-keys",
             annotations={"skillcert.io/note": "certificate's signing keys (<kid>.pem) and the "

@@ -145,7 +145,7 @@ def test_every_kubernetes_object_passes_the_schemas(version):
                 pytest.fail(f"{path.name}: {obj['kind']}/{obj['metadata']['name']}: "
                             f"{exc.message} at {'.'.join(map(str, exc.path))}")
             count += 1
-    assert count == 5 + 4 * len(SERVICES)      # namespace, config map, 3 secrets
+    assert count == 6 + 4 * len(SERVICES)      # namespace, config map, 4 secrets
 
 
 def by_kind(objects, kind):
@@ -156,7 +156,8 @@ def test_each_service_has_a_deployment_an_autoscaler_probes_and_a_metrics_servic
     built = k8s_files()
     config = built["01-config.yaml"]
     assert {o["metadata"]["name"] for o in by_kind(config, "Secret")} == \
-        {"skillcert-connections", "skillcert-signing-keys", "skillcert-gateway"}
+        {"skillcert-connections", "skillcert-broker", "skillcert-signing-keys",
+         "skillcert-gateway"}
     for service in SERVICES:
         objects = built[f"{manifests.k8s_name(service)}.yaml"]
         deployment, = by_kind(objects, "Deployment")
@@ -208,7 +209,53 @@ def test_the_gateway_takes_its_token_key_and_first_password_from_secrets():
     main, = deployment["spec"]["template"]["spec"]["containers"]
     refs = {e["name"]: e["valueFrom"]["secretKeyRef"] for e in main["env"] if "valueFrom" in e}
     assert refs == {
+        "AMQP_URI": {"name": "skillcert-broker", "key": "gateway"},
         "GATEWAY_SECRET": {"name": "skillcert-signing-keys", "key": "GATEWAY_SECRET",
                            "optional": True},
         "GATEWAY_ADMIN_PASSWORD": {"name": "skillcert-gateway",
                                    "key": "GATEWAY_ADMIN_PASSWORD"}}
+
+
+def test_every_pod_connects_to_the_broker_as_its_own_user():
+    """Issue 13: one broker user per service (deploy/rabbitmq/definitions.json); a pod
+    sees only its own service's AMQP URI, and no shared one is left."""
+    from deploy import broker
+    built = k8s_files()
+    config = built["01-config.yaml"]
+    assert "AMQP_URI" not in str(by_kind(config, "Secret")[0])      # skillcert-connections
+    [secret] = [o for o in by_kind(config, "Secret") if o["metadata"]["name"] == "skillcert-broker"]
+    assert set(secret["stringData"]) == {s.name for s in SERVICES} | {"ops"}
+    for name, uri in secret["stringData"].items():
+        assert uri.startswith(f"pyamqp://{broker.user_name('skillcert', name)}:CHANGE-ME@")
+        assert broker.vhost_of(uri) == "skillcert"
+    for service in SERVICES:
+        deployment, = by_kind(built[f"{manifests.k8s_name(service)}.yaml"], "Deployment")
+        pod = deployment["spec"]["template"]["spec"]
+        for container in pod["containers"] + pod["initContainers"]:
+            amqp = [e for e in container["env"] if e["name"] == "AMQP_URI"]
+            assert amqp == [{"name": "AMQP_URI", "valueFrom": {"secretKeyRef": {
+                "name": "skillcert-broker", "key": service.name}}}], (service.name, container)
+            assert "skillcert-broker" not in str(container.get("envFrom"))
+
+
+def test_compose_connects_each_service_as_its_own_user_and_loads_the_definitions():
+    from deploy import broker
+    spec = compose()
+    services = spec["services"]
+    for service in SERVICES:
+        uri = services[manifests.k8s_name(service)]["environment"]["AMQP_URI"]
+        password = f"RABBITMQ_PASSWORD_{service.name.upper()}"
+        assert uri.startswith(f"pyamqp://{broker.user_name('skillcert', service.name)}:"
+                              f"${{{password}:?")
+        assert uri.endswith("@rabbitmq:5672/skillcert")
+    init = services["broker-definitions"]
+    assert init["entrypoint"] == ["python", "-m", "deploy.broker"]
+    assert init["command"][:3] == ["definitions", "--vhost", "skillcert"]
+    for name in broker.definitions()["users"]:
+        assert f"RABBITMQ_PASSWORD_{name.upper()}" in init["environment"]
+    rabbit = services["rabbitmq"]
+    assert rabbit["depends_on"] == {"broker-definitions": {
+        "condition": "service_completed_successfully"}}
+    conf = [m for m in rabbit["volumes"] if m.startswith("./rabbitmq/")]
+    assert conf and "load_definitions" in (DEPLOY / conf[0].split(":")[0]).read_text()
+    assert "RABBITMQ_DEFAULT_USER" not in rabbit.get("environment", {})
