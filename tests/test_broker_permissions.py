@@ -214,13 +214,15 @@ def test_each_service_user_configures_only_its_own_queues(name):
 def test_docs_architecture_lists_every_user_and_what_it_calls():
     text = (ROOT / "docs" / "architecture.md").read_text()
     section = text[text.index("### Broker users"):]
-    for name in SPEC["users"]:
-        assert f"| `{name}` |" in section, name
+    rows = {m.group(1): m.group(2).split(" | ") for m in
+            re.finditer(r"^\| `(\w+)` \| (.*) \|$", section, re.M)}
+    assert set(rows) == set(SPEC["users"])
     for name in NAMES:
-        if name == "gateway":
-            continue
-        for call in service_calls(name):
-            assert f"`{call}`" in section, (name, call)
+        events, sources, calls = rows[name]
+        assert events.startswith(f"`{name}.events`") == (name != "gateway"), name
+        assert set(re.findall(r"`(\w+)`", sources)) == handler_sources(name), name
+        if name != "gateway":
+            assert set(re.findall(r"`([\w.]+)`", calls)) == service_calls(name), name
 
 
 # --- on the broker ---------------------------------------------------------------------------
