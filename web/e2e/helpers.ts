@@ -76,14 +76,24 @@ function nextSerial() {
 export function newIdNumber(birth = '19900101', region?: string) {
   const n = nextSerial()
   const first = `${region ?? REGIONS[Math.floor(n / 1000) % REGIONS.length]}${birth}${String(n % 1000).padStart(3, '0')}`
-  return first + idCheck(first)
+  return remember(first + idCheck(first))
+}
+
+/** The personal data this run handed to the suite (ID numbers, names), one per
+ * line in the run's data dir: e2e/zz-log-audit.spec.ts then checks that no log
+ * of the suite holds any of them. */
+export const PERSONAL_DATA_FILE = 'e2e-personal-data'
+function remember(value: string) {
+  const dir = process.env.SKILLCERT_E2E_DATA_DIR
+  if (dir) appendFileSync(join(dir, PERSONAL_DATA_FILE), value + '\n')
+  return value
 }
 
 const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗'
 const GIVEN = '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂'
 export function newName() {
   const pick = (s: string) => s[Math.floor(Math.random() * s.length)]
-  return pick(SURNAMES) + pick(GIVEN) + pick(GIVEN)
+  return remember(pick(SURNAMES) + pick(GIVEN) + pick(GIVEN))
 }
 
 /** Screenshot (kept as an artifact) and an accessibility check of the page as it is. */
