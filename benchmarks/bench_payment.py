@@ -2,8 +2,8 @@
 submissions (goal: under 5 s for the whole import and match).
 
 Measured in one run, on the same generated data:
-- baseline: decoding and parsing the statement CSV alone (domain.parse_statement);
-- pure matching: domain.match over the parsed credits and the submissions;
+- baseline: decoding and parsing the statement CSV alone (statements.parse_statement);
+- pure matching: matching.match over the parsed credits and the submissions;
 - the service: import_statement over RPC on a running payment service whose
   database already holds the submissions (parse, duplicate check against the
   database, insert, match, write the matches, commit);
@@ -42,7 +42,8 @@ from kernel import batches  # noqa: E402
 from kernel.db import utcnow  # noqa: E402
 from kernel.migrate import upgrade  # noqa: E402
 
-from payment import domain, testing  # noqa: E402
+from payment import testing  # noqa: E402
+from payment.domain import matching, payments, statements, wording  # noqa: E402
 from payment.models import Batch, Item, Receipt, Submission, SubmissionLine  # noqa: E402
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
@@ -68,12 +69,12 @@ def generate(n, seed=2026):
             headcount = rnd.randrange(2, 41)
             amount = headcount * rnd.choice(FEES)
             payer = f"四川{person(rnd)}职业培训学校{inst[-2:]}"
-            reference = domain.item_reference("institution", None, inst, testing.BATCH)
+            reference = payments.item_reference("institution", None, inst, testing.BATCH)
             apps = headcount
         else:
             amount = rnd.choice(FEES)
             payer = person(rnd)
-            reference = domain.item_reference("individual", sid, None, testing.BATCH)
+            reference = payments.item_reference("individual", sid, None, testing.BATCH)
             apps = 1
         subs.append({"id": sid, "reference": reference, "amount_fen": amount,
                      "payer_name": payer, "applications": apps})
@@ -87,7 +88,7 @@ def generate(n, seed=2026):
             note = rnd.choice(("考试费", "缴费", ""))
         else:
             name, amount = f"不明来款{i}", rnd.randrange(1, 10**6)
-        rows.append([f"BK{i:08d}", "2026-11-1" + str(rnd.randrange(6, 9)), domain.yuan(amount),
+        rows.append([f"BK{i:08d}", "2026-11-1" + str(rnd.randrange(6, 9)), wording.yuan(amount),
                      "C", name, f"62{rnd.randrange(10**15):015d}", note])
     return subs, testing.statement_csv(rows).encode("utf-8")
 
@@ -114,7 +115,7 @@ def seed_database(url, subs):
                               "project_code": testing.PROJECT, "channel": "individual",
                               "institution_code": None, "id_number": "11010519491231002X",
                               "name": "考生", "reference": s["reference"],
-                              "status": domain.SUBMITTED, "submission_id": s["id"],
+                              "status": payments.SUBMITTED, "submission_id": s["id"],
                               "approved_at": now, "updated_at": now})
                 lines.append({"submission_id": s["id"], "application_id": app,
                               "amount_fen": s["amount_fen"] // s["applications"]})
@@ -124,7 +125,7 @@ def seed_database(url, subs):
                 "payer_name": s["payer_name"], "payer_account": "",
                 "payee_name": "四川省职业技能鉴定指导中心", "payee_account": "x",
                 "amount_fen": s["amount_fen"], "expected_fen": s["amount_fen"], "note": "",
-                "receipt_hash": "0" * 64, "status": domain.PENDING, "submitted_by": "bench",
+                "receipt_hash": "0" * 64, "status": payments.PENDING, "submitted_by": "bench",
                 "submitted_at": now})
         session.execute(insert(Item), items)
         session.execute(insert(Submission), submissions)
@@ -186,11 +187,11 @@ def main():
           f"submissions: {len(subs)}")
 
     # baseline and pure matching (best of 3 each)
-    parse_s = min(timed(lambda: domain.parse_statement(domain.decode_statement(raw)))[0]
+    parse_s = min(timed(lambda: statements.parse_statement(statements.decode_statement(raw)))[0]
                   for _ in range(3))
-    parsed = domain.parse_statement(domain.decode_statement(raw))
+    parsed = statements.parse_statement(statements.decode_statement(raw))
     credits = [dict(c, id=n) for n, c in enumerate(parsed["credits"])]
-    runs = [timed(domain.match, credits, subs) for _ in range(3)]
+    runs = [timed(matching.match, credits, subs) for _ in range(3)]
     match_s, result = min(runs, key=lambda r: r[0])
     print(f"baseline  parse CSV alone          {parse_s:8.3f} s   1.00x")
     print(f"domain    match (pure)             {match_s:8.3f} s   {match_s / parse_s:5.2f}x  "

@@ -1,5 +1,5 @@
-"""nameko entrypoints of the payment service: validate, apply the rules in
-domain.py, persist, record events. Nothing else."""
+"""nameko entrypoints of the payment service: validate, apply the rules of
+payment.domain (a module per area), persist, record events. Nothing else."""
 import base64
 import binascii
 import hashlib
@@ -21,7 +21,8 @@ from kernel.schemas import load
 from kernel.service import ServiceBase
 from kernel.storage import Blobs
 
-from payment import domain
+from payment.domain import (fee_schedule, matching, notes, payments, reconciliation, statements,
+                            wording)
 from payment.models import (Base, Batch, Credit, Fee, Item, Project, Receipt, ReceiptUploader,
                             Refund, Statement, Submission, SubmissionLine)
 from payment.schemas import (ApprovedEventSchema, BatchProjectEventSchema, ConfirmSchema,
@@ -61,7 +62,7 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
     def refresh_business_metrics(self):
         metrics.snapshot(AWAITING, {(batch,): n for batch, n in self.db.execute(
             select(Submission.batch_code, func.count()).where(
-                Submission.status == domain.PENDING).group_by(Submission.batch_code))})
+                Submission.status == payments.PENDING).group_by(Submission.batch_code))})
 
     # --- configuration ---------------------------------------------------------
 
@@ -72,7 +73,7 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
         """The payee every receipt must show (P3): PAYMENT_PAYEE_NAME and
         PAYMENT_PAYEE_ACCOUNTS (comma-separated) in config or environment,
         else payment/data/center.json."""
-        base = domain.default_center()
+        base = fee_schedule.default_center()
         accounts = self._setting("PAYMENT_PAYEE_ACCOUNTS", base["payee_accounts"])
         if isinstance(accounts, str):
             accounts = [a.strip() for a in accounts.split(",") if a.strip()]
@@ -90,7 +91,7 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
     def load_fee_schedule(self):
         """Load payment/data/fees.json for projects that have no fee yet (a
         project whose fees were set at run time keeps them)."""
-        schedule = domain.default_fee_schedule()
+        schedule = fee_schedule.default_fee_schedule()
         added = 0
         for p in schedule["projects"]:
             project = self.db.get(Project, p["project_code"])
@@ -126,7 +127,7 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
         """Add or change fee entries; with ``replace`` the projects named get
         exactly the entries given (their other entries are removed)."""
         known = set(self.db.scalars(select(Project.code)))
-        domain.check_fee_entries(data["fees"], known)
+        fee_schedule.check_fee_entries(data["fees"], known)
         codes = sorted({e["project_code"] for e in data["fees"]})
         for e in data["fees"]:
             if e["project_name"]:
@@ -154,8 +155,8 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
     def _fees_due(self, items, batch):
         """{application_id: fee in fen} for the items of one batch (F1)."""
         entries = self._fee_entries({i.project_code for i in items})
-        on = domain.fee_date(batch)
-        per_project = {code: domain.fee_in_force(entries, code, on)
+        on = fee_schedule.fee_date(batch)
+        per_project = {code: fee_schedule.fee_in_force(entries, code, on)
                        for code in {i.project_code for i in items}}
         return {i.application_id: per_project[i.project_code] for i in items}
 
@@ -172,17 +173,17 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
             institution_code=data["institution_code"] if data["channel"] == "institution"
             else None, id_number=data["id_number"].strip().upper(),
             name=names.normalize_lenient(data["name"]),
-            reference=domain.item_reference(data["channel"], data["application_id"],
+            reference=payments.item_reference(data["channel"], data["application_id"],
                                             data["institution_code"], data["batch_code"]),
-            status=domain.PAYABLE, approved_at=utcnow(), updated_at=utcnow()))
+            status=payments.PAYABLE, approved_at=utcnow(), updated_at=utcnow()))
         PAYMENTS.labels("approved").inc()
 
     @handles("registration", "application_withdrawn")
     def on_withdrawn(self, event):
         data = load(WithdrawnEventSchema(), event["payload"])
         item = self.db.get(Item, data["application_id"])
-        if item is not None and item.status in domain.OPEN_ITEM:
-            self._close_item(item, domain.WITHDRAWN, data["reason"] or "withdrawn")
+        if item is not None and item.status in payments.OPEN_ITEM:
+            self._close_item(item, payments.WITHDRAWN, data["reason"] or "withdrawn")
 
     @rpc
     def get_payable(self, application_id):
@@ -198,7 +199,7 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
             out.update(amount_due_fen=due, exam_date=_iso(batch["exam_date"]),
                        payment_window=[_iso(d) for d in batch["payment"]])
             if item.channel == "individual":
-                out["proxy_note"] = domain.proxy_note("{payer}", item.name, batch["exam_date"],
+                out["proxy_note"] = notes.proxy_note("{payer}", item.name, batch["exam_date"],
                                                       project.name_zh, due)
         out["payee"] = self._center()
         return out
@@ -210,10 +211,10 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
         batch = self._get_batch(batch_code)
         items = self.db.scalars(select(Item).where(
             Item.institution_code == institution_code, Item.batch_code == batch_code,
-            Item.channel == "institution", Item.status == domain.PAYABLE)
+            Item.channel == "institution", Item.status == payments.PAYABLE)
             .order_by(Item.project_code, Item.name)).all()
         fees = self._fees_due(items, batch) if items else {}
-        reference = domain.item_reference("institution", None, institution_code, batch_code)
+        reference = payments.item_reference("institution", None, institution_code, batch_code)
         return {"institution_code": institution_code, "batch_code": batch_code,
                 "exam_date": _iso(batch["exam_date"]),
                 "payment_window": [_iso(d) for d in batch["payment"]],
@@ -221,7 +222,7 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
                                  for i in items],
                 "headcount": len(items), "total_fen": sum(fees.values()),
                 "reference": reference,
-                "note": domain.institution_note(batch["exam_date"], len(items), reference),
+                "note": notes.institution_note(batch["exam_date"], len(items), reference),
                 "payee": self._center()}
 
     @rpc
@@ -325,7 +326,7 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
         if self.db.get(Receipt, receipt["file"]) is None:
             raise NotFound("RECEIPT_NOT_FOUND", "no uploaded receipt with this reference; "
                            "upload it first", field="receipt.file", rule="M3")
-        domain.check_receipt_details(receipt, self._center())
+        payments.check_receipt_details(receipt, self._center())
 
     # --- submissions (P1, P2, P3) -----------------------------------------------
 
@@ -334,12 +335,12 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
     def submit_institution_payment(self, data):
         """P1: one transfer for many approved candidates of the institution."""
         batch = self._get_batch(data["batch_code"])
-        domain.check_payment_open(batch, settings.today(self.config))
+        payments.check_payment_open(batch, settings.today(self.config))
         items = self._items(data["application_ids"])
-        domain.check_institution_items([self._item_state(i) for i in items],
+        payments.check_institution_items([self._item_state(i) for i in items],
                                        data["institution_code"], batch["code"])
         self._check_receipt(data["receipt"])
-        domain.check_institution_note(data["note"], batch["exam_date"], len(items))
+        notes.check_institution_note(data["note"], batch["exam_date"], len(items))
         fees = self._fees_due(items, batch)
         sub = self._submit(items, fees, batch, data, channel="institution",
                            payer_kind="institution", institution_code=data["institution_code"],
@@ -353,13 +354,13 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
         note follows the required wording."""
         item = self._get_item(data["application_id"])
         batch = self._get_batch(item.batch_code)
-        domain.check_payment_open(batch, settings.today(self.config))
-        domain.check_individual_item(self._item_state(item), data["candidate_id_number"])
+        payments.check_payment_open(batch, settings.today(self.config))
+        payments.check_individual_item(self._item_state(item), data["candidate_id_number"])
         self._check_receipt(data["receipt"])
         fees = self._fees_due([item], batch)
-        proxy = domain.is_proxy(data["receipt"]["payer_name"], item.name)
+        proxy = notes.is_proxy(data["receipt"]["payer_name"], item.name)
         if proxy:
-            domain.check_proxy_note(data["note"], data["receipt"]["payer_name"], item.name,
+            notes.check_proxy_note(data["note"], data["receipt"]["payer_name"], item.name,
                                     batch["exam_date"],
                                     self.db.get(Project, item.project_code).name_zh,
                                     fees[item.application_id])
@@ -388,7 +389,7 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
             payee_name=receipt["payee_name"], payee_account=receipt["payee_account"],
             amount_fen=receipt["amount_fen"], expected_fen=sum(fees.values()),
             note=data["note"], receipt_hash=receipt["file"],
-            transfer_date=receipt["transfer_date"], status=domain.PENDING,
+            transfer_date=receipt["transfer_date"], status=payments.PENDING,
             submitted_by=actor, submitted_at=utcnow())
         self.db.add(sub)
         self.db.flush()
@@ -396,8 +397,8 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
                                        amount_fen=fees[i.application_id]) for i in items)
         ids = [i.application_id for i in items]
         changed = sum(self.db.execute(
-            update(Item).where(Item.application_id.in_(chunk), Item.status == domain.PAYABLE)
-            .values(status=domain.SUBMITTED, submission_id=sub.id, updated_at=utcnow()),
+            update(Item).where(Item.application_id.in_(chunk), Item.status == payments.PAYABLE)
+            .values(status=payments.SUBMITTED, submission_id=sub.id, updated_at=utcnow()),
             execution_options={"synchronize_session": False}).rowcount
             for chunk in _chunks(ids))
         if changed != len(ids):          # another submission took one of them meanwhile
@@ -407,9 +408,9 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
         out = self._submission_view(sub)
         if sub.amount_fen != sub.expected_fen:
             diff = sub.amount_fen - sub.expected_fen
-            out["warnings"] = [f"AMOUNT_MISMATCH: the receipt shows {domain.yuan(sub.amount_fen)}"
-                               f" yuan, the fees due are {domain.yuan(sub.expected_fen)} yuan "
-                               f"({domain.yuan(diff)}); the center will not confirm it so"]
+            out["warnings"] = [f"AMOUNT_MISMATCH: the receipt shows {wording.yuan(sub.amount_fen)}"
+                               f" yuan, the fees due are {wording.yuan(sub.expected_fen)} yuan "
+                               f"({wording.yuan(diff)}); the center will not confirm it so"]
         return out
 
     @rpc
@@ -467,13 +468,14 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
         sub = self._get_submission(data["submission_id"])
         lines = {ln.application_id: ln.amount_fen for ln in self._lines(sub)}
         items = self._items(list(lines))
-        domain.check_confirm(self._submission_state(sub), [self._item_state(i) for i in items],
+        payments.check_confirm(self._submission_state(sub), [self._item_state(i) for i in items],
                              self._get_batch(sub.batch_code), settings.today(self.config),
                              received_fen=data["received_fen"], credit=self._sole_credit(sub))
         now = utcnow()
-        self._decide(sub, domain.CONFIRMED, data["actor"], None, now)
+        self._decide(sub, payments.CONFIRMED, data["actor"], None, now)
         for item in items:
-            item.status, item.amount_fen, item.paid_at = domain.PAID, lines[item.application_id], now
+            item.status, item.paid_at = payments.PAID, now
+            item.amount_fen = lines[item.application_id]
             item.updated_at = now
             emit(self.db, "payment_confirmed", {
                 "application_id": item.application_id, "batch_code": item.batch_code,
@@ -491,11 +493,11 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
         """The center refuses a submission with a reason; its applications can
         be paid again inside the window, and its bank credit is free again."""
         sub = self._get_submission(data["submission_id"])
-        domain.check_decidable(self._submission_state(sub))
-        self._decide(sub, domain.REJECTED, data["actor"], data["reason"], utcnow())
+        payments.check_decidable(self._submission_state(sub))
+        self._decide(sub, payments.REJECTED, data["actor"], data["reason"], utcnow())
         self.db.execute(update(Item).where(Item.submission_id == sub.id,
-                                           Item.status == domain.SUBMITTED)
-                        .values(status=domain.PAYABLE, submission_id=None, updated_at=utcnow()),
+                                           Item.status == payments.SUBMITTED)
+                        .values(status=payments.PAYABLE, submission_id=None, updated_at=utcnow()),
                         execution_options={"synchronize_session": False})
         self._release_credit(sub)
         PAYMENTS.labels("rejected").inc()
@@ -505,7 +507,7 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
     def _decide(self, sub, status, actor, reason, now):
         changed = self.db.execute(
             update(Submission).where(Submission.id == sub.id,
-                                     Submission.status == domain.PENDING)
+                                     Submission.status == payments.PENDING)
             .values(status=status, decided_by=actor, decided_at=now, decision_reason=reason),
             execution_options={"synchronize_session": False}).rowcount
         if changed != 1:                 # decided by someone else meanwhile
@@ -563,15 +565,15 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
             return {"today": today.isoformat(), "abandoned": 0, "application_ids": []}
         items = [i for chunk in _chunks(sorted(ended)) for i in self.db.scalars(
             select(Item).where(Item.batch_code.in_(chunk),
-                               Item.status.in_(domain.OPEN_ITEM)))]
+                               Item.status.in_(payments.OPEN_ITEM)))]
         abandoned = []
-        for item in domain.to_abandon([dict(self._item_state(i), item=i) for i in items],
+        for item in payments.to_abandon([dict(self._item_state(i), item=i) for i in items],
                                       ended, today):
             row = item["item"]
             end = ended[row.batch_code]["payment"][1]
             reason = (f"no confirmed payment by the end of the payment window ({end}): "
                       "deemed to have abandoned (P4)")
-            if self._close_item(row, domain.ABANDONED, reason, expect=domain.OPEN_ITEM):
+            if self._close_item(row, payments.ABANDONED, reason, expect=payments.OPEN_ITEM):
                 emit(self.db, "application_abandoned", {
                     "application_id": row.application_id, "batch_code": row.batch_code,
                     "project_code": row.project_code, "reason": reason})
@@ -580,7 +582,7 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
         return {"today": today.isoformat(), "abandoned": len(abandoned),
                 "application_ids": abandoned}
 
-    def _close_item(self, item, status, note, expect=domain.OPEN_ITEM):
+    def _close_item(self, item, status, note, expect=payments.OPEN_ITEM):
         """Move an open item to a closed status once, even with two replicas at
         it (conditional update); its pending submission lapses when nothing in
         it is waiting any more. True when this call made the change."""
@@ -595,11 +597,11 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
         self.db.refresh(item)
         if sub_id:
             waiting = self.db.scalar(select(func.count()).select_from(Item).where(
-                Item.submission_id == sub_id, Item.status == domain.SUBMITTED))
+                Item.submission_id == sub_id, Item.status == payments.SUBMITTED))
             if not waiting:
                 self.db.execute(update(Submission).where(
-                    Submission.id == sub_id, Submission.status == domain.PENDING).values(
-                    status=domain.LAPSED, decided_by="system", decided_at=utcnow(),
+                    Submission.id == sub_id, Submission.status == payments.PENDING).values(
+                    status=payments.LAPSED, decided_by="system", decided_at=utcnow(),
                     decision_reason=note))
         return True
 
@@ -612,8 +614,8 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
         items = self.db.scalars(select(Item).where(Item.batch_code == data["batch_code"],
                                                    Item.project_code == data["project_code"]))
         for item in items.all():
-            target = domain.after_cancellation(item.status)
-            if target == domain.REFUND_DUE:
+            target = payments.after_cancellation(item.status)
+            if target == payments.REFUND_DUE:
                 sub = self.db.get(Submission, item.submission_id)
                 self.db.add(Refund(
                     application_id=item.application_id, batch_code=item.batch_code,
@@ -621,7 +623,7 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
                     submission_id=item.submission_id, payer_name=sub.payer_name,
                     payer_account=sub.payer_account, reason=reason, status="due",
                     listed_at=utcnow()))
-                self._close_item(item, domain.REFUND_DUE, reason, expect=(domain.PAID,))
+                self._close_item(item, payments.REFUND_DUE, reason, expect=(payments.PAID,))
                 PAYMENTS.labels("refund_due").inc()
             elif target is not None:
                 self._close_item(item, target, reason)
@@ -658,7 +660,7 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
         row.status, row.refunded_by, row.refunded_at = "refunded", data["actor"], utcnow()
         row.refund_note = data["note"]
         item = self.db.get(Item, row.application_id)
-        item.status, item.updated_at = domain.REFUNDED, utcnow()
+        item.status, item.updated_at = payments.REFUNDED, utcnow()
         self.db.flush()
         return [r for r in self.list_refunds(row.batch_code, row.project_code)
                 if r["application_id"] == row.application_id][0]
@@ -675,7 +677,7 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
         if len(raw) > STATEMENT_MAX:
             raise ValidationFailed("STATEMENT_TOO_LARGE", "a statement file is at most 20 MB; "
                                    "import it in parts", field="content_base64", rule="K1")
-        parsed = domain.parse_statement(domain.decode_statement(raw))
+        parsed = statements.parse_statement(statements.decode_statement(raw))
         fresh, duplicates, broken = self._new_credits(parsed)
         statement = Statement(filename=data["filename"], sha256=hashlib.sha256(raw).hexdigest(),
                               actor=data["actor"], imported_at=utcnow(), summary={})
@@ -713,7 +715,7 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
             old = existing.get(c["bank_serial"])
             if old is None:
                 fresh.append(c)
-            elif domain.same_credit(old, c):
+            elif statements.same_credit(old, c):
                 duplicates += 1
             else:
                 broken.append({"line": c["line"], "error": f"bank serial {c['bank_serial']} "
@@ -734,11 +736,11 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
         subs = self.db.execute(select(
             Submission.id, Submission.reference, Submission.amount_fen, Submission.payer_name)
             .where(Submission.credit_id.is_(None),
-                   Submission.status.in_((domain.PENDING, domain.CONFIRMED)))
+                   Submission.status.in_((payments.PENDING, payments.CONFIRMED)))
             .order_by(Submission.submitted_at)).mappings().all()
         if not credits:
             return {"matched": 0, "ambiguous": 0, "unmatched": 0}
-        result = domain.match([dict(c) for c in credits], [dict(s) for s in subs])
+        result = matching.match([dict(c) for c in credits], [dict(s) for s in subs])
         now = utcnow()
         # few statements whatever the size: one UPDATE per chunk and method,
         # the submission -> credit links as one CASE per chunk
@@ -777,7 +779,7 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
             raise NotFound("CREDIT_NOT_FOUND", f"no credit with bank serial "
                            f"{data['bank_serial']}", field="bank_serial", rule="K1")
         subs = [self._get_submission(s) for s in dict.fromkeys(data["submission_ids"])]
-        domain.check_manual_match(
+        matching.check_manual_match(
             {"status": credit.status, "bank_serial": credit.bank_serial},
             [{"id": s.id, "status": s.status, "credit_id": s.credit_id} for s in subs])
         credit.status, credit.method, credit.candidates = "matched", "manual", None
@@ -810,7 +812,7 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
         a credit, under- and over-payments (K1)."""
         batch = self._get_batch(batch_code)
         open_ = (Submission.batch_code == batch_code,
-                 Submission.status.in_((domain.PENDING, domain.CONFIRMED)))
+                 Submission.status.in_((payments.PENDING, payments.CONFIRMED)))
         subs = self.db.execute(select(
             Submission.id, Submission.reference, Submission.status, Submission.payer_name,
             Submission.amount_fen, Submission.expected_fen, Submission.credit_id)
@@ -827,15 +829,15 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
             Credit.payer_name, Credit.note, Credit.status, Credit.method, Credit.candidates)
             .where(or_(Credit.id.in_(paid_by),
                        (Credit.status != "matched") &
-                       (Credit.value_date >= start - domain.UNMATCHED_CREDIT_MARGIN) &
-                       (Credit.value_date <= end + domain.UNMATCHED_CREDIT_MARGIN)))
+                       (Credit.value_date >= start - reconciliation.UNMATCHED_CREDIT_MARGIN) &
+                       (Credit.value_date <= end + reconciliation.UNMATCHED_CREDIT_MARGIN)))
             .order_by(Credit.value_date, Credit.bank_serial)).mappings().all()
         covered = {}
         for sid, cid, expected in self.db.execute(select(
                 Submission.id, Submission.credit_id, Submission.expected_fen)
                 .where(Submission.credit_id.in_(paid_by))):
             covered.setdefault(cid, []).append({"id": sid, "expected_fen": expected})
-        return domain.reconciliation_report(
+        return reconciliation.reconciliation_report(
             batch, [dict(s, applications=lines.get(s["id"], [])) for s in subs],
             [dict(c, candidates=(c["candidates"] or {}).get("submissions", []),
                   submissions=covered.get(c["id"], [])) for c in credits])

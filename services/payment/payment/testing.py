@@ -7,7 +7,7 @@ import csv
 import io
 import uuid
 
-from payment import domain
+from payment.domain import fee_schedule
 
 BATCH = "2026-12"
 # batch 2026-12 of the 2026 calendar (001 附件2) as exam.batch_scheduled carries it
@@ -27,7 +27,7 @@ PROJECT_NAME = "大数据运行平台搭建"
 
 
 def center():
-    return domain.default_center()
+    return fee_schedule.default_center()
 
 
 def approved_payload(id_number, name="张三", channel="individual", institution_code=None,

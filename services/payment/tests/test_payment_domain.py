@@ -1,4 +1,4 @@
-"""Unit tests of payment's pure rules (domain.py) and the receipt check
+"""Unit tests of payment's pure rules (payment.domain) and the receipt check
 (kernel.receipts): no broker, no database, no clock."""
 from datetime import date
 
@@ -9,7 +9,9 @@ from kernel import receipts
 from kernel.errors import Conflict, Forbidden, RuleViolation, ValidationFailed
 from kernel.testing import sample_jpeg
 
-from payment import domain, testing
+from payment import testing
+from payment.domain import (fee_schedule, matching, notes, payments, reconciliation, statements,
+                            wording)
 
 EXAM = date(2026, 12, 5)
 BATCH = {"code": "2026-12", "status": "scheduled", "exam_date": EXAM,
@@ -19,16 +21,16 @@ PROJECT = "大数据运行平台搭建"
 
 @given(st.integers(min_value=-10**12, max_value=10**12))
 def test_F1_fen_and_yuan_convert_exactly(fen):
-    assert domain.parse_yuan(domain.yuan(fen)) == fen
+    assert wording.parse_yuan(wording.yuan(fen)) == fen
 
 
 def test_F1_amounts_in_yuan_are_read_without_floats():
-    assert domain.parse_yuan("1,200.50") == 120050
-    assert domain.parse_yuan("¥300") == 30000
-    assert domain.parse_yuan("０.１") == 10          # full-width digits from a bank export
+    assert wording.parse_yuan("1,200.50") == 120050
+    assert wording.parse_yuan("¥300") == 30000
+    assert wording.parse_yuan("０.１") == 10          # full-width digits from a bank export
     for bad in ("1.234", "abc", "", "NaN", "1e3x"):
         with pytest.raises(ValueError):
-            domain.parse_yuan(bad)
+            wording.parse_yuan(bad)
 
 
 def test_F1_the_fee_in_force_on_the_first_day_of_the_payment_window_applies():
@@ -36,16 +38,16 @@ def test_F1_the_fee_in_force_on_the_first_day_of_the_payment_window_applies():
                {"project_code": "p", "effective_from": date(2026, 11, 16), "amount_fen": 26000},
                {"project_code": "p", "effective_from": date(2026, 11, 17), "amount_fen": 30000},
                {"project_code": "q", "effective_from": date(2020, 1, 1), "amount_fen": 1}]
-    on = domain.fee_date(BATCH)
-    assert domain.fee_in_force(entries, "p", on) == 26000
-    assert domain.fee_in_force(entries, "p", date(2025, 1, 1)) == 20000
+    on = fee_schedule.fee_date(BATCH)
+    assert fee_schedule.fee_in_force(entries, "p", on) == 26000
+    assert fee_schedule.fee_in_force(entries, "p", date(2025, 1, 1)) == 20000
     with pytest.raises(RuleViolation) as err:
-        domain.fee_in_force(entries, "p", date(2023, 12, 31))
+        fee_schedule.fee_in_force(entries, "p", date(2023, 12, 31))
     assert (err.value.code, err.value.rule) == ("FEE_NOT_CONFIGURED", "F1")
 
 
 def test_F1_the_default_schedule_covers_every_project_with_positive_fen():
-    schedule = domain.default_fee_schedule()
+    schedule = fee_schedule.default_fee_schedule()
     assert len(schedule["projects"]) == 22 and "473" in schedule["_placeholder"]
     for p in schedule["projects"]:
         assert p["project_name"] and all(isinstance(f["amount_fen"], int) and
@@ -53,15 +55,15 @@ def test_F1_the_default_schedule_covers_every_project_with_positive_fen():
 
 
 def test_P4_payment_is_open_only_inside_the_window_and_not_for_a_cancelled_batch():
-    domain.check_payment_open(BATCH, date(2026, 11, 16))
-    domain.check_payment_open(BATCH, date(2026, 11, 18))
+    payments.check_payment_open(BATCH, date(2026, 11, 16))
+    payments.check_payment_open(BATCH, date(2026, 11, 18))
     for day, code in ((date(2026, 11, 15), "PAYMENT_WINDOW_NOT_OPEN"),
                       (date(2026, 11, 19), "PAYMENT_WINDOW_CLOSED")):
         with pytest.raises(RuleViolation) as err:
-            domain.check_payment_open(BATCH, day)
+            payments.check_payment_open(BATCH, day)
         assert (err.value.code, err.value.rule) == (code, "P4")
     with pytest.raises(RuleViolation) as err:
-        domain.check_payment_open(dict(BATCH, status="cancelled"), date(2026, 11, 16))
+        payments.check_payment_open(dict(BATCH, status="cancelled"), date(2026, 11, 16))
     assert err.value.rule == "B1"
 
 
@@ -70,27 +72,27 @@ def test_P4_open_items_of_ended_windows_are_abandoned_and_nothing_else():
     items = [{"application_id": str(n), "batch_code": "2026-12", "status": s}
              for n, s in enumerate(("payable", "submitted", "paid", "withdrawn", "abandoned"))]
     items.append({"application_id": "x", "batch_code": "unknown", "status": "payable"})
-    assert domain.to_abandon(items, batches, date(2026, 11, 18)) == []
-    assert [i["application_id"] for i in domain.to_abandon(items, batches,
+    assert payments.to_abandon(items, batches, date(2026, 11, 18)) == []
+    assert [i["application_id"] for i in payments.to_abandon(items, batches,
                                                            date(2026, 11, 19))] == ["0", "1"]
 
 
 def test_B1_cancellation_refunds_confirmed_payments_and_closes_open_items():
-    assert domain.after_cancellation("paid") == "refund_due"
-    assert domain.after_cancellation("payable") == "cancelled"
-    assert domain.after_cancellation("submitted") == "cancelled"
-    assert domain.after_cancellation("abandoned") is None
+    assert payments.after_cancellation("paid") == "refund_due"
+    assert payments.after_cancellation("payable") == "cancelled"
+    assert payments.after_cancellation("submitted") == "cancelled"
+    assert payments.after_cancellation("abandoned") is None
 
 
 def test_reference_codes_are_stable_and_found_in_messy_notes():
-    inst = domain.item_reference("institution", "a1", "inst-02", "2026-12")
-    assert inst == domain.item_reference("institution", "a2", "inst-02", "2026-12")
-    assert inst != domain.item_reference("institution", "a1", "inst-02", "2026-11")
-    own = domain.item_reference("individual", "a1", None, "2026-12")
-    assert own != domain.item_reference("individual", "a2", None, "2026-12")
+    inst = payments.item_reference("institution", "a1", "inst-02", "2026-12")
+    assert inst == payments.item_reference("institution", "a2", "inst-02", "2026-12")
+    assert inst != payments.item_reference("institution", "a1", "inst-02", "2026-11")
+    own = payments.item_reference("individual", "a1", None, "2026-12")
+    assert own != payments.item_reference("individual", "a2", None, "2026-12")
     assert len(inst) == 10 and inst.startswith("SC")
     messy = f"考核费 {inst[:5].lower()} {inst[5:]}，共3人"
-    assert domain.find_references(messy) == [inst]
+    assert payments.find_references(messy) == [inst]
 
 
 def item(**kw):
@@ -102,7 +104,7 @@ def item(**kw):
 
 
 def test_P1_an_institution_pays_for_its_own_payable_candidates_of_one_batch():
-    domain.check_institution_items([item()], "inst-02", "2026-12")
+    payments.check_institution_items([item()], "inst-02", "2026-12")
     cases = [(item(institution_code="inst-04"), Forbidden, "NOT_YOUR_CANDIDATE"),
              (item(channel="individual", institution_code=None), Forbidden,
               "NOT_YOUR_CANDIDATE"),
@@ -113,47 +115,47 @@ def test_P1_an_institution_pays_for_its_own_payable_candidates_of_one_batch():
              (item(status="withdrawn"), RuleViolation, "NOT_PAYABLE")]
     for bad, kind, code in cases:
         with pytest.raises(kind) as err:
-            domain.check_institution_items([bad], "inst-02", "2026-12")
+            payments.check_institution_items([bad], "inst-02", "2026-12")
         assert err.value.code == code
 
 
 def test_P2_an_individual_pays_for_their_own_application():
     mine = item(channel="individual", institution_code=None)
-    domain.check_individual_item(mine, "11010519491231002x")
+    payments.check_individual_item(mine, "11010519491231002x")
     with pytest.raises(Forbidden) as err:
-        domain.check_individual_item(mine, "110105194912310029")
+        payments.check_individual_item(mine, "110105194912310029")
     assert err.value.code == "NOT_YOUR_APPLICATION"
     with pytest.raises(Forbidden) as err:
-        domain.check_individual_item(item(), "11010519491231002X")
+        payments.check_individual_item(item(), "11010519491231002X")
     assert (err.value.code, err.value.rule) == ("PAID_BY_INSTITUTION", "P1")
 
 
 def test_P1_the_institution_note_states_exam_date_and_headcount():
     for note in ("考核日期2026年12月5日，人数12人", "2026-12-05 12人", "考核日期：2026.12.05 人数：12",
                  "20261205考试 12人 SCABCDEFGH"):
-        domain.check_institution_note(note, EXAM, 12)
+        notes.check_institution_note(note, EXAM, 12)
     for note, code in (("人数12人", "NOTE_EXAM_DATE_MISSING"),
                        ("考核日期2026年12月6日，人数12人", "NOTE_EXAM_DATE_WRONG"),
                        ("考核日期2026年12月5日", "NOTE_HEADCOUNT_MISSING"),
                        ("考核日期2026年12月5日，人数11人", "NOTE_HEADCOUNT_WRONG")):
         with pytest.raises(RuleViolation) as err:
-            domain.check_institution_note(note, EXAM, 12)
+            notes.check_institution_note(note, EXAM, 12)
         assert (err.value.code, err.value.rule) == (code, "P1")
 
 
 def test_P2_the_proxy_note_follows_the_wording_and_errors_say_what_is_wrong():
-    right = domain.proxy_note("李四", "张三", EXAM, PROJECT, 20000)
+    right = notes.proxy_note("李四", "张三", EXAM, PROJECT, 20000)
     assert right == "该笔费用由李四代张三缴纳2026年12月5日考试日期大数据运行平台搭建考试项目的费用，金额为200元"
     for ok in (right, right + "。", right.replace("，", ","), right.replace("200元", "200.00元"),
                right.replace("2026年12月5日", "2026-12-05"), " ".join(right)):
-        domain.check_proxy_note(ok, "李四", "张三", EXAM, PROJECT, 20000)
-    assert domain.is_proxy("李四", "张三") and not domain.is_proxy("张 三", "张三")
+        notes.check_proxy_note(ok, "李四", "张三", EXAM, PROJECT, 20000)
+    assert notes.is_proxy("李四", "张三") and not notes.is_proxy("张 三", "张三")
 
     def error(note, payer="李四"):
         with pytest.raises(RuleViolation) as err:
-            domain.check_proxy_note(note, payer, "张三", EXAM, PROJECT, 20000)
+            notes.check_proxy_note(note, payer, "张三", EXAM, PROJECT, 20000)
         assert err.value.rule == "P2" and err.value.field == "note"
-        assert err.value.details["expected"] == domain.proxy_note(payer, "张三", EXAM,
+        assert err.value.details["expected"] == notes.proxy_note(payer, "张三", EXAM,
                                                                  PROJECT, 20000)
         return err.value
 
@@ -177,16 +179,16 @@ def test_P3_the_payee_must_be_the_center():
     center = {"payee_name": "四川省职业技能鉴定指导中心", "payee_accounts": ["5105 0142 6208"]}
     ok = {"payee_name": "四川省职业技能鉴定指导中心", "payee_account": "510501426208",
           "payer_name": "张三", "amount_fen": 20000}
-    domain.check_receipt_details(ok, center)
-    domain.check_receipt_details(dict(ok, payee_name="四川省职业技能鉴定指导中心(财务)"), center)
+    payments.check_receipt_details(ok, center)
+    payments.check_receipt_details(dict(ok, payee_name="四川省职业技能鉴定指导中心(财务)"), center)
     for bad, field in ((dict(ok, payee_account="5105 0142 6209"), "payee_account"),
                        (dict(ok, payee_name="成都某公司"), "payee_name")):
         with pytest.raises(RuleViolation) as err:
-            domain.check_receipt_details(bad, center)
+            payments.check_receipt_details(bad, center)
         assert (err.value.code, err.value.rule, err.value.field) == \
             ("PAYEE_NOT_CENTER", "P3", field)
     with pytest.raises(ValidationFailed):
-        domain.check_receipt_details(dict(ok, amount_fen=0), center)
+        payments.check_receipt_details(dict(ok, amount_fen=0), center)
 
 
 def test_F1_confirmation_refuses_an_amount_mismatch_and_shows_the_difference():
@@ -194,23 +196,23 @@ def test_F1_confirmation_refuses_an_amount_mismatch_and_shows_the_difference():
     items = [item(status="submitted", submission_id="s1"),
              item(application_id="a2", status="submitted", submission_id="s1")]
     today = date(2026, 11, 17)
-    domain.check_confirm(sub, items, BATCH, today, received_fen=40000, credit=40000)
+    payments.check_confirm(sub, items, BATCH, today, received_fen=40000, credit=40000)
     with pytest.raises(RuleViolation) as err:
-        domain.check_confirm(dict(sub, amount_fen=35000), items, BATCH, today)
+        payments.check_confirm(dict(sub, amount_fen=35000), items, BATCH, today)
     assert err.value.details["difference_fen"] == -5000
     assert err.value.message.endswith("50.00 yuan short")
     with pytest.raises(RuleViolation) as err:
-        domain.check_confirm(sub, items, BATCH, today, credit=41000)
+        payments.check_confirm(sub, items, BATCH, today, credit=41000)
     assert err.value.details["source"] == "the bank credit is"
     assert "10.00 yuan too much" in err.value.message
     with pytest.raises(Conflict) as err:
-        domain.check_confirm(sub, [items[0], item(status="withdrawn")], BATCH, today)
+        payments.check_confirm(sub, [items[0], item(status="withdrawn")], BATCH, today)
     assert err.value.code == "ITEMS_NOT_PAYABLE"
     with pytest.raises(RuleViolation) as err:
-        domain.check_confirm(sub, items, BATCH, date(2026, 11, 19))
+        payments.check_confirm(sub, items, BATCH, date(2026, 11, 19))
     assert err.value.rule == "P4"
     with pytest.raises(Conflict):
-        domain.check_confirm(dict(sub, status="confirmed"), items, BATCH, today)
+        payments.check_confirm(dict(sub, status="confirmed"), items, BATCH, today)
 
 
 def test_K1_statement_rows_are_read_and_broken_rows_reported_by_line():
@@ -224,19 +226,19 @@ def test_K1_statement_rows_are_read_and_broken_rows_reported_by_line():
         ["S5", "2026-11-16", "1,000.00", "C", "某公司", "", ""],
         ["S6", "2026-11-16"],
     ]) + "S7,2026-11-17,12.30,C,\"多行\n附言的付款人\",,ok\nS8,2026-11-17,5,C,王五,,\n"
-    out = domain.parse_statement(text)
+    out = statements.parse_statement(text)
     assert [c["bank_serial"] for c in out["credits"]] == ["S1", "S5", "S7", "S8"]
     assert out["credits"][1]["amount_fen"] == 100000
     assert [c["line"] for c in out["credits"]] == [2, 8, 10, 12]
     assert [(b["line"], b["error"][:14]) for b in out["broken"]] == [
         (3, "amount '0' mus"), (4, "direction 'X' "), (6, "bank serial S1"), (9, "2 columns; the")]
     assert (out["duplicates"], out["debits"], out["lines"]) == (1, 1, 10)
-    gbk = domain.decode_statement(text.encode("gb18030"))
-    assert domain.parse_statement(gbk)["credits"] == out["credits"]
+    gbk = statements.decode_statement(text.encode("gb18030"))
+    assert statements.parse_statement(gbk)["credits"] == out["credits"]
     chinese = "交易流水号,交易日期,贷方金额,对方户名,附言\nC1,2026-11-16,200.00,张三,x\n"
-    assert domain.parse_statement(chinese)["credits"][0]["payer_name"] == "张三"
+    assert statements.parse_statement(chinese)["credits"][0]["payer_name"] == "张三"
     with pytest.raises(ValidationFailed) as err:
-        domain.parse_statement("serial;date;amount\n")
+        statements.parse_statement("serial;date;amount\n")
     assert err.value.code == "STATEMENT_HEADER"
 
 
@@ -246,7 +248,7 @@ def credit(cid, amount, payer, note=""):
 
 def sub(sid, amount, payer, reference=None):
     return {"id": sid, "amount_fen": amount, "payer_name": payer,
-            "reference": reference or domain.reference_code(sid)}
+            "reference": reference or payments.reference_code(sid)}
 
 
 def test_K1_matching_by_reference_first_then_amount_and_fuzzy_payer_name():
@@ -262,7 +264,7 @@ def test_K1_matching_by_reference_first_then_amount_and_fuzzy_payer_name():
                credit(5, 60000, "某协会", "SCBBBBBBBB"),
                credit(6, 20000, "张山"),
                credit(7, 12345, "张三")]
-    out = domain.match(credits, subs)
+    out = matching.match(credits, subs)
     matched = {m["credit"]: (m["submissions"], m["method"]) for m in out["matched"]}
     assert matched[1] == (["inst"], "reference")       # name differs: the reference decides
     assert matched[5] == (["split1", "split2"], "reference")    # one transfer, two submissions
@@ -274,10 +276,10 @@ def test_K1_matching_by_reference_first_then_amount_and_fuzzy_payer_name():
 
 
 def test_K1_two_credits_wanting_one_submission_equally_are_left_for_a_person():
-    out = domain.match([credit(1, 20000, "张三"), credit(2, 20000, "张三")],
+    out = matching.match([credit(1, 20000, "张三"), credit(2, 20000, "张三")],
                        [sub("zhang", 20000, "张三")])
     assert out["matched"] == [] and len(out["ambiguous"]) == 2
-    out = domain.match([credit(1, 20000, "成都数联科技有限公司"),
+    out = matching.match([credit(1, 20000, "成都数联科技有限公司"),
                         credit(2, 20000, "成都数联科技有限公")],
                        [sub("co", 20000, "成都数联科技有限公司")])
     assert [m["credit"] for m in out["matched"]] == [1] and out["unmatched"] == [2]
@@ -295,7 +297,7 @@ def test_K1_the_report_shows_under_and_over_payments_and_what_is_missing():
         return {"id": cid, "bank_serial": f"S{cid}", "value_date": day, "amount_fen": amount,
                 "payer_name": "p", "note": "", "status": status, "method": "name",
                 "submissions": [{"id": s, "expected_fen": 100} for s in covers]}
-    report = domain.reconciliation_report(BATCH, subs, [
+    report = reconciliation.reconciliation_report(BATCH, subs, [
         c(1, 90, "matched", covers=["a"]), c(2, 150, "matched", covers=["b"]),
         c(3, 5, "unmatched"), c(4, 5, "ambiguous", day=date(2026, 11, 25)),
         c(5, 5, "unmatched", day=date(2026, 12, 1))])

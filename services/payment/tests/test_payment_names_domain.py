@@ -5,7 +5,8 @@ import pytest
 from kernel.errors import ValidationFailed
 from kernel.schemas import load
 
-from payment import domain, testing
+from payment import testing
+from payment.domain import statements
 from payment.schemas import ReceiptSchema
 
 RECEIPT = {"file": "0" * 64, "payee_name": "四川省职业技能鉴定指导中心",
@@ -23,5 +24,5 @@ def test_P3_receipt_payer_name_is_normalised_and_control_characters_refused():
 def test_K1_statement_payer_names_are_normalised_like_everyone_elses():
     text = testing.statement_csv([["S1", "2026-11-16", "200.00", "C", "阿依古丽•买买提 ", "", ""],
                                   ["S2", "2026-11-16", "200.00", "C", "李  四", "", ""]])
-    credits = domain.parse_statement(text)["credits"]
+    credits = statements.parse_statement(text)["credits"]
     assert [c["payer_name"] for c in credits] == ["阿依古丽·买买提", "李 四"]
