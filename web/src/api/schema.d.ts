@@ -104,26 +104,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/admin/certificate-keys/rotate": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Start signing with a new key
-         * @description Roles: provincial_center. Calls: certificate.
-         */
-        post: operations["rotate_signing_key"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/admin/certificates": {
         parameters: {
             query?: never;
@@ -812,6 +792,52 @@ export interface paths {
          *     Roles: public
          */
         post: operations["login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 身份核验: whether the person is verified, the phones on file (masked) and the code pending
+         * @description Roles: candidate. Calls: registration.
+         */
+        get: operations["verification_status"];
+        put?: never;
+        /**
+         * Send a verification code to the phone on file (the number an institution entered when it registered the person; rate-limited)
+         * @description Six digits, good for 10 minutes and 5 tries; one a minute per account, GATEWAY_SMS_RATE_LIMIT per account and per phone number. Answers the masked number, never the number. Without a mobile number on file: 409 NO_PHONE_ON_FILE.
+         *
+         *     Roles: candidate. Rate-limited per client address.. Calls: registration.
+         */
+        post: operations["send_verification_code"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/verification/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The code sent to the phone on file: the account's person is verified from now on (and reaches what institutions registered for them)
+         * @description Roles: candidate. Rate-limited per client address.
+         */
+        post: operations["confirm_verification"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1510,7 +1536,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * An uploaded file
+         * An uploaded file: to its uploader, to whoever may read an application holding it, and to the center's staff (others: 404, as unknown)
          * @description Roles: candidate, institution_operator, reviewer, finance, exam_admin, certificate_officer, provincial_center. Calls: registration.
          */
         get: operations["get_material"];
@@ -2098,7 +2124,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A bank receipt
+         * A bank receipt: to its uploader, to whoever may read an application it paid for, and to finance (others: 404, as unknown)
          * @description Roles: candidate, institution_operator, finance, provincial_center. Calls: payment.
          */
         get: operations["get_receipt"];
@@ -2306,6 +2332,8 @@ export interface components {
             /** @enum {string} */
             role: "candidate" | "institution_operator" | "reviewer" | "finance" | "exam_admin" | "certificate_officer" | "municipal_center" | "provincial_center";
             username: string;
+            /** @description a candidate whose person is verified (a code sent to the phone on file): reaches what institutions registered for them */
+            verified: boolean;
         };
         ApplicationStatus: {
             batch_code: string;
@@ -2925,9 +2953,6 @@ export interface components {
             /** @enum {string} */
             reason_code: "falsified_material" | "result_annulled" | "issued_in_error" | "other";
         };
-        RotateBody: {
-            idempotency_key?: string;
-        };
         Signup: {
             id_number: string;
             name: string;
@@ -2976,6 +3001,37 @@ export interface components {
             filename: string | null;
             /** @enum {string} */
             purpose: "photo" | "scan";
+        };
+        VerificationConfirm: {
+            code: string;
+        };
+        VerificationRequest: {
+            /** @default null */
+            phone_index: number | null;
+        };
+        VerificationSent: {
+            expires_in_s: number;
+            /** @example 138****5678 */
+            phone: string;
+            resend_after_s: number;
+            tries_left: number;
+        };
+        VerificationStatus: {
+            pending: (Record<string, never> | null) | components["schemas"]["VerificationSent"];
+            /** @description the phones on file, masked (none once verified) */
+            phones: string[];
+            verified: boolean;
+            /** Format: date-time */
+            verified_at: string | null;
+            /** @example 138****5678 */
+            verified_phone: string | null;
+        };
+        Verified: {
+            verified: boolean;
+            /** Format: date-time */
+            verified_at: string | null;
+            /** @example 138****5678 */
+            verified_phone: string | null;
         };
         VerifyBody: {
             approve: boolean;
@@ -3437,116 +3493,6 @@ export interface operations {
             };
             /** @description A business rule says no (the rule ID is in `rule`) */
             422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    rotate_signing_key: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the same as idempotency_key in the body */
-                "Idempotency-Key"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RotateBody"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description Bad input (VALIDATION_FAILED and the other `invalid` codes) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No token, or one that is not valid any more */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The role, institution or person may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Conflicts with the current state (duplicates, idempotency key reused, ...) */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The body is too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A business rule says no (the rule ID is in `rule`) */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A service behind this route is not running */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A service behind this route did not answer in time */
-            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7557,6 +7503,299 @@ export interface operations {
             };
             /** @description No token, or one that is not valid any more */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state (duplicates, idempotency key reused, ...) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A business rule says no (the rule ID is in `rule`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests from this address (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    verification_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerificationStatus"];
+                };
+            };
+            /** @description No token, or one that is not valid any more */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, institution or person may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state (duplicates, idempotency key reused, ...) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A business rule says no (the rule ID is in `rule`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A service behind this route is not running */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A service behind this route did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    send_verification_code: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerificationRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerificationSent"];
+                };
+            };
+            /** @description Bad input (VALIDATION_FAILED and the other `invalid` codes) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No token, or one that is not valid any more */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, institution or person may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state (duplicates, idempotency key reused, ...) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A business rule says no (the rule ID is in `rule`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests from this address (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A service behind this route is not running */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A service behind this route did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    confirm_verification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerificationConfirm"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Verified"];
+                };
+            };
+            /** @description Bad input (VALIDATION_FAILED and the other `invalid` codes) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No token, or one that is not valid any more */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, institution or person may not do this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

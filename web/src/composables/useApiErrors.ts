@@ -7,7 +7,7 @@ import { ApiError } from '@/api/client'
 
 export type FieldErrors = {
   byField: Record<string, { message: string; rule: string | null }>
-  general: { message: string; rule: string | null } | null
+  general: { message: string; rule: string | null; code?: string } | null
   of: (field: string) => { message: string; rule: string | null } | undefined
   set: (error: unknown, shownFields?: string[]) => void
   clear: () => void
@@ -17,7 +17,7 @@ export type FieldErrors = {
 export function useApiErrors(): FieldErrors {
   const state = reactive({
     byField: {} as Record<string, { message: string; rule: string | null }>,
-    general: null as { message: string; rule: string | null } | null,
+    general: null as { message: string; rule: string | null; code?: string } | null,
   })
   const busy = ref(false)
 
@@ -43,7 +43,7 @@ export function useApiErrors(): FieldErrors {
       }
       if (Object.keys(state.byField).length && !named) return
     }
-    state.general = { message: d.message, rule: d.rule }
+    state.general = { message: d.message, rule: d.rule, code: d.code }
   }
 
   async function run<T>(fn: () => Promise<T>, shownFields?: string[]) {

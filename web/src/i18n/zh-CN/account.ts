@@ -1,4 +1,4 @@
-// 账号：登录、自然人用户注册、个人中心、修改密码
+// 账号：登录、自然人用户注册、个人中心、修改密码、身份核验
 export default {
   login: {
     title: '登录',
@@ -90,6 +90,29 @@ export default {
     certificate_officer: '证书管理人员',
     municipal_center: '市（州）职业技能鉴定指导中心',
     provincial_center: '省职业技能鉴定指导中心',
+  },
+  verify: {
+    title: '身份核验',
+    lead: '报名机构代您提交的报名，需要先核验您本人身份，才能在本账号中查看和办理。验证码只发送到报名机构为您报名时登记的手机号。',
+    go: '去身份核验',
+    sendTo: '验证码将发送至',
+    choose: '选择接收验证码的手机号',
+    code: '验证码',
+    codePlaceholder: '6 位数字',
+    send: '获取验证码',
+    resend: '{s} 秒后重新获取',
+    sent: '验证码已发送至 {phone}，10 分钟内有效，还可输入 {tries} 次。',
+    submit: '确认核验',
+    done: '已完成身份核验',
+    doneText: '核验手机号 {phone}，核验时间 {at}。报名机构代您提交的报名现在可以在报名历史中查看和办理。',
+    history: '查看报名历史',
+    noPhone: '没有可用于核验的手机号',
+    noPhoneText: '身份核验的验证码只发送到报名机构为您报名时登记的手机号。您自己提交的报名无需核验；如报名机构已为您报名，请联系该机构核对登记的手机号。',
+    codeRequired: '请输入 6 位数字验证码',
+    pendingHint: '机构代为提交的报名需完成身份核验后显示。',
+    verified: '已核验',
+    notVerified: '未核验',
+    meText: '查看报名机构代您提交的报名前需核验',
   },
   password: {
     title: '修改密码',
