@@ -144,6 +144,9 @@ def allowed_calls(name):
 
 def test_there_is_a_broker_user_for_every_service_and_for_ops():
     assert set(SPEC["users"]) == set(NAMES) | {"ops"}
+    # the shared exchanges the administrator makes, so no service needs to declare them
+    assert SPEC["exchanges"] == [{"name": "nameko-rpc", "type": "topic"}] + [
+        {"name": f"{n}.events", "type": "topic"} for n in NAMES]
 
 
 def test_the_gateway_user_may_call_exactly_the_rpcs_its_routes_relay():
@@ -464,6 +467,14 @@ def test_refusals_and_dead_letters_park_through_each_services_own_exchange(
                             env=dict(os.environ, AMQP_URI=users["uris"]["ops"]))
     assert listed.returncode == 0, listed.stderr
     assert json.loads(listed.stdout)["queues"][dlq] == 1
+    # replayed by ops (python -m kernel.dlq) and by the service's own user (its RPC):
+    # back to the handler through certificate.dlx, and dead-lettered again
+    replayed = subprocess.run([sys.executable, "-m", "kernel.dlq", "certificate", "replay"],
+                              cwd=ROOT, capture_output=True, text=True, timeout=120,
+                              env=dict(os.environ, AMQP_URI=users["uris"]["ops"]))
+    assert replayed.returncode == 0, replayed.stderr
+    assert json.loads(replayed.stdout)["replayed"] == {dlq: 1}
+    assert wait_until(lambda: ops.certificate.dead_letters()["queues"][dlq] == 1, timeout=20)
     assert ops.certificate.replay_dead_letters()["replayed"] == {dlq: 1}
     assert wait_until(lambda: ops.certificate.dead_letters()["queues"][dlq] == 1, timeout=20)
 
