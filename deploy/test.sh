@@ -14,6 +14,9 @@
 # (vue-tsc), the unit tests (Vitest) and the browser tests (Playwright Test
 # driving Debian's Chromium against a suite it launches; their screenshots
 # stay in var/web-e2e/screenshots/). SKILLCERT_SKIP_WEB=1 leaves them out.
+#
+# Last, alone, the fault tests (run_faults below; SKILLCERT_SKIP_FAULTS=1 leaves
+# them out): the suite under SIGKILL, a broker restart and a database outage.
 set -u
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -42,24 +45,62 @@ run_pass() {   # $1: label, then pytest options
   i=0
   for pid in "${pids[@]}"; do
     wait "$pid"; local rc=$?
-    echo "-- ${GROUPS_[$i]}"
-    local log="$LOGS/$tag-$i.log"
-    tail -n 40 "$log" | grep -v '^$' | grep -v 'EventletDeprecationWarning\|eventlet' \
-      | grep -v '^FAILED \|^ERROR ' | tail -n 12
-    # every failed test by name, however many (the full log is $log)
-    grep -E '^(FAILED|ERROR) [^ ]+::' "$log" | sed 's/^/  /'
-    local line; line=$(grep -E '^[0-9]+ (passed|failed)|^[0-9]+ failed|no tests ran' "$log" | tail -n 1)
-    local p f e
-    p=$(grep -oE '[0-9]+ passed' <<<"$line" | grep -oE '[0-9]+'); f=$(grep -oE '[0-9]+ failed' <<<"$line" | grep -oE '[0-9]+')
-    e=$(grep -oE '[0-9]+ errors?' <<<"$line" | grep -oE '[0-9]+')
-    TOTAL_PASSED=$((TOTAL_PASSED + ${p:-0})); TOTAL_FAILED=$((TOTAL_FAILED + ${f:-0} + ${e:-0}))
-    # 5 = nothing collected (e.g. a group without database tests): not a failure
-    if [ "$rc" -ne 0 ] && [ "$rc" -ne 5 ]; then
-      STATUS=1
-      [ -z "${f}${e}" ] && { TOTAL_FAILED=$((TOTAL_FAILED + 1)); grep -E 'Error|error' "$log" | head -n 20; }
-    fi
+    report "${GROUPS_[$i]}" "$LOGS/$tag-$i.log" "$rc"
     i=$((i + 1))
   done
+}
+
+report() {   # $1: what ran, $2: its log, $3: pytest's exit code[, $4: lines of its end
+  local name=$1 log=$2 rc=$3 lines=${4:-12}   #  to show]; adds to the totals
+  echo "-- $name"
+  tail -n 40 "$log" | grep -v '^$' | grep -v 'EventletDeprecationWarning\|eventlet' \
+    | grep -v '^FAILED \|^ERROR ' | tail -n "$lines"
+  # every failed test by name, however many (the full log is $log)
+  grep -E '^(FAILED|ERROR) [^ ]+::' "$log" | sed 's/^/  /'
+  local line; line=$(grep -E '^[0-9]+ (passed|failed)|^[0-9]+ failed|no tests ran' "$log" | tail -n 1)
+  local p f e
+  p=$(grep -oE '[0-9]+ passed' <<<"$line" | grep -oE '[0-9]+'); f=$(grep -oE '[0-9]+ failed' <<<"$line" | grep -oE '[0-9]+')
+  e=$(grep -oE '[0-9]+ errors?' <<<"$line" | grep -oE '[0-9]+')
+  TOTAL_PASSED=$((TOTAL_PASSED + ${p:-0})); TOTAL_FAILED=$((TOTAL_FAILED + ${f:-0} + ${e:-0}))
+  # 5 = nothing collected (e.g. a group without database tests): not a failure
+  if [ "$rc" -ne 0 ] && [ "$rc" -ne 5 ]; then
+    STATUS=1
+    [ -z "${f}${e}" ] && { TOTAL_FAILED=$((TOTAL_FAILED + 1)); grep -E 'Error|error' "$log" | head -n 20; }
+  fi
+}
+
+# The fault tests, alone (nothing else runs meanwhile): tests/fault (the suite under
+# SIGKILL, a broker stop_app/start_app on a RabbitMQ node of its own, and a
+# database refusing connections; it prints its counts) and the kernel's
+# broker_restart test, which stops the machine's RabbitMQ application. Both need
+# root (rabbitmqctl, a second RabbitMQ node run as the rabbitmq user) and
+# PostgreSQL; without them one line says so.
+run_faults() {
+  local why=""
+  if ! command -v rabbitmqctl >/dev/null 2>&1 || ! command -v rabbitmq-server >/dev/null 2>&1; then
+    why="rabbitmqctl / rabbitmq-server not installed"
+  elif [ "$(id -u)" != 0 ]; then
+    why="not root (rabbitmqctl and a RabbitMQ node of their own need it)"
+  elif ! rabbitmqctl -q status >/dev/null 2>&1; then
+    why="rabbitmqctl cannot reach the local RabbitMQ node"
+  elif ! (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then
+    why="PostgreSQL not reachable on 127.0.0.1:5432"
+  fi
+  if [ -n "$why" ]; then
+    echo "== fault tests skipped: $why"
+    return
+  fi
+  echo "== fault tests, alone: SIGKILL, broker stop_app/start_app, a database refusing connections"
+  local log="$LOGS/faults.log"
+  rm -f "$LOGS/fault-report.txt"
+  SKILLCERT_FAULT_TESTS=1 SKILLCERT_BROKER_FAULT_TESTS=1 SKILLCERT_FAULT_REPORT="$LOGS/fault-report.txt" \
+    SKILLCERT_TEST_DB="${SKILLCERT_TEST_PG:-postgresql+psycopg2://postgres@127.0.0.1:5432/postgres}" \
+    "$BIN/python" -m pytest -q -rfE "$@" tests/fault \
+      shared/tests/test_kernel_broker_faults_service.py::test_broker_restart_during_a_stream_of_events_loses_and_duplicates_nothing \
+      > "$log" 2>&1
+  local rc=$?
+  [ -s "$LOGS/fault-report.txt" ] && sed 's/^/  /' "$LOGS/fault-report.txt"
+  report "tests/fault + the kernel's broker_restart test" "$log" "$rc" 3
 }
 
 run_web() {
@@ -90,6 +131,9 @@ if (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then
     run_pass "database tests on PostgreSQL" -m db "$@"
 else
   echo "== PostgreSQL not reachable on 127.0.0.1:5432: database tests ran on SQLite only"
+fi
+if [ "${SKILLCERT_SKIP_FAULTS:-}" != 1 ]; then
+  run_faults "$@"
 fi
 echo
 echo "total: $TOTAL_PASSED passed, $TOTAL_FAILED failed"
