@@ -1,5 +1,5 @@
 """nameko entrypoints of the assessor-training service: validate, apply the rules
-in domain.py, persist, record events. Nothing else."""
+of assessor_training.domain (a module per area), persist, record events. Nothing else."""
 import io
 import uuid
 from datetime import timedelta
@@ -18,7 +18,9 @@ from kernel.schemas import load
 from kernel.service import ServiceBase
 from kernel.storage import Blobs
 
-from assessor_training import domain
+from assessor_training.domain import (applications, cards, reference, review_chain, summary,
+                                      track_record, training, training_periods)
+from assessor_training.domain.review_chain import ApplicationStatus as Status
 from assessor_training.models import (Application, Base, Card, CardHistory, CardProject,
                                       CardSerial, Material, Period, Review, StudyEntry, Unit)
 from assessor_training.schemas import (ApplicationSchema, ExamScoreSchema, PeriodSchema,
@@ -66,37 +68,37 @@ class AssessorTrainingService(ServiceBase):
         """Schedule the periods shipped with the service (the 2025 second period of
         the notice) that are not there yet."""
         added = 0
-        for raw in domain.shipped_periods():
-            data = domain.check_period(load(PeriodSchema(), raw))
+        for raw in reference.shipped_periods():
+            data = training_periods.check_period(load(PeriodSchema(), raw))
             if self.db.get(Period, data["code"]) is None:
                 self._add_period(data)
                 added += 1
-        return {"periods_added": added, "projects": len(domain.projects())}
+        return {"periods_added": added, "projects": len(reference.projects())}
 
     @rpc
     def list_projects(self):
-        types = domain.project_types()
+        types = reference.project_types()
         return [dict(p, type_name_zh=types[p["type"]]["name_zh"])
-                for p in domain.projects().values()]
+                for p in reference.projects().values()]
 
     @rpc
     def list_project_types(self):
         by_type = {}
-        for p in domain.projects().values():
+        for p in reference.projects().values():
             by_type.setdefault(p["type"], []).append(p["code"])
         return [dict(t, projects=by_type.get(code, []))
-                for code, t in domain.project_types().items()]
+                for code, t in reference.project_types().items()]
 
     @rpc
     def list_regions(self):
-        return list(domain.regions().values())
+        return list(reference.regions().values())
 
     # --- training periods (A1) ---------------------------------------------
 
     @rpc
     @command(PeriodSchema)
     def schedule_period(self, data):
-        data = domain.check_period(data)
+        data = training_periods.check_period(data)
         if self.db.get(Period, data["code"]) is not None:
             raise Conflict("PERIOD_EXISTS", f"period {data['code']} already exists",
                            field="seq")
@@ -141,7 +143,7 @@ class AssessorTrainingService(ServiceBase):
                                      "provincial": row.provincial_deadline},
                 "study": (row.study_start, row.study_end),
                 "required_study_hours": row.required_study_hours, "exam_date": row.exam_date,
-                "exam_minutes": domain.EXAM_MINUTES, "exam_location": row.exam_location,
+                "exam_minutes": training_periods.EXAM_MINUTES, "exam_location": row.exam_location,
                 "expected_trainees": row.expected_trainees,
                 "places_per_unit": row.places_per_unit}
 
@@ -159,7 +161,7 @@ class AssessorTrainingService(ServiceBase):
     @rpc
     def save_unit(self, unit):
         data = load(UnitSchema(), unit)
-        domain.check_unit_record(data, settings.today(self.config))
+        applications.check_unit_record(data, settings.today(self.config))
         row = self.db.get(Unit, data["code"]) or Unit(code=data["code"])
         for key, value in data.items():
             setattr(row, key, value)
@@ -203,23 +205,23 @@ class AssessorTrainingService(ServiceBase):
         out = self._unit(row)
         accepted = out["filing_accepted_on"]
         out.update(filing_accepted_on=accepted and accepted.isoformat(), address=row.address,
-                   contact=row.contact, chain=list(domain.chain(row.region)),
+                   contact=row.contact, chain=list(review_chain.chain(row.region)),
                    record=self._record(row.code))
         return out
 
     def _record(self, unit_code):
         """A7: of the unit's recommendations the centers decided, how many they rejected."""
         rejected = self.db.scalar(select(func.count()).select_from(Application).where(
-            Application.unit_code == unit_code, Application.status == "rejected",
+            Application.unit_code == unit_code, Application.status == Status.REJECTED,
             Application.closed_step != "unit"))
         approved = self.db.scalar(select(func.count()).select_from(Application).where(
-            Application.unit_code == unit_code, Application.status.in_(domain.TRAINED)))
-        return domain.standing(rejected, rejected + approved, self._policy())
+            Application.unit_code == unit_code, Application.status.in_(review_chain.TRAINED)))
+        return track_record.standing(rejected, rejected + approved, self._policy())
 
     def _places(self, period, verdict):
         base = period.places_per_unit
         policy = self._policy()
-        return domain.places(policy.unit_places if base is None else base, verdict, policy)
+        return track_record.places(policy.unit_places if base is None else base, verdict, policy)
 
     def _places_used(self, unit_code, period_code):
         return self.db.scalar(select(func.count()).select_from(Review).join(
@@ -230,7 +232,7 @@ class AssessorTrainingService(ServiceBase):
     def _policy(self):
         values = {field: cast(self.config[key]) for key, (field, cast) in POLICY_CONFIG.items()
                   if self.config.get(key) not in (None, "")}
-        return domain.Policy(**values)
+        return reference.Policy(**values)
 
     # --- materials ----------------------------------------------------------
 
@@ -263,16 +265,16 @@ class AssessorTrainingService(ServiceBase):
     def submit_application(self, data):
         today = settings.today(self.config)
         period = self._period(self._get_period(data["period_code"]))
-        domain.check_application_open(period, today)
+        training_periods.check_application_open(period, today)
         rid = idnumber.parse(data["person"]["id_number"])                      # R2
         unit = self._unit(self._get_unit(data["unit"]["code"]))
-        domain.check_recommending_unit(unit, data["unit"])
-        domain.check_not_barred(unit, self._record(unit["code"]))
-        project_type = domain.check_projects(data["projects"])
-        conditions = domain.check_conditions(data["conditions"], data["person"])
-        chars = domain.check_work_summary(data["work_summary"])
+        applications.check_recommending_unit(unit, data["unit"])
+        track_record.check_not_barred(unit, self._record(unit["code"]))
+        project_type = applications.check_projects(data["projects"])
+        conditions = applications.check_conditions(data["conditions"], data["person"])
+        chars = applications.check_work_summary(data["work_summary"])
         self._check_materials(data)
-        domain.check_not_duplicate(self.db.scalar(select(Application.status).where(
+        applications.check_not_duplicate(self.db.scalar(select(Application.status).where(
             Application.period_code == period["code"], Application.id_number == rid.number)))
         now = utcnow()
         person = {k: v for k, v in data["person"].items() if k not in ("name", "id_number")}
@@ -286,14 +288,14 @@ class AssessorTrainingService(ServiceBase):
             projects=data["projects"], project_type=project_type, conditions=conditions,
             work_summary=data["work_summary"],
             pledge={"signed": True, "signed_on": data["pledge"]["signed_on"].isoformat()},
-            materials=data["materials"], status=domain.AWAITING["unit"], study_minutes=0,
-            submitted_at=now, updated_at=now)
+            materials=data["materials"], study_minutes=0, submitted_at=now, updated_at=now,
+            status=review_chain.transition(None, Status.AWAITING_UNIT))
         self.db.add(app)
         try:
             self.db.flush()
         except IntegrityError:       # a concurrent duplicate won the race (AT1)
             self.db.rollback()
-            domain.check_not_duplicate("submitted")
+            applications.check_not_duplicate("submitted")
         APPLICATIONS.labels("submitted").inc()
         return self._app_wire(app, warnings=rid.warnings, chars=chars)
 
@@ -336,22 +338,22 @@ class AssessorTrainingService(ServiceBase):
         today = settings.today(self.config)
         app = self._get_app(data["application_id"])
         period = self._period(self._get_period(app.period_code))
-        target = domain.check_review(self._state(app), data["step"], data["authority"],
-                                     data["decision"], period, today)
+        target = review_chain.check_review(self._state(app), data["step"], data["authority"],
+                                           data["decision"], period, today)
         if data["step"] == "unit" and data["decision"] == "approve":
             # the unit's row is locked (PostgreSQL) so that concurrent approvals
             # count each other's places
             row = self.db.get(Unit, app.unit_code, with_for_update=True)
             unit, record = self._unit(row), self._record(row.code)
-            domain.check_not_barred(unit, record)
-            domain.check_places(unit, self._places_used(unit["code"], period["code"]),
-                                self._places(self.db.get(Period, period["code"]),
+            track_record.check_not_barred(unit, record)
+            track_record.check_places(unit, self._places_used(unit["code"], period["code"]),
+                                      self._places(self.db.get(Period, period["code"]),
                                              record["standing"]), record)
         self.db.add(Review(application_id=app.id, step=data["step"],
                            authority=data["authority"], reviewer=data["reviewer"],
                            decision=data["decision"], reason=data["reason"],
                            decided_on=today, at=utcnow()))
-        self._move(app, target, closed_step=data["step"] if target == "rejected" else None)
+        self._move(app, target, closed_step=data["step"] if target == Status.REJECTED else None)
         APPLICATIONS.labels(f"{data['step']}_{data['decision']}").inc()
         return self._app_wire(app)
 
@@ -365,11 +367,11 @@ class AssessorTrainingService(ServiceBase):
         lapsed = []
         periods = {}
         for app in self.db.scalars(select(Application).where(
-                Application.status.in_(domain.IN_REVIEW))).all():
+                Application.status.in_(review_chain.IN_REVIEW))).all():
             if app.period_code not in periods:
                 periods[app.period_code] = self._period(self.db.get(Period, app.period_code))
             period = periods[app.period_code]
-            step = domain.lapsed_step(self._state(app), period, today)
+            step = review_chain.lapsed_step(self._state(app), period, today)
             if step is None:
                 continue
             deadline = period["review_deadlines"][step]
@@ -377,7 +379,7 @@ class AssessorTrainingService(ServiceBase):
                                reviewer="system", decision="lapsed", decided_on=today,
                                reason=f"逾期不再受理: the {step} review closed on {deadline}",
                                at=utcnow()))
-            self._move(app, "lapsed", closed_step=step)
+            self._move(app, Status.LAPSED, closed_step=step)
             lapsed.append(app.id)
         APPLICATIONS.labels("lapsed").inc(len(lapsed))
         return {"today": today.isoformat(), "lapsed": lapsed}
@@ -389,8 +391,8 @@ class AssessorTrainingService(ServiceBase):
     def record_study_hours(self, data):
         app = self._get_app(data["application_id"])
         period = self._period(self._get_period(app.period_code))
-        domain.check_study_entry(app.status, period, data["studied_on"],
-                                 settings.today(self.config))
+        training.check_study_entry(app.status, period, data["studied_on"],
+                                   settings.today(self.config))
         minutes = int(round(data["hours"] * 60))
         self.db.add(StudyEntry(application_id=app.id, studied_on=data["studied_on"],
                                minutes=minutes, course=data["course"], recorded_at=utcnow()))
@@ -404,13 +406,13 @@ class AssessorTrainingService(ServiceBase):
         """The trainees of a period: who may sit the exam (A5) and who is short of hours."""
         period = self._period(self._get_period(period_code))
         rows = self.db.scalars(select(Application).where(
-            Application.period_code == period["code"], Application.status == domain.ADMITTED)
+            Application.period_code == period["code"], Application.status == review_chain.ADMITTED)
             .order_by(Application.unit_code, Application.submitted_at)).all()
-        need = domain.minutes_required(period)
+        need = training.minutes_required(period)
         entries = [dict(self._study(a, period), name=a.name, id_number=a.id_number,
                         unit_code=a.unit_code) for a in rows]
         return {"period_code": period["code"], "exam_date": period["exam_date"].isoformat(),
-                "exam_minutes": domain.EXAM_MINUTES,
+                "exam_minutes": training_periods.EXAM_MINUTES,
                 "eligible": [e for e in entries if e["studied_minutes"] >= need],
                 "short": [e for e in entries if e["studied_minutes"] < need]}
 
@@ -421,20 +423,20 @@ class AssessorTrainingService(ServiceBase):
         today = settings.today(self.config)
         app = self._get_app(data["application_id"])
         period_row = self._get_period(app.period_code)
-        domain.check_no_card(self.db.scalar(select(Card.card_number).where(
+        cards.check_no_card(self.db.scalar(select(Card.card_number).where(
             Card.application_id == app.id)))
-        outcome = domain.check_exam_result(app.status, self._period(period_row),
-                                           app.study_minutes, data["score"], today,
-                                           self._policy())
+        outcome = training.check_exam_result(app.status, self._period(period_row),
+                                             app.study_minutes, data["score"], today,
+                                             self._policy())
         app.exam_score, app.exam_recorded_at = data["score"], utcnow()
         self._move(app, outcome)
-        if outcome == "passed":
+        if outcome == Status.PASSED:
             self._issue_card(app, period_row, today)
         APPLICATIONS.labels(outcome).inc()
         return self._app_wire(app)
 
     def _study(self, app, period):
-        need = domain.minutes_required(period)
+        need = training.minutes_required(period)
         return {"application_id": app.id, "studied_minutes": app.study_minutes,
                 "study_hours": round(app.study_minutes / 60, 2),
                 "required_hours": period["required_study_hours"],
@@ -447,8 +449,8 @@ class AssessorTrainingService(ServiceBase):
                         .values(last=CardSerial.last + 1))     # row lock until commit
         serial = self.db.scalar(select(CardSerial.last).where(
             CardSerial.period_code == period.code))
-        valid_from, valid_until = domain.card_validity(today)
-        card = Card(card_number=domain.card_number(period.year, period.seq, serial),
+        valid_from, valid_until = cards.card_validity(today)
+        card = Card(card_number=cards.card_number(period.year, period.seq, serial),
                     application_id=app.id, period_code=period.code, id_number=app.id_number,
                     name=app.name, unit_code=app.unit_code, project_type=app.project_type,
                     valid_from=valid_from, valid_until=valid_until, status="valid",
@@ -478,11 +480,11 @@ class AssessorTrainingService(ServiceBase):
         day = self._date_arg(on_date, "on_date")
         card = self._get_card(card_number)
         unit = self.db.get(Unit, card.unit_code)
-        state = domain.card_state(self._card_state(card), day)
+        state = cards.card_state(self._card_state(card), day)
         return {"card_number": card.card_number, "on_date": day.isoformat(),
                 "valid": state == "valid", "state": state, "name": card.name,
                 "id_number": privacy.mask_id(card.id_number), "unit": unit.name,
-                "projects": [{"code": p, "name_zh": domain.projects()[p]["name_zh"]}
+                "projects": [{"code": p, "name_zh": reference.projects()[p]["name_zh"]}
                              for p in self._card_projects(card)],
                 "valid_from": card.valid_from.isoformat(),
                 "valid_until": card.valid_until.isoformat()}
@@ -492,8 +494,8 @@ class AssessorTrainingService(ServiceBase):
     def renew_card(self, data):
         """Renewal review (复核): a valid card gets three more years."""
         card = self._get_card(data["card_number"])
-        card.valid_until = domain.check_renewal(self._card_state(card),
-                                                settings.today(self.config), self._policy())
+        card.valid_until = cards.check_renewal(self._card_state(card),
+                                               settings.today(self.config), self._policy())
         self._card_history(card, "renewed", data["reviewer"], data["reason"])
         emit(self.db, "card_issued", self._card_event(card))
         CARDS.labels("renewed").inc()
@@ -503,7 +505,7 @@ class AssessorTrainingService(ServiceBase):
     @command(RevokeSchema)
     def revoke_card(self, data):
         card = self._get_card(data["card_number"])
-        domain.check_revocable(self._card_state(card))
+        cards.check_revocable(self._card_state(card))
         card.status, card.revoked_at, card.revoke_reason = "revoked", utcnow(), data["reason"]
         self._card_history(card, "revoked", data["actor"], data["reason"])
         emit(self.db, "card_revoked", self._card_event(card, reason=data["reason"]))
@@ -530,7 +532,7 @@ class AssessorTrainingService(ServiceBase):
                                                  Card.valid_until < today)
                               .order_by(Card.card_number)).all()
         for card in due:
-            if not domain.due_to_expire(self._card_state(card), today):
+            if not cards.due_to_expire(self._card_state(card), today):
                 continue
             card.status = "expired"
             self._card_history(card, "expired", "system", f"validity ended {card.valid_until}")
@@ -545,7 +547,7 @@ class AssessorTrainingService(ServiceBase):
         (not revoked, on_date inside the validity), with their unit: the exam
         service's dispatch list."""
         day = self._date_arg(on_date, "on_date")
-        domain.project(project_code)
+        reference.project(project_code)
         rows = self.db.execute(
             select(Card, Unit, Application.person).join(
                 CardProject, CardProject.card_number == Card.card_number).join(
@@ -562,7 +564,7 @@ class AssessorTrainingService(ServiceBase):
                  "valid_until": card.valid_until.isoformat()} for card, unit, person in rows]
 
     def _get_card(self, number):
-        compact = domain.check_card_number(number)
+        compact = cards.check_card_number(number)
         return found(self.db.get(Card, compact), "CARD_NOT_FOUND", f"no assessor card {compact}",
                      "card_number", "A6")
 
@@ -589,7 +591,7 @@ class AssessorTrainingService(ServiceBase):
 
     def _card_wire(self, card, history=False):
         unit = self.db.get(Unit, card.unit_code)
-        region = domain.regions()[unit.region]
+        region = reference.regions()[unit.region]
         out = {c: getattr(card, c) for c in (
             "card_number", "application_id", "period_code", "id_number", "name",
             "project_type", "valid_from", "valid_until", "status", "issued_at", "revoked_at",
@@ -620,19 +622,19 @@ class AssessorTrainingService(ServiceBase):
         query = select(Application).where(Application.period_code == period.code,
                                           Application.unit_code == unit.code)
         if scope == "certified":
-            query = query.where(Application.status == "passed")
+            query = query.where(Application.status == Status.PASSED)
         else:
             query = query.where(Application.id.in_(select(Review.application_id).where(
                 Review.step == "unit", Review.decision == "approve")))
         rows = self.db.scalars(query.order_by(Application.submitted_at)).all()
-        names = {code: p["name_zh"] for code, p in domain.projects().items()}
+        names = {code: p["name_zh"] for code, p in reference.projects().items()}
         out = io.StringIO()
         writer = exports.writer(out)
-        writer.writerow(domain.SUMMARY_COLUMNS)
+        writer.writerow(summary.SUMMARY_COLUMNS)
         for n, app in enumerate(rows, 1):
-            writer.writerow(domain.summary_row(n, self._app_state(app),
-                                               [names[p] for p in app.projects]))
-        return {"title": domain.SUMMARY_TITLE, "unit": unit.name, "unit_code": unit.code,
+            writer.writerow(summary.summary_row(n, self._app_state(app),
+                                                [names[p] for p in app.projects]))
+        return {"title": summary.SUMMARY_TITLE, "unit": unit.name, "unit_code": unit.code,
                 "period_code": period.code, "scope": scope, "count": len(rows),
                 "filename": f"summary-{unit.code}-{period.code}-{scope}.csv",
                 "csv": out.getvalue()}
@@ -667,7 +669,7 @@ class AssessorTrainingService(ServiceBase):
                 "person": app.person}
 
     def _move(self, app, status, closed_step=None):
-        app.status = status
+        app.status = review_chain.transition(app.status, status)
         app.closed_step = closed_step
         app.updated_at = utcnow()
         self._flush()
@@ -679,11 +681,11 @@ class AssessorTrainingService(ServiceBase):
             "birth_date", "person", "declared_unit", "projects", "project_type", "conditions",
             "work_summary", "pledge", "materials", "status", "closed_step", "exam_score",
             "submitted_at", "updated_at", "version")}
-        out["work_summary_chars"] = chars or domain.summary_length(app.work_summary)
+        out["work_summary_chars"] = chars or applications.summary_length(app.work_summary)
         out["study_hours"] = round(app.study_minutes / 60, 2)
         out["card_number"] = self.db.scalar(select(Card.card_number).where(
             Card.application_id == app.id))
-        out["chain"] = list(domain.chain(app.region))
+        out["chain"] = list(review_chain.chain(app.region))
         out["reviews"] = [
             {"step": r.step, "authority": r.authority, "reviewer": r.reviewer,
              "decision": r.decision, "reason": r.reason, "decided_on": r.decided_on,

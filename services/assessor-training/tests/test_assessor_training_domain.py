@@ -5,11 +5,12 @@ import pytest
 
 from kernel.errors import Conflict, Forbidden, RuleViolation
 
-from assessor_training import domain
+from assessor_training.domain import (applications, cards, reference, review_chain, track_record,
+                                      training, training_periods)
 from assessor_training.testing import work_summary
 
 D = date.fromisoformat
-POLICY = domain.Policy()
+POLICY = reference.Policy()
 
 
 def period(**overrides):
@@ -24,52 +25,52 @@ def period(**overrides):
 
 
 def test_A1_period_dates_must_follow_each_other():
-    assert domain.check_period(period())["code"] == "2025-2"
+    assert training_periods.check_period(period())["code"] == "2025-2"
     with pytest.raises(RuleViolation) as err:
-        domain.check_period(period(review_deadlines={"unit": D("2025-05-13"),
-                                                     "municipal": D("2025-05-12"),
-                                                     "provincial": D("2025-05-16")}))
+        training_periods.check_period(period(review_deadlines={"unit": D("2025-05-13"),
+                                                               "municipal": D("2025-05-12"),
+                                                               "provincial": D("2025-05-16")}))
     assert err.value.field == "review_deadlines.municipal" and err.value.rule == "A1"
     with pytest.raises(RuleViolation) as err:      # training starts after the last review
-        domain.check_period(period(study=(D("2025-05-16"), D("2025-06-04"))))
+        training_periods.check_period(period(study=(D("2025-05-16"), D("2025-06-04"))))
     assert err.value.field == "study.start"
 
 
 def test_A1_application_window_is_inclusive():
-    domain.check_application_open(period(), D("2025-05-07"))
-    domain.check_application_open(period(), D("2025-05-13"))
+    training_periods.check_application_open(period(), D("2025-05-07"))
+    training_periods.check_application_open(period(), D("2025-05-13"))
     with pytest.raises(RuleViolation) as err:
-        domain.check_application_open(period(), D("2025-05-14"))
+        training_periods.check_application_open(period(), D("2025-05-14"))
     assert err.value.code == "APPLICATION_WINDOW_CLOSED"
 
 
 def test_A4_work_summary_counts_characters_not_bytes_or_whitespace():
-    assert domain.summary_length("考评 员\u3000\n工作a1，") == 8
-    assert domain.check_work_summary(work_summary(300)) == 300
+    assert applications.summary_length("考评 员\u3000\n工作a1，") == 8
+    assert applications.check_work_summary(work_summary(300)) == 300
     with pytest.raises(RuleViolation) as err:
-        domain.check_work_summary(work_summary(299))
+        applications.check_work_summary(work_summary(299))
     assert (err.value.code, err.value.rule, err.value.details["count"]) == \
         ("WORK_SUMMARY_TOO_SHORT", "A4", 299)
 
 
 def test_A4_at_most_three_projects_of_one_type():
-    assert domain.check_projects(["carbon-emission-trading", "carbon-asset-management",
-                                  "carbon-financial-accounting"]) == "carbon"
+    assert applications.check_projects(["carbon-emission-trading", "carbon-asset-management",
+                                        "carbon-financial-accounting"]) == "carbon"
     with pytest.raises(RuleViolation) as err:
-        domain.check_projects(["bigdata-analysis", "bigdata-cleaning", "bigdata-collection",
-                               "business-data-analysis"])
+        applications.check_projects(["bigdata-analysis", "bigdata-cleaning", "bigdata-collection",
+                                     "business-data-analysis"])
     assert err.value.code == "TOO_MANY_PROJECTS" and err.value.rule == "A4"
     with pytest.raises(RuleViolation) as err:
-        domain.check_projects(["bigdata-analysis", "ai-text-analysis"])
+        applications.check_projects(["bigdata-analysis", "ai-text-analysis"])
     assert err.value.code == "PROJECTS_OF_DIFFERENT_TYPES"
     assert err.value.details["types"] == {"bigdata-analysis": "big-data",
                                           "ai-text-analysis": "ai"}
 
 
 def test_A4_every_project_has_a_known_type():
-    types = domain.project_types()
-    assert len(domain.projects()) == 22
-    assert all(p["type"] in types for p in domain.projects().values())
+    types = reference.project_types()
+    assert len(reference.projects()) == 22
+    assert all(p["type"] in types for p in reference.projects().values())
 
 
 def _person(**kw):
@@ -81,8 +82,8 @@ def _person(**kw):
 
 def test_A3_each_claimed_condition_is_backed_by_the_form():
     senior = [{"level": "senior", "occupation": "x"}]
-    assert domain.check_conditions([{"condition": 1}], _person(qualifications=senior))
-    assert domain.check_conditions([{"condition": 1}], _person(title={"level": "junior"}))
+    assert applications.check_conditions([{"condition": 1}], _person(qualifications=senior))
+    assert applications.check_conditions([{"condition": 1}], _person(title={"level": "junior"}))
     cases = [
         ([{"condition": 1}], _person(qualifications=[{"level": "intermediate"}])),
         ([{"condition": 2, "detail": " "}], _person()),
@@ -93,32 +94,32 @@ def test_A3_each_claimed_condition_is_backed_by_the_form():
     ]
     for claims, person in cases:
         with pytest.raises(RuleViolation) as err:
-            domain.check_conditions(claims, person)
+            applications.check_conditions(claims, person)
         assert err.value.code == "CONDITION_NOT_MET" and err.value.rule == "A3"
         assert err.value.details["condition"] == claims[0]["condition"]
     with pytest.raises(RuleViolation) as err:
-        domain.check_conditions([{"condition": 5, "detail": "a"}] * 2, _person())
+        applications.check_conditions([{"condition": 5, "detail": "a"}] * 2, _person())
     assert err.value.code == "CONDITION_REPEATED"
 
 
 def test_A2_a_proposed_unit_needs_its_acceptance_date_and_the_declaration_must_match():
     proposed = {"code": "u", "name": "U", "kind": "proposed", "region": "510100",
                 "filing_accepted_on": D("2025-04-01"), "active": True}
-    domain.check_unit_record(proposed, D("2025-05-01"))
+    applications.check_unit_record(proposed, D("2025-05-01"))
     with pytest.raises(RuleViolation) as err:
-        domain.check_unit_record(dict(proposed, filing_accepted_on=None), D("2025-05-01"))
+        applications.check_unit_record(dict(proposed, filing_accepted_on=None), D("2025-05-01"))
     assert err.value.code == "FILING_DATE_MISSING" and err.value.rule == "A2"
     with pytest.raises(RuleViolation) as err:
-        domain.check_unit_record(proposed, D("2025-03-01"))
+        applications.check_unit_record(proposed, D("2025-03-01"))
     assert err.value.code == "FILING_DATE_IN_FUTURE"
-    domain.check_recommending_unit(proposed, {"kind": "proposed",
-                                              "filing_accepted_on": D("2025-04-01")})
+    applications.check_recommending_unit(proposed, {"kind": "proposed",
+                                                    "filing_accepted_on": D("2025-04-01")})
     with pytest.raises(RuleViolation) as err:
-        domain.check_recommending_unit(proposed, {"kind": "proposed",
-                                                  "filing_accepted_on": D("2025-04-02")})
+        applications.check_recommending_unit(proposed, {"kind": "proposed",
+                                                        "filing_accepted_on": D("2025-04-02")})
     assert err.value.code == "FILING_DATE_MISMATCH"
     with pytest.raises(RuleViolation) as err:
-        domain.check_recommending_unit(proposed, {"kind": "filed"})
+        applications.check_recommending_unit(proposed, {"kind": "filed"})
     assert err.value.code == "UNIT_KIND_MISMATCH"
 
 
@@ -128,108 +129,108 @@ def _app(status, region="510100"):
 
 def test_A1_review_chain_order_authority_and_deadlines():
     p, day = period(), D("2025-05-13")
-    assert domain.check_review(_app("awaiting_unit"), "unit", "u1", "approve", p, day) == \
+    assert review_chain.check_review(_app("awaiting_unit"), "unit", "u1", "approve", p, day) == \
         "awaiting_municipal"
-    assert domain.check_review(_app("awaiting_municipal"), "municipal", "510100", "approve",
-                               p, day) == "awaiting_provincial"
-    assert domain.check_review(_app("awaiting_provincial"), "provincial", "provincial",
-                               "approve", p, D("2025-05-16")) == "admitted"
-    assert domain.check_review(_app("awaiting_municipal"), "municipal", "510100", "reject",
-                               p, day) == "rejected"
+    assert review_chain.check_review(_app("awaiting_municipal"), "municipal", "510100", "approve",
+                                     p, day) == "awaiting_provincial"
+    assert review_chain.check_review(_app("awaiting_provincial"), "provincial", "provincial",
+                                     "approve", p, D("2025-05-16")) == "admitted"
+    assert review_chain.check_review(_app("awaiting_municipal"), "municipal", "510100", "reject",
+                                     p, day) == "rejected"
     with pytest.raises(RuleViolation) as err:
-        domain.check_review(_app("awaiting_municipal"), "provincial", "provincial", "approve",
-                            p, day)
+        review_chain.check_review(_app("awaiting_municipal"), "provincial", "provincial", "approve",
+                                  p, day)
     assert (err.value.code, err.value.rule) == ("REVIEW_OUT_OF_ORDER", "A1")
     assert err.value.details == {"expected": "municipal", "given": "provincial"}
     with pytest.raises(Forbidden) as err:
-        domain.check_review(_app("awaiting_municipal"), "municipal", "510300", "approve", p,
-                            day)
+        review_chain.check_review(_app("awaiting_municipal"), "municipal", "510300", "approve", p,
+                                  day)
     assert err.value.code == "WRONG_REVIEWER"
     with pytest.raises(RuleViolation) as err:
-        domain.check_review(_app("awaiting_municipal"), "municipal", "510100", "approve", p,
-                            D("2025-05-16"))
+        review_chain.check_review(_app("awaiting_municipal"), "municipal", "510100", "approve", p,
+                                  D("2025-05-16"))
     assert err.value.code == "REVIEW_DEADLINE_PASSED"
     with pytest.raises(Conflict) as err:
-        domain.check_review(_app("rejected"), "unit", "u1", "approve", p, day)
+        review_chain.check_review(_app("rejected"), "unit", "u1", "approve", p, day)
     assert err.value.code == "REVIEW_CLOSED"
 
 
 def test_A1_provincial_units_have_no_municipal_step():
-    assert domain.chain("510000") == ("unit", "provincial")
-    assert domain.check_review(_app("awaiting_unit", "510000"), "unit", "u1", "approve",
-                               period(), D("2025-05-13")) == "awaiting_provincial"
+    assert review_chain.chain("510000") == ("unit", "provincial")
+    assert review_chain.check_review(_app("awaiting_unit", "510000"), "unit", "u1", "approve",
+                                     period(), D("2025-05-13")) == "awaiting_provincial"
     with pytest.raises(RuleViolation) as err:
-        domain.check_review(_app("awaiting_provincial", "510000"), "municipal", "510000",
-                            "approve", period(), D("2025-05-13"))
+        review_chain.check_review(_app("awaiting_provincial", "510000"), "municipal", "510000",
+                                  "approve", period(), D("2025-05-13"))
     assert err.value.code == "STEP_NOT_IN_CHAIN"
 
 
 def test_A1_waiting_applications_lapse_after_their_step_deadline():
-    assert domain.lapsed_step(_app("awaiting_municipal"), period(), D("2025-05-15")) is None
-    assert domain.lapsed_step(_app("awaiting_municipal"), period(), D("2025-05-16")) == \
+    assert review_chain.lapsed_step(_app("awaiting_municipal"), period(), D("2025-05-15")) is None
+    assert review_chain.lapsed_step(_app("awaiting_municipal"), period(), D("2025-05-16")) == \
         "municipal"
-    assert domain.lapsed_step(_app("admitted"), period(), D("2026-01-01")) is None
+    assert review_chain.lapsed_step(_app("admitted"), period(), D("2026-01-01")) is None
 
 
 def test_A5_exam_needs_the_study_hours_and_the_exam_date():
     p = period()
     with pytest.raises(RuleViolation) as err:
-        domain.check_exam_result("admitted", p, 20 * 60 - 1, 90, D("2025-06-06"), POLICY)
+        training.check_exam_result("admitted", p, 20 * 60 - 1, 90, D("2025-06-06"), POLICY)
     assert (err.value.code, err.value.rule) == ("STUDY_HOURS_SHORT", "A5")
     with pytest.raises(RuleViolation) as err:
-        domain.check_exam_result("admitted", p, 20 * 60, 90, D("2025-06-05"), POLICY)
+        training.check_exam_result("admitted", p, 20 * 60, 90, D("2025-06-05"), POLICY)
     assert err.value.code == "EXAM_NOT_HELD_YET"
-    assert domain.check_exam_result("admitted", p, 1200, 60, D("2025-06-06"), POLICY) == \
+    assert training.check_exam_result("admitted", p, 1200, 60, D("2025-06-06"), POLICY) == \
         "passed"
-    assert domain.check_exam_result("admitted", p, 1200, 59, D("2025-06-06"), POLICY) == \
+    assert training.check_exam_result("admitted", p, 1200, 59, D("2025-06-06"), POLICY) == \
         "failed"
     with pytest.raises(Conflict):
-        domain.check_exam_result("failed", p, 1200, 60, D("2025-06-06"), POLICY)
+        training.check_exam_result("failed", p, 1200, 60, D("2025-06-06"), POLICY)
     with pytest.raises(RuleViolation) as err:
-        domain.check_study_entry("admitted", p, D("2025-06-05"), D("2025-06-06"))
+        training.check_study_entry("admitted", p, D("2025-06-05"), D("2025-06-06"))
     assert err.value.code == "OUTSIDE_STUDY_PERIOD"
 
 
 def test_A6_three_years_from_issue_and_29_february():
-    assert domain.card_validity(D("2025-06-06")) == (D("2025-06-06"), D("2028-06-06"))
-    assert domain.card_validity(D("2028-02-29")) == (D("2028-02-29"), D("2031-02-28"))
-    assert domain.add_years(D("2028-02-29"), 4) == D("2032-02-29")
+    assert cards.card_validity(D("2025-06-06")) == (D("2025-06-06"), D("2028-06-06"))
+    assert cards.card_validity(D("2028-02-29")) == (D("2028-02-29"), D("2031-02-28"))
+    assert cards.add_years(D("2028-02-29"), 4) == D("2032-02-29")
 
 
 def test_A6_card_numbers_carry_a_check_character():
-    number = domain.card_number(2025, 2, 1)
+    number = cards.card_number(2025, 2, 1)
     assert len(number) == 14 and number.startswith("51202502" + "00001")
-    assert domain.check_card_number(" " + number[:6] + "-" + number[6:]) == number
+    assert cards.check_card_number(" " + number[:6] + "-" + number[6:]) == number
     typo = number[:-2] + str((int(number[-2]) + 1) % 10) + number[-1]
     with pytest.raises(RuleViolation) as err:
-        domain.check_card_number(typo)
+        cards.check_card_number(typo)
     assert (err.value.code, err.value.rule) == ("CARD_NUMBER_INVALID", "A6")
 
 
 def test_A6_renewal_window_and_states():
     card = {"status": "valid", "valid_from": D("2025-06-06"), "valid_until": D("2028-06-06")}
-    assert domain.card_state(card, D("2028-06-06")) == "valid"
-    assert domain.card_state(card, D("2028-06-07")) == "expired"
-    assert domain.due_to_expire(card, D("2028-06-07"))
-    assert not domain.due_to_expire(card, D("2028-06-06"))
-    assert domain.check_renewal(card, D("2028-03-08"), POLICY) == D("2031-06-06")
+    assert cards.card_state(card, D("2028-06-06")) == "valid"
+    assert cards.card_state(card, D("2028-06-07")) == "expired"
+    assert cards.due_to_expire(card, D("2028-06-07"))
+    assert not cards.due_to_expire(card, D("2028-06-06"))
+    assert cards.check_renewal(card, D("2028-03-08"), POLICY) == D("2031-06-06")
     with pytest.raises(RuleViolation) as err:
-        domain.check_renewal(card, D("2028-03-07"), POLICY)
+        cards.check_renewal(card, D("2028-03-07"), POLICY)
     assert err.value.code == "RENEWAL_TOO_EARLY"
     with pytest.raises(Conflict) as err:
-        domain.check_renewal(card, D("2028-06-07"), POLICY)
+        cards.check_renewal(card, D("2028-06-07"), POLICY)
     assert err.value.code == "CARD_NOT_RENEWABLE"
     with pytest.raises(Conflict):
-        domain.check_revocable(dict(card, status="revoked"))
+        cards.check_revocable(dict(card, status="revoked"))
 
 
 def test_A7_rejected_share_flags_then_bars_a_unit():
-    assert domain.standing(4, 4, POLICY)["standing"] == "good"        # too few decided
-    assert domain.standing(1, 5, POLICY)["standing"] == "good"        # 20%: not over
-    flagged = domain.standing(2, 5, POLICY)
+    assert track_record.standing(4, 4, POLICY)["standing"] == "good"        # too few decided
+    assert track_record.standing(1, 5, POLICY)["standing"] == "good"        # 20%: not over
+    flagged = track_record.standing(2, 5, POLICY)
     assert flagged == {"rejected": 2, "decided": 5, "rejected_share": 0.4,
                        "standing": "flagged"}
-    assert domain.standing(3, 5, POLICY)["standing"] == "barred"
-    assert domain.places(20, "good", POLICY) == 20
-    assert domain.places(20, "flagged", POLICY) == 10
-    assert domain.places(20, "barred", POLICY) == 0
+    assert track_record.standing(3, 5, POLICY)["standing"] == "barred"
+    assert track_record.places(20, "good", POLICY) == 20
+    assert track_record.places(20, "flagged", POLICY) == 10
+    assert track_record.places(20, "barred", POLICY) == 0

@@ -1,7 +1,7 @@
 """Service tests of assessor training over the real broker and database.
 
 Each test names the rule it checks: DOMAIN.md's A1-A7 and R2, and AT1 (one
-application per person per period, assessor_training/domain.py)."""
+application per person per period, assessor_training/domain/)."""
 import csv
 import io
 
@@ -10,7 +10,7 @@ import pytest
 from kernel.errors import Conflict, Forbidden, NotFound, RuleViolation, ValidationFailed
 from kernel.testing import EventTap, sample_id_number
 
-from assessor_training import domain
+from assessor_training.domain import cards, summary
 from assessor_training.testing import (EXAM_DAY, PERIOD, review, sample_application,
                                        sample_unit, study, walk_chain, work_summary)
 
@@ -317,7 +317,7 @@ def test_A6_verify_renew_revoke_and_expire_cards(svc, rpc, start, amqp_uri):
         at(rpc).verify_card(typo)
     assert (err.value.code, err.value.rule) == ("CARD_NUMBER_INVALID", "A6")
     with pytest.raises(NotFound) as err:
-        at(rpc).verify_card(domain.card_number(2025, 2, 99))
+        at(rpc).verify_card(cards.card_number(2025, 2, 99))
     assert err.value.code == "CARD_NOT_FOUND"
     renewal = {"card_number": card, "reviewer": "省职鉴中心", "reason": "复核合格"}
     with pytest.raises(RuleViolation) as err:
@@ -430,7 +430,7 @@ def test_A6_summary_table_exports_the_units_people_as_csv(svc, rpc, start):
     assert table["title"] == "四川省技能人才评价考评员资格培训（复核）汇总表"
     assert table["unit"] == "测试推荐单位unit-chengdu" and table["count"] == 1
     rows = list(csv.reader(io.StringIO(table["csv"])))
-    assert rows[0] == list(domain.SUMMARY_COLUMNS)
+    assert rows[0] == list(summary.SUMMARY_COLUMNS)
     assert rows[1] == ["1", "成都数据科技有限公司", "李考评", "男", passed["id_number"], "本科",
                        "三级/高级工；中级职称", "大数据工程技术人员；计算机应用",
                        "大数据分析、大数据清洗", "13900139000"]

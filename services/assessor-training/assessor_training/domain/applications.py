@@ -1,0 +1,158 @@
+"""An application (申报): the recommending unit (A2), the conditions claimed (A3),
+the projects and the work summary (A4), one per person and period (AT1)."""
+from kernel.errors import Conflict, Forbidden, NotFound, RuleViolation
+
+from assessor_training.domain.reference import project, regions
+
+MAX_PROJECTS = 3               # A4
+MIN_SUMMARY_CHARS = 300        # A4 (填表说明 2)
+
+EDUCATION_LEVELS = ("junior_high", "high_school", "junior_college", "bachelor", "master",
+                    "doctor")
+EDUCATION_ZH = {"junior_high": "初中", "high_school": "高中/中专", "junior_college": "大专",
+                "bachelor": "本科", "master": "硕士研究生", "doctor": "博士研究生"}
+# 职业资格证书 / 职业技能等级证书 levels, lowest first
+QUALIFICATION_LEVELS = ("junior", "intermediate", "senior", "technician", "senior_technician")
+QUALIFICATION_ZH = {"junior": "五级/初级工", "intermediate": "四级/中级工", "senior": "三级/高级工",
+                    "technician": "二级/技师", "senior_technician": "一级/高级技师"}
+QUALIFICATION_KINDS = ("vocational_qualification", "skill_level")
+# 专业技术职称 levels, lowest first
+TITLE_LEVELS = ("junior", "intermediate", "associate_senior", "senior")
+TITLE_ZH = {"junior": "初级", "intermediate": "中级", "associate_senior": "副高级",
+            "senior": "正高级"}
+UNIT_KINDS = ("filed", "proposed")      # 已备案 | 拟备案 (filing accepted on a date)
+
+# A3 (二): the five alternative conditions of the declaration form (申报条件)
+CONDITIONS = {
+    1: "具备相关专项职业能力考核项目相对应的职业（工种）高级及以上等级国家职业资格（技能等级）"
+       "或初级及以上专业技术职称",
+    2: "获得行政主管部门、行业协会颁发的荣誉证书或相关表彰",
+    3: "具备大专以上学历，在院校从事与专项职业能力考核项目相关的专业课教学工作3年以上",
+    4: "具有丰富的从业经验，从事与专项职业能力考核项目相关的工作10年以上",
+    5: "参与行政主管部门或市级行业协会及以上组织的职业技能大赛执裁裁判或技术专家",
+}
+MIN_TEACHING_YEARS = 3
+MIN_WORK_YEARS = 10
+
+
+def check_unit_record(unit, today):
+    """A2: a unit is filed, or proposed with the date its filing was accepted (not
+    in the future); its region is one of the province's."""
+    if unit["region"] not in regions():
+        raise NotFound("REGION_UNKNOWN", f"no region {unit['region']}", field="region",
+                       rule="A2", details={"allowed": sorted(regions())})
+    accepted = unit.get("filing_accepted_on")
+    if unit["kind"] == "proposed":
+        if accepted is None:
+            raise RuleViolation("FILING_DATE_MISSING", "a unit whose filing is pending needs "
+                                "the date the authorities accepted its filing",
+                                field="filing_accepted_on", rule="A2")
+        if accepted > today:
+            raise RuleViolation("FILING_DATE_IN_FUTURE", f"the filing acceptance date "
+                                f"{accepted} lies after today ({today})",
+                                field="filing_accepted_on", rule="A2")
+    elif accepted is not None:
+        raise RuleViolation("FILING_DATE_UNEXPECTED", "a filed unit has no pending-filing "
+                            "acceptance date", field="filing_accepted_on", rule="A2")
+
+
+def check_recommending_unit(unit, declared):
+    """A2: the unit recommends only when active, and the applicant's declaration
+    (推荐单位类型, 正式受理日期) matches what the center has on record."""
+    if not unit["active"]:
+        raise Forbidden("UNIT_INACTIVE", f"{unit['name']} does not recommend applicants at "
+                        "present", field="unit.code", rule="A2")
+    if declared["kind"] != unit["kind"]:
+        raise RuleViolation("UNIT_KIND_MISMATCH", f"{unit['name']} is on record as "
+                            f"{unit['kind']}, not {declared['kind']}", field="unit.kind",
+                            rule="A2", details={"on_record": unit["kind"]})
+    if unit["kind"] == "proposed" and declared.get("filing_accepted_on") != \
+            unit["filing_accepted_on"]:
+        raise RuleViolation("FILING_DATE_MISMATCH", f"the filing of {unit['name']} was "
+                            f"accepted on {unit['filing_accepted_on']}, not on "
+                            f"{declared.get('filing_accepted_on')}",
+                            field="unit.filing_accepted_on", rule="A2",
+                            details={"on_record": str(unit["filing_accepted_on"])})
+
+
+def check_projects(codes):
+    """A4: one to three distinct projects, all of one type. Returns the type."""
+    if len(codes) > MAX_PROJECTS:
+        raise RuleViolation("TOO_MANY_PROJECTS", f"at most {MAX_PROJECTS} projects may be "
+                            f"declared; {len(codes)} were", field="projects", rule="A4",
+                            details={"count": len(codes), "max": MAX_PROJECTS})
+    if len(set(codes)) != len(codes):
+        raise RuleViolation("PROJECT_REPEATED", "a project is declared twice",
+                            field="projects", rule="A4")
+    found = [project(c) for c in codes]
+    kinds = sorted({p["type"] for p in found})
+    if len(kinds) > 1:
+        raise RuleViolation("PROJECTS_OF_DIFFERENT_TYPES", "the projects must all be of one "
+                            f"type; these are of types {', '.join(kinds)}", field="projects",
+                            rule="A4", details={"types": {p["code"]: p["type"] for p in found}})
+    return kinds[0]
+
+
+def summary_length(text):
+    """A4's count: every character that is not whitespace (str.isspace: spaces, the
+    full-width space U+3000, tabs, line breaks) counts one, a Chinese character as
+    much as a letter, a digit or a punctuation mark."""
+    return sum(1 for ch in text if not ch.isspace())
+
+
+def check_work_summary(text):
+    """A4: a work summary under 300 characters means too little experience."""
+    count = summary_length(text)
+    if count < MIN_SUMMARY_CHARS:
+        raise RuleViolation("WORK_SUMMARY_TOO_SHORT", f"the work summary has {count} "
+                            f"characters; at least {MIN_SUMMARY_CHARS} are required",
+                            field="work_summary", rule="A4",
+                            details={"count": count, "min": MIN_SUMMARY_CHARS})
+    return count
+
+
+def _rank(levels, value):
+    return levels.index(value) if value in levels else -1
+
+
+def check_conditions(claims, person):
+    """A3: at least one of the five conditions, each backed by evidence and by
+    what the form itself declares. Returns the claims ordered by condition."""
+    codes = [c["condition"] for c in claims]
+    if len(set(codes)) != len(codes):
+        raise RuleViolation("CONDITION_REPEATED", "a condition is claimed twice",
+                            field="conditions", rule="A3")
+
+    def unmet(code, why):
+        raise RuleViolation("CONDITION_NOT_MET", f"condition ({code}) {CONDITIONS[code]}: "
+                            f"{why}", field="conditions", rule="A3",
+                            details={"condition": code})
+
+    for claim in claims:
+        code = claim["condition"]
+        if code == 1:
+            senior = [q for q in person["qualifications"]
+                      if _rank(QUALIFICATION_LEVELS, q["level"]) >= 2]
+            if not senior and not person.get("title"):
+                unmet(1, "no senior-level (三级/高级工) or higher qualification and no "
+                         "professional title is declared")
+        elif code in (2, 5) and not (claim.get("detail") or "").strip():
+            unmet(code, "name the honour or the competition and the role in the detail")
+        elif code == 3:
+            if _rank(EDUCATION_LEVELS, person["education"]) < _rank(EDUCATION_LEVELS,
+                                                                     "junior_college"):
+                unmet(3, "junior college (大专) or above is required")
+            if (claim.get("teaching_years") or 0) < MIN_TEACHING_YEARS:
+                unmet(3, f"at least {MIN_TEACHING_YEARS} years of teaching are required")
+        elif code == 4 and person["professional_years"] < MIN_WORK_YEARS:
+            unmet(4, f"the form declares {person['professional_years']} years of related "
+                     f"work (专业工龄); at least {MIN_WORK_YEARS} are required")
+    return sorted(claims, key=lambda c: c["condition"])
+
+
+def check_not_duplicate(existing_status):
+    """AT1: one application per person per period."""
+    if existing_status is not None:
+        raise Conflict("DUPLICATE_APPLICATION", "this person already applied in this training "
+                       "period", field="person.id_number", rule="AT1",
+                       details={"status": existing_status})
