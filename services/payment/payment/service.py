@@ -174,7 +174,7 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
             else None, id_number=data["id_number"].strip().upper(),
             name=names.normalize_lenient(data["name"]),
             reference=payments.item_reference(data["channel"], data["application_id"],
-                                            data["institution_code"], data["batch_code"]),
+                                              data["institution_code"], data["batch_code"]),
             status=payments.PAYABLE, approved_at=utcnow(), updated_at=utcnow()))
         PAYMENTS.labels("approved").inc()
 
@@ -200,7 +200,7 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
                        payment_window=[_iso(d) for d in batch["payment"]])
             if item.channel == "individual":
                 out["proxy_note"] = notes.proxy_note("{payer}", item.name, batch["exam_date"],
-                                                      project.name_zh, due)
+                                                     project.name_zh, due)
         out["payee"] = self._center()
         return out
 
@@ -338,7 +338,7 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
         payments.check_payment_open(batch, settings.today(self.config))
         items = self._items(data["application_ids"])
         payments.check_institution_items([self._item_state(i) for i in items],
-                                       data["institution_code"], batch["code"])
+                                         data["institution_code"], batch["code"])
         self._check_receipt(data["receipt"])
         notes.check_institution_note(data["note"], batch["exam_date"], len(items))
         fees = self._fees_due(items, batch)
@@ -361,9 +361,9 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
         proxy = notes.is_proxy(data["receipt"]["payer_name"], item.name)
         if proxy:
             notes.check_proxy_note(data["note"], data["receipt"]["payer_name"], item.name,
-                                    batch["exam_date"],
-                                    self.db.get(Project, item.project_code).name_zh,
-                                    fees[item.application_id])
+                                   batch["exam_date"],
+                                   self.db.get(Project, item.project_code).name_zh,
+                                   fees[item.application_id])
         sub = self._submit([item], fees, batch, data, channel="individual",
                            payer_kind="proxy" if proxy else "self", institution_code=None,
                            actor=data["actor"] or item.id_number)
@@ -469,8 +469,8 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
         lines = {ln.application_id: ln.amount_fen for ln in self._lines(sub)}
         items = self._items(list(lines))
         payments.check_confirm(self._submission_state(sub), [self._item_state(i) for i in items],
-                             self._get_batch(sub.batch_code), settings.today(self.config),
-                             received_fen=data["received_fen"], credit=self._sole_credit(sub))
+                               self._get_batch(sub.batch_code), settings.today(self.config),
+                               received_fen=data["received_fen"], credit=self._sole_credit(sub))
         now = utcnow()
         self._decide(sub, payments.CONFIRMED, data["actor"], None, now)
         for item in items:
@@ -568,7 +568,7 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
                                Item.status.in_(payments.OPEN_ITEM)))]
         abandoned = []
         for item in payments.to_abandon([dict(self._item_state(i), item=i) for i in items],
-                                      ended, today):
+                                        ended, today):
             row = item["item"]
             end = ended[row.batch_code]["payment"][1]
             reason = (f"no confirmed payment by the end of the payment window ({end}): "

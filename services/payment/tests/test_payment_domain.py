@@ -74,7 +74,7 @@ def test_P4_open_items_of_ended_windows_are_abandoned_and_nothing_else():
     items.append({"application_id": "x", "batch_code": "unknown", "status": "payable"})
     assert payments.to_abandon(items, batches, date(2026, 11, 18)) == []
     assert [i["application_id"] for i in payments.to_abandon(items, batches,
-                                                           date(2026, 11, 19))] == ["0", "1"]
+                                                             date(2026, 11, 19))] == ["0", "1"]
 
 
 def test_B1_cancellation_refunds_confirmed_payments_and_closes_open_items():
@@ -277,10 +277,10 @@ def test_K1_matching_by_reference_first_then_amount_and_fuzzy_payer_name():
 
 def test_K1_two_credits_wanting_one_submission_equally_are_left_for_a_person():
     out = matching.match([credit(1, 20000, "张三"), credit(2, 20000, "张三")],
-                       [sub("zhang", 20000, "张三")])
+                         [sub("zhang", 20000, "张三")])
     assert out["matched"] == [] and len(out["ambiguous"]) == 2
     out = matching.match([credit(1, 20000, "成都数联科技有限公司"),
-                        credit(2, 20000, "成都数联科技有限公")],
+                          credit(2, 20000, "成都数联科技有限公")],
                        [sub("co", 20000, "成都数联科技有限公司")])
     assert [m["credit"] for m in out["matched"]] == [1] and out["unmatched"] == [2]
 
