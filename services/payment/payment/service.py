@@ -36,7 +36,6 @@ CREDITS = metrics.counter("skillcert_payment_credits_total",
                           "Bank statement credits by reconciliation outcome", ["outcome"])
 AWAITING = metrics.gauge("skillcert_payment_awaiting_confirmation",
                          "Payment submissions waiting for finance to confirm", ["batch_code"])
-STATEMENT_MAX = 20 * 1024 * 1024
 WINDOW_CHECK_INTERVAL = 3600       # seconds between P4 sweeps
 CHUNK = 500                        # ids per IN (...) query
 
@@ -235,13 +234,7 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
         return [self._item_view(i) for i in self.db.scalars(query.order_by(Item.approved_at))]
 
     def _get_item(self, application_id):
-        item = self.db.get(Item, str(application_id))
-        if item is None:
-            raise NotFound("NOT_APPROVED", f"application {application_id} has no approved "
-                           "review: only approved applications are paid for",
-                           field="application_id", rule="P1",
-                           details={"application_id": str(application_id)})
-        return item
+        return payments.check_approved(application_id, self.db.get(Item, str(application_id)))
 
     def _item_view(self, item):
         return {"application_id": item.application_id, "batch_code": item.batch_code,
@@ -316,16 +309,12 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
 
     @rpc
     def get_receipt(self, hash):
-        row = self.db.get(Receipt, str(hash))
-        if row is None:
-            raise NotFound("RECEIPT_NOT_FOUND", "no such receipt", field="hash", rule="M3")
+        row = payments.check_receipt_on_file(self.db.get(Receipt, str(hash)))
         return {"hash": row.hash, "media_type": row.media_type,
                 "content_base64": base64.b64encode(self.blobs.get(row.hash)).decode()}
 
     def _check_receipt(self, receipt):
-        if self.db.get(Receipt, receipt["file"]) is None:
-            raise NotFound("RECEIPT_NOT_FOUND", "no uploaded receipt with this reference; "
-                           "upload it first", field="receipt.file", rule="M3")
+        payments.check_receipt_on_file(self.db.get(Receipt, receipt["file"]), uploaded_first=True)
         payments.check_receipt_details(receipt, self._center())
 
     # --- submissions (P1, P2, P3) -----------------------------------------------
@@ -372,13 +361,7 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
     def _items(self, application_ids):
         found = {i.application_id: i for chunk in _chunks(application_ids)
                  for i in self.db.scalars(select(Item).where(Item.application_id.in_(chunk)))}
-        missing = [a for a in application_ids if a not in found]
-        if missing:
-            raise NotFound("NOT_APPROVED", f"{len(missing)} of the applications have no "
-                           f"approved review (first: {missing[0]}): only approved applications "
-                           "are paid for", field="application_ids", rule="P1",
-                           details={"application_ids": missing[:50]})
-        return [found[a] for a in application_ids]
+        return payments.check_all_approved(application_ids, found)
 
     def _submit(self, items, fees, batch, data, channel, payer_kind, institution_code, actor):
         receipt = data["receipt"]
@@ -651,12 +634,7 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
     def record_refund(self, data):
         """Finance paid a refund back: the entry leaves the list of refunds due."""
         row = self.db.get(Refund, data["application_id"])
-        if row is None:
-            raise NotFound("REFUND_NOT_FOUND", "no refund is due for this application",
-                           field="application_id", rule="B1")
-        if row.status != "due":
-            raise Conflict("REFUND_RECORDED", "this refund was already recorded",
-                           field="application_id", rule="B1")
+        payments.check_refund_due(row and row.status)
         row.status, row.refunded_by, row.refunded_at = "refunded", data["actor"], utcnow()
         row.refund_note = data["note"]
         item = self.db.get(Item, row.application_id)
@@ -674,9 +652,7 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
         the new credits. Broken rows are reported with their line numbers while
         the good rows are imported; a bank serial already imported is ignored."""
         raw = _decode_base64(data["content_base64"], "content_base64")
-        if len(raw) > STATEMENT_MAX:
-            raise ValidationFailed("STATEMENT_TOO_LARGE", "a statement file is at most 20 MB; "
-                                   "import it in parts", field="content_base64", rule="K1")
+        statements.check_statement_size(len(raw))
         parsed = statements.parse_statement(statements.decode_statement(raw))
         fresh, duplicates, broken = self._new_credits(parsed)
         statement = Statement(filename=data["filename"], sha256=hashlib.sha256(raw).hexdigest(),
@@ -774,10 +750,8 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
     @command(ManualMatchSchema, rule="K1")
     def match_credit(self, data):
         """A person settles a credit matching left open (a tie, a typo)."""
-        credit = self.db.scalar(select(Credit).where(Credit.bank_serial == data["bank_serial"]))
-        if credit is None:
-            raise NotFound("CREDIT_NOT_FOUND", f"no credit with bank serial "
-                           f"{data['bank_serial']}", field="bank_serial", rule="K1")
+        credit = matching.check_credit_found(self.db.scalar(select(Credit).where(
+            Credit.bank_serial == data["bank_serial"])), data["bank_serial"])
         subs = [self._get_submission(s) for s in dict.fromkeys(data["submission_ids"])]
         matching.check_manual_match(
             {"status": credit.status, "bank_serial": credit.bank_serial},

@@ -18,7 +18,7 @@ kernel.receipts).
 |---|---|---|
 | wording | names and notes normalised, yuan and fen, dates as written | |
 | fee_schedule | the fee schedule and the shipped reference data | F1 |
-| payments | statuses, the window, references, who pays, the receipt, confirmation, P4 and B1 | P1-P4, B1, B2, F1 |
+| payments | statuses, window, references, who pays, receipt, confirmation, P4, B1 | P1-P4, B1, B2, F1 |
 | notes | transfer notes: the institution's, the proxy payer's wording | P1, P2 |
 | statements | bank statements read as credits | K1 |
 | matching | credits matched to submissions | K1 |

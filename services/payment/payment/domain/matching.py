@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from rapidfuzz import fuzz, process
 
-from kernel.errors import Conflict, RuleViolation
+from kernel.errors import Conflict, NotFound, RuleViolation
 
 from payment.domain.payments import LAPSED, REJECTED, find_references
 from payment.domain.wording import normalize
@@ -130,6 +130,14 @@ def _match_by_name(credits, submissions, cutoff):
                         "score": round(bids[0][0], 1)})
         unmatched.extend(credit_id for _score, credit_id in bids[1:])
     return {"matched": matched, "ambiguous": ambiguous, "unmatched": unmatched}
+
+
+def check_credit_found(credit, bank_serial):
+    """K1: a person matches a credit the statement brought (``credit``: its row, or None)."""
+    if credit is None:
+        raise NotFound("CREDIT_NOT_FOUND", f"no credit with bank serial {bank_serial}",
+                       field="bank_serial", rule="K1")
+    return credit
 
 
 def check_manual_match(credit, submissions):

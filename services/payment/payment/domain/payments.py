@@ -9,7 +9,7 @@ import re
 
 from rapidfuzz import fuzz
 
-from kernel.errors import Conflict, Forbidden, RuleViolation, ValidationFailed
+from kernel.errors import Conflict, Forbidden, NotFound, RuleViolation, ValidationFailed
 
 from payment.domain.wording import normalize, normalize_account, normalize_text, yuan
 
@@ -71,6 +71,27 @@ def find_references(note):
 
 # --- who may pay for what (P1, P2) -------------------------------------------
 
+def check_approved(application_id, found):
+    """P1, P2: only approved applications are paid for (``found``: the item, or None)."""
+    if found is None:
+        raise NotFound("NOT_APPROVED", f"application {application_id} has no approved "
+                       "review: only approved applications are paid for",
+                       field="application_id", rule="P1",
+                       details={"application_id": str(application_id)})
+    return found
+
+
+def check_all_approved(application_ids, found):
+    """The same for many: ``found`` holds the approved ones by application id."""
+    missing = [a for a in application_ids if a not in found]
+    if missing:
+        raise NotFound("NOT_APPROVED", f"{len(missing)} of the applications have no "
+                       f"approved review (first: {missing[0]}): only approved applications "
+                       "are paid for", field="application_ids", rule="P1",
+                       details={"application_ids": missing[:50]})
+    return [found[a] for a in application_ids]
+
+
 def check_item_payable(item):
     """The application is approved and not yet paid, submitted or closed."""
     status, app = item["status"], item["application_id"]
@@ -125,6 +146,17 @@ def check_individual_item(item, id_number):
 
 
 # --- the receipt (P3) ------------------------------------------------------
+
+def check_receipt_on_file(found, uploaded_first=False):
+    """M3: a receipt is one uploaded before (``found``: its row, or None); a
+    submission names it (``uploaded_first``), a download asks by its hash."""
+    if found is None:
+        if uploaded_first:
+            raise NotFound("RECEIPT_NOT_FOUND", "no uploaded receipt with this reference; "
+                           "upload it first", field="receipt.file", rule="M3")
+        raise NotFound("RECEIPT_NOT_FOUND", "no such receipt", field="hash", rule="M3")
+    return found
+
 
 def check_receipt_details(receipt, center):
     """P3: payee name and account, payer name and amount are on the receipt;
@@ -205,3 +237,14 @@ def after_cancellation(status):
     if status in OPEN_ITEM:
         return CANCELLED
     return None
+
+
+def check_refund_due(status):
+    """B1: a refund is recorded once, for an application with a refund due
+    (``status``: its refund's, or None when none is due)."""
+    if status is None:
+        raise NotFound("REFUND_NOT_FOUND", "no refund is due for this application",
+                       field="application_id", rule="B1")
+    if status != "due":
+        raise Conflict("REFUND_RECORDED", "this refund was already recorded",
+                       field="application_id", rule="B1")

@@ -20,6 +20,14 @@ COLUMNS = {
 REQUIRED_COLUMNS = ("bank_serial", "value_date", "amount", "payer_name")
 CREDIT_WORDS = {"C", "CR", "CREDIT", "贷", "贷方", "收入", "+"}
 DEBIT_WORDS = {"D", "DR", "DEBIT", "借", "借方", "支出", "-"}
+STATEMENT_MAX = 20 * 1024 * 1024         # bytes of one statement file
+
+
+def check_statement_size(size):
+    """K1: a statement file is at most 20 MB (import a larger one in parts)."""
+    if size > STATEMENT_MAX:
+        raise ValidationFailed("STATEMENT_TOO_LARGE", "a statement file is at most 20 MB; "
+                               "import it in parts", field="content_base64", rule="K1")
 
 
 def decode_statement(raw):
