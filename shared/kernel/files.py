@@ -16,7 +16,7 @@ SCAN_MIN, SCAN_MAX = 200 * KB, 300 * KB
 # million pixels of one colour (160 MB decoded). A photo is printed at 35 x 45
 # mm (300 dpi: about 413 x 531, 0.22 MP): 1 MP is ample. A scan of an A4 page
 # at 300 dpi is 2480 x 3508 (8.7 MP): 12 MP leaves room for a slightly larger
-# sheet and a margin; a receipt (kernel.receipts, up to 5 MB) is a phone
+# sheet and a margin; a receipt (payment.domain.receipts, M3, up to 5 MB) is a phone
 # photo or a scan at any resolution: it keeps the former cap of 40 MP.
 MAX_PIXELS = {"photo": 1_000_000, "scan": 12_000_000, "receipt": 40_000_000}
 

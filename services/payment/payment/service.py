@@ -9,7 +9,7 @@ from datetime import date
 
 from sqlalchemy import case, delete, func, or_, select, update
 
-from kernel import batches, metrics, names, receipts, settings
+from kernel import batches, metrics, names, settings
 from kernel.batch_copy import BatchCopyEntrypoints
 from kernel.commands import command
 from kernel.db import Database, utcnow
@@ -21,8 +21,8 @@ from kernel.schemas import load
 from kernel.service import ServiceBase
 from kernel.storage import Blobs
 
-from payment.domain import (fee_schedule, matching, notes, payments, reconciliation, statements,
-                            wording)
+from payment.domain import (fee_schedule, matching, notes, payments, receipts, reconciliation,
+                            statements, wording)
 from payment.models import (Base, Batch, Credit, Fee, Item, Project, Receipt, ReceiptUploader,
                             Refund, Statement, Submission, SubmissionLine)
 from payment.schemas import (ApprovedEventSchema, BatchProjectEventSchema, ConfirmSchema,

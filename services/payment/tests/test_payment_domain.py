@@ -1,17 +1,16 @@
 """Unit tests of payment's pure rules (payment.domain) and the receipt check
-(kernel.receipts): no broker, no database, no clock."""
+(payment.domain.receipts): no broker, no database, no clock."""
 from datetime import date
 
 import pytest
 from hypothesis import given, strategies as st
 
-from kernel import receipts
 from kernel.errors import Conflict, Forbidden, RuleViolation, ValidationFailed
 from kernel.testing import sample_jpeg
 
 from payment import testing
-from payment.domain import (fee_schedule, matching, notes, payments, reconciliation, statements,
-                            wording)
+from payment.domain import (fee_schedule, matching, notes, payments, receipts, reconciliation,
+                            statements, wording)
 
 EXAM = date(2026, 12, 5)
 BATCH = {"code": "2026-12", "status": "scheduled", "exam_date": EXAM,

@@ -2,7 +2,7 @@
 
 Each test names the rule it checks: DOMAIN.md's P1-P4, B1, B2 and the
 project-local F1 (fee schedule), K1 (bank reconciliation) and M3 (receipt
-file) documented in payment/domain/ and kernel/receipts.py."""
+file) documented in payment/domain/ and payment/domain/receipts.py."""
 import pytest
 
 from kernel.errors import Conflict, Forbidden, NotFound, RuleViolation, ValidationFailed

@@ -12,7 +12,7 @@ schedule's amount for the project, in force on the first day of the batch's
 payment window; what is paid must equal it), K1 (bank reconciliation: a
 statement line is a credit identified by its bank serial; matching by payment
 reference, then by amount and payer name) and M3 (the receipt file,
-kernel.receipts).
+receipts).
 
 | module | area | rules |
 |---|---|---|
@@ -23,6 +23,7 @@ kernel.receipts).
 | statements | bank statements read as credits | K1 |
 | matching | credits matched to submissions | K1 |
 | reconciliation | a batch's reconciliation report | K1 |
+| receipts | the receipt file checked by content | M3 |
 
 Money is integer fen throughout; yuan appear only in text people read or write.
 """

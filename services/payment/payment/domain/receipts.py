@@ -1,12 +1,13 @@
-"""Payment receipts (银行回单) checked by content, next to kernel.files.
+"""Payment receipts (银行回单) checked by content (M3), with kernel.files.
 
-kernel.files knows the two purposes of the registration materials (M1 photo,
+The payment service owns this rule (it moved here from the kernel: the kernel
+keeps plumbing only). kernel.files sniffs and decodes the bytes and knows the two purposes of the registration materials (M1 photo,
 M2 scan). A bank receipt follows its own rule, project-local ID M3: a JPEG,
 PNG or PDF (detected from the bytes, never the file name) that really opens,
 of at most 5 MB. The notices give no size for receipts; 5 MB holds a phone
-photo of a paper receipt and any e-banking PDF. Receipts come from the
-payment service today; a service that takes other payment proofs later uses
-the same check.
+photo of a paper receipt and any e-banking PDF. Receipts come only from the
+payment service; a service that takes other payment proofs later calls the
+payment service rather than copying this check.
 """
 from kernel import files
 from kernel.errors import RuleViolation
