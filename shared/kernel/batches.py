@@ -1,7 +1,10 @@
 """A service's own copy of the exam service's batches, kept from its events.
 
 Registration, review and payment each need a batch's windows; none reads the
-exam database. Each declares ``class Batch(BatchCopy, Base)`` and handles
+exam database. This is the one shared module of the exam service's batch (a
+business piece several services use, kept here rather than copied): its
+columns (``BatchColumns``, which the exam service's own table uses too), the
+copy's table and how a copy is kept. Each declares ``class Batch(BatchCopy, Base)`` and handles
 ``exam.batch_scheduled`` / ``exam.batch_updated`` with ``keep(session, Batch,
 payload["batch"])``; versions only move forward, so redelivered or reordered
 events do no harm. ``as_dict(row)`` gives the windows as (start, end) tuples
@@ -17,8 +20,10 @@ from kernel.schemas import load
 WINDOWS = ("registration", "review", "payment", "ticket")
 
 
-class BatchCopy:
-    __tablename__ = "batches"
+class BatchColumns:
+    """The columns of a batch, declared once: the exam service's own table
+    (``exam.models.Batch``, which adds its sequence and update time) and every
+    copy of it (``BatchCopy``) take them from here."""
     code: Mapped[str] = mapped_column(String(20), primary_key=True)
     year: Mapped[int] = mapped_column(Integer)
     exam_date = mapped_column(Date, nullable=False)
@@ -34,6 +39,11 @@ class BatchCopy:
     accepted_id_documents = mapped_column(JSON, nullable=False)
     status: Mapped[str] = mapped_column(String(20), default="scheduled")
     version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class BatchCopy(BatchColumns):
+    """A service's copy of the exam service's batches (the table ``batches``)."""
+    __tablename__ = "batches"
 
 
 class _Window(fields.Field):

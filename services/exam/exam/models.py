@@ -2,31 +2,19 @@
 from sqlalchemy import JSON, Boolean, Date, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from kernel.batches import BatchColumns
 from kernel.db import Timestamp, make_base
 
 Base = make_base()
 
 
-class Batch(Base):
-    """An exam plan (考核计划): one exam date and the four windows before it."""
+class Batch(BatchColumns, Base):
+    """An exam plan (考核计划): one exam date and the four windows before it.
+    Its columns are kernel.batches.BatchColumns (the same as every service's
+    copy of it), with the year indexed, the sequence and the update time."""
     __tablename__ = "batches"
-
-    code: Mapped[str] = mapped_column(String(20), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, index=True)
     seq: Mapped[int] = mapped_column(Integer)
-    registration_start = mapped_column(Date, nullable=False)
-    registration_end = mapped_column(Date, nullable=False)
-    review_start = mapped_column(Date, nullable=False)
-    review_end = mapped_column(Date, nullable=False)
-    payment_start = mapped_column(Date, nullable=False)
-    payment_end = mapped_column(Date, nullable=False)
-    ticket_start = mapped_column(Date, nullable=False)
-    ticket_end = mapped_column(Date, nullable=False)
-    exam_date = mapped_column(Date, nullable=False)
-    re_review_working_days: Mapped[int] = mapped_column(Integer)
-    accepted_id_documents = mapped_column(JSON, nullable=False)
-    status: Mapped[str] = mapped_column(String(20), default="scheduled")
-    version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at = mapped_column(Timestamp(), nullable=False)
 
     def windows(self):
