@@ -9,7 +9,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from kernel import idnumber
+from kernel import idnumber, projects
 from kernel.errors import Conflict, Forbidden, RuleViolation
 
 DATA = Path(__file__).parent / "data"
@@ -41,7 +41,8 @@ def conditions():
 
 @lru_cache(maxsize=None)
 def catalogue_projects():
-    return json.loads((DATA / "projects.json").read_text("utf-8"))
+    """The project catalogue (kernel.projects, the one copy)."""
+    return projects.catalogue()
 
 
 @lru_cache(maxsize=None)

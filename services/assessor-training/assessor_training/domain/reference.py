@@ -1,11 +1,13 @@
 """What the service is given: the reference data it ships (assessor_training/data:
-projects, project types, regions, training periods) and the figures the notice
+project types, regions, training periods), the project catalogue every service
+shares (kernel.projects) and the figures the notice
 leaves to the center (Policy, from the service config)."""
 import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from kernel import projects as catalogue
 from kernel.errors import NotFound
 
 DATA = Path(__file__).parent.parent / "data"
@@ -29,7 +31,10 @@ def _load(name):
 
 @lru_cache(maxsize=None)
 def projects():
-    return {p["code"]: p for p in _load("projects.json")}
+    """The projects of the catalogue (kernel.projects, the one copy) with the
+    fields assessor training answers: code, names and project type."""
+    return {p["code"]: {key: p[key] for key in ("code", "name_zh", "name_en", "type")}
+            for p in catalogue.catalogue()}
 
 
 @lru_cache(maxsize=None)
