@@ -11,10 +11,9 @@ kernel.batch_copy.BatchCopyEntrypoints). A mixin of ExamService, like that one:
 The rules are exam.domain.batches; the rows exam.store.batches."""
 from kernel.entrypoints import rpc
 from kernel.errors import Conflict, ValidationFailed
-from kernel.outbox import emit
 from kernel.schemas import load
 
-from exam import store
+from exam import events, store
 from exam.domain import batches
 from exam.schemas import BatchSchema
 
@@ -70,7 +69,7 @@ class CatalogueEntrypoints:
 
     def _create(self, data):
         out = store.batches.create(self.db, data)
-        emit(self.db, "batch_scheduled", {"batch": out})
+        events.BATCH_SCHEDULED.emit(self.db, batch=out)
         return out
 
     def _update(self, row, merged):
@@ -78,5 +77,5 @@ class CatalogueEntrypoints:
         if not changed:
             return store.batches.view(row)
         out = store.batches.update(self.db, row, merged)
-        emit(self.db, "batch_updated", {"batch": out, "changed": changed})
+        events.BATCH_UPDATED.emit(self.db, batch=out, changed=changed)
         return out

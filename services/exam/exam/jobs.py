@@ -8,9 +8,8 @@ Each does what is due and is safe to run twice and on several replicas at once:
 every change is claimed with a conditional UPDATE, so only one replica emits."""
 from kernel.entrypoints import rpc, timer
 from kernel.errors import CalendarUnavailable
-from kernel.outbox import emit
 
-from exam import store
+from exam import events, store
 from exam.counters import FINALIZED, ROSTER
 from exam.domain import candidates, publication, rosters, scores
 from exam.domain.candidates import CandidateStatus
@@ -60,8 +59,8 @@ class CalendarJobs:
         return {"today": today.isoformat(), "decided": decided}
 
     def _cancelled(self, bp, reason):
-        emit(self.db, "batch_cancelled", {"batch_code": bp.batch_code,
-                                          "project_code": bp.project_code, "reason": reason})
+        events.BATCH_CANCELLED.emit(self.db, batch_code=bp.batch_code,
+                                    project_code=bp.project_code, reason=reason)
 
     # --- no-shows ------------------------------------------------------------------
 
@@ -133,7 +132,7 @@ class CalendarJobs:
                                         publication.publication_ends(starts))
         published = {"batch_code": batch.code, "starts_on": pub.starts_on.isoformat(),
                      "ends_on": pub.ends_on.isoformat(), "candidates": len(rows)}
-        emit(self.db, "results_published", published)
+        events.RESULTS_PUBLISHED.emit(self.db, **published)
         out["published"].append(dict(published))
         return pub
 
@@ -146,12 +145,11 @@ class CalendarJobs:
                                                                                  result):
                 continue
             passed = scores.passed(result.final)
-            emit(self.db, "result_finalized", {
-                "application_id": cand.application_id, "batch_code": batch.code,
-                "project_code": cand.project_code, "id_number": cand.id_number,
-                "name": cand.name, "passed": passed,
-                "score": scores.tenths_to_points(result.final),
-                "exam_date": batch.exam_date.isoformat()})
+            events.RESULT_FINALIZED.emit(
+                self.db, application_id=cand.application_id, batch_code=batch.code,
+                project_code=cand.project_code, id_number=cand.id_number,
+                name=cand.name, passed=passed, score=scores.tenths_to_points(result.final),
+                exam_date=batch.exam_date.isoformat())
             FINALIZED.labels(str(passed).lower()).inc()
             sent += 1
         if publication.finalized(sent, rows, held):

@@ -1,5 +1,5 @@
-"""RPC input/output and event payloads of the exam service."""
-from marshmallow import EXCLUDE, Schema, fields, validate
+"""RPC input/output of the exam service (its events: exam.events)."""
+from marshmallow import fields, validate
 
 from kernel.schemas import StrictSchema
 
@@ -152,54 +152,5 @@ class ResolveSchema(_Idempotent):
     note = fields.String(required=True, validate=validate.Length(min=1, max=500))
 
 
-# --- events consumed (unknown fields ignored: producers may add some; a field too
-# long for the tables is a malformed event, dead-lettered at once) -----------------
-
-def _text(max_length, **kwargs):
-    return fields.String(validate=validate.Length(max=max_length), **kwargs)
-
-
-class _Event(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
-
-class _ApplicationEvent(_Event):
-    application_id = _text(36, required=True)
-    batch_code = _text(20, required=True)
-    project_code = _text(80, required=True)
-
-
-class PaymentConfirmedSchema(_ApplicationEvent):
-    institution_code = _text(40, load_default=None, allow_none=True)
-    id_number = _text(18, required=True)
-    name = _text(50, required=True)
-
-
-class AbandonedSchema(_ApplicationEvent):
-    reason = fields.String(load_default=None, allow_none=True)
-
-
-class PersonSchema(_Event):
-    work_unit = _text(200, load_default=None, allow_none=True)
-
-
-class ApplicationSubmittedSchema(_Event):
-    application_id = _text(36, required=True)
-    channel = fields.String(required=True, validate=validate.OneOf(("institution",
-                                                                    "individual")))
-    institution_code = _text(40, load_default=None, allow_none=True)
-    person = fields.Nested(PersonSchema, load_default=dict)
-    photo = _text(64, required=True)
-    submitted_at = fields.AwareDateTime(load_default=None, allow_none=True)
-
-
-class CardEventSchema(_Event):
-    card_number = _text(40, required=True)
-    id_number = _text(18, required=True)
-    name = _text(50, required=True)
-    unit = _text(200, required=True)
-    projects = fields.List(fields.String(), required=True)
-    valid_from = fields.Date(required=True)
-    valid_until = fields.Date(required=True)
-    reason = fields.String(load_default=None, allow_none=True)
+# events consumed: validated with their producers' contracts (payment.events,
+# registration.events, assessor_training.events; kernel.events)

@@ -16,6 +16,10 @@ from kernel.schemas import load
 from kernel.service import ServiceBase
 from kernel.storage import Blobs
 
+from assessor_training import events as card_events
+from payment import events as payment_events
+from registration import events as registration_events
+
 from exam import schemas, store, ticket_pdf
 from exam.catalogue import CatalogueEntrypoints
 from exam.counters import CHECK_INS, ROSTER, TICKETS
@@ -47,7 +51,7 @@ class ExamService(CatalogueEntrypoints, CalendarJobs, ServiceBase):
 
     @handles("payment", "payment_confirmed")
     def on_payment_confirmed(self, event):
-        data = load(schemas.PaymentConfirmedSchema(), event["payload"])
+        data = payment_events.PAYMENT_CONFIRMED.load(event["payload"])
         app_id, now = data["application_id"], utcnow()
         if store.batches.find(self.db, data["batch_code"]) is None:
             return store.notes.add(self.db, event, app_id,
@@ -68,7 +72,7 @@ class ExamService(CatalogueEntrypoints, CalendarJobs, ServiceBase):
 
     @handles("payment", "application_abandoned")
     def on_application_abandoned(self, event):
-        data = load(schemas.AbandonedSchema(), event["payload"])
+        data = payment_events.APPLICATION_ABANDONED.load(event["payload"])
         cand = store.rosters.candidate(self.db, data["application_id"])
         if cand is None or not candidates.may(cand.status, CandidateStatus.ABANDONED):
             return store.notes.add(self.db, event, data["application_id"],
@@ -101,11 +105,13 @@ class ExamService(CatalogueEntrypoints, CalendarJobs, ServiceBase):
 
     @handles("registration", "application_submitted")
     def on_application_submitted(self, event):
-        store.profiles.keep(self.db, load(schemas.ApplicationSubmittedSchema(), event["payload"]))
+        store.profiles.keep(self.db, registration_events.APPLICATION_SUBMITTED.load(
+            event["payload"]))
 
     @handles("registration", "application_resubmitted")
     def on_application_resubmitted(self, event):
-        store.profiles.keep(self.db, load(schemas.ApplicationSubmittedSchema(), event["payload"]))
+        store.profiles.keep(self.db, registration_events.APPLICATION_RESUBMITTED.load(
+            event["payload"]))
 
     @handles("assessor_training", "card_issued")
     def on_card_issued(self, event):
@@ -120,7 +126,7 @@ class ExamService(CatalogueEntrypoints, CalendarJobs, ServiceBase):
         self._keep_card(event, dispatch.CARD_REVOKED)
 
     def _keep_card(self, event, status):
-        data = load(schemas.CardEventSchema(), event["payload"])
+        data = card_events.CARD_ISSUED.load(event["payload"])
         row = store.dispatch.card(self.db, data["card_number"])
         if not dispatch.card_event_applies(row and row.status, status):
             return store.notes.add(self.db, event, data["card_number"], f"card_issued for a "

@@ -1,6 +1,6 @@
 """RPC input and event payloads of the payment service. Money is integer fen:
 ``fields.Integer(strict=True)`` refuses 300.5 and "300"."""
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from kernel.names import NameField
 from kernel.schemas import StrictSchema
@@ -110,36 +110,5 @@ class RefundSchema(StrictSchema):
     note = fields.String(load_default="", validate=validate.Length(max=500))
 
 
-class EventSchema(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
-
-class ApprovedEventSchema(EventSchema):
-    """review.application_approved, as the brief gives it."""
-    application_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
-    batch_code = fields.String(required=True)
-    project_code = fields.String(required=True)
-    channel = fields.String(required=True, validate=validate.OneOf(["institution",
-                                                                    "individual"]))
-    institution_code = fields.String(load_default=None, allow_none=True)
-    id_number = fields.String(required=True)
-    name = fields.String(required=True)
-    actor = fields.String(load_default=None, allow_none=True)
-    decided_at = fields.String(load_default=None, allow_none=True)
-
-    @validates_schema
-    def _institution(self, data, **kwargs):
-        if data.get("channel") == "institution" and not data.get("institution_code"):
-            raise ValidationError("required for the institution channel", "institution_code")
-
-
-class WithdrawnEventSchema(EventSchema):
-    application_id = fields.String(required=True)
-    reason = fields.String(load_default=None, allow_none=True)
-
-
-class BatchProjectEventSchema(EventSchema):
-    batch_code = fields.String(required=True)
-    project_code = fields.String(required=True)
-    reason = fields.String(load_default=None, allow_none=True)
+# events consumed: validated with their producers' contracts (review.events,
+# registration.events, exam.events; kernel.events)

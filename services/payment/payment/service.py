@@ -15,20 +15,23 @@ from kernel.commands import command
 from kernel.db import Database, utcnow
 from kernel.entrypoints import handles, rpc, timer
 from kernel.errors import Conflict, NotFound, ValidationFailed
-from kernel.outbox import emit
 from kernel.rpc import RpcClient
 from kernel.schemas import load
 from kernel.service import ServiceBase
 from kernel.storage import Blobs
 
+from exam import events as exam_events
+from registration import events as registration_events
+from review import events as review_events
+
+from payment import events
 from payment.domain import (fee_schedule, matching, notes, payments, receipts, reconciliation,
                             statements, wording)
 from payment.models import (Base, Batch, Credit, Fee, Item, Project, Receipt, ReceiptUploader,
                             Refund, Statement, Submission, SubmissionLine)
-from payment.schemas import (ApprovedEventSchema, BatchProjectEventSchema, ConfirmSchema,
-                             IndividualPaymentSchema, InstitutionPaymentSchema,
+from payment.schemas import (ConfirmSchema, IndividualPaymentSchema, InstitutionPaymentSchema,
                              ManualMatchSchema, RefundSchema, RejectSchema, SetFeesSchema,
-                             StatementSchema, UploadReceiptSchema, WithdrawnEventSchema)
+                             StatementSchema, UploadReceiptSchema)
 
 PAYMENTS = metrics.counter("skillcert_payment_items_total",
                            "Payable applications by what happened to them", ["event"])
@@ -163,7 +166,7 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
 
     @handles("review", "application_approved")
     def on_approved(self, event):
-        data = load(ApprovedEventSchema(), event["payload"])
+        data = review_events.APPLICATION_APPROVED.load(event["payload"])
         if self.db.get(Item, data["application_id"]) is not None:
             return      # approved twice (another event id): the item is already there
         self.db.add(Item(
@@ -179,7 +182,7 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
 
     @handles("registration", "application_withdrawn")
     def on_withdrawn(self, event):
-        data = load(WithdrawnEventSchema(), event["payload"])
+        data = registration_events.APPLICATION_WITHDRAWN.load(event["payload"])
         item = self.db.get(Item, data["application_id"])
         if item is not None and item.status in payments.OPEN_ITEM:
             self._close_item(item, payments.WITHDRAWN, data["reason"] or "withdrawn")
@@ -460,12 +463,12 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
             item.status, item.paid_at = payments.PAID, now
             item.amount_fen = lines[item.application_id]
             item.updated_at = now
-            emit(self.db, "payment_confirmed", {
-                "application_id": item.application_id, "batch_code": item.batch_code,
-                "project_code": item.project_code, "institution_code": item.institution_code,
-                "id_number": item.id_number, "name": item.name,
-                "amount_fen": lines[item.application_id], "submission_id": sub.id,
-                "confirmed_at": now.isoformat(), "actor": data["actor"]})
+            events.PAYMENT_CONFIRMED.emit(
+                self.db, application_id=item.application_id, batch_code=item.batch_code,
+                project_code=item.project_code, institution_code=item.institution_code,
+                id_number=item.id_number, name=item.name,
+                amount_fen=lines[item.application_id], submission_id=sub.id,
+                confirmed_at=now.isoformat(), actor=data["actor"])
         PAYMENTS.labels("confirmed").inc(len(items))
         self.db.flush()
         return self._submission_view(sub)
@@ -557,9 +560,9 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
             reason = (f"no confirmed payment by the end of the payment window ({end}): "
                       "deemed to have abandoned (P4)")
             if self._close_item(row, payments.ABANDONED, reason, expect=payments.OPEN_ITEM):
-                emit(self.db, "application_abandoned", {
-                    "application_id": row.application_id, "batch_code": row.batch_code,
-                    "project_code": row.project_code, "reason": reason})
+                events.APPLICATION_ABANDONED.emit(
+                    self.db, application_id=row.application_id, batch_code=row.batch_code,
+                    project_code=row.project_code, reason=reason)
                 abandoned.append(row.application_id)
         PAYMENTS.labels("abandoned").inc(len(abandoned))
         return {"today": today.isoformat(), "abandoned": len(abandoned),
@@ -592,7 +595,7 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
 
     @handles("exam", "batch_cancelled")
     def on_batch_cancelled(self, event):
-        data = load(BatchProjectEventSchema(), event["payload"])
+        data = exam_events.BATCH_CANCELLED.load(event["payload"])
         reason = data["reason"] or "batch cancelled (B1)"
         items = self.db.scalars(select(Item).where(Item.batch_code == data["batch_code"],
                                                    Item.project_code == data["project_code"]))

@@ -1,0 +1,80 @@
+"""The exam service's events: one contract each (kernel.events), importable
+without exam's rules or database. Emitted on the exchange ``exam.events``."""
+from marshmallow import fields, validate
+
+from kernel.events import Event, Payload
+
+
+def text(max_length=None, **kwargs):
+    return fields.String(validate=validate.Length(max=max_length) if max_length else None,
+                         **kwargs)
+
+
+class Window(Payload):
+    start = fields.Date(required=True)
+    end = fields.Date(required=True)
+
+
+class Batch(Payload):
+    """A batch as exam publishes it (get_batch's answer)."""
+    code = text(20, required=True)
+    year = fields.Integer(required=True)
+    seq = fields.Integer()
+    registration = fields.Nested(Window, required=True)
+    review = fields.Nested(Window, required=True)
+    payment = fields.Nested(Window, required=True)
+    ticket = fields.Nested(Window, required=True)
+    exam_date = fields.Date(required=True)
+    re_review_working_days = fields.Integer(required=True)
+    accepted_id_documents = fields.List(fields.String(), required=True)
+    status = fields.String()
+    version = fields.Integer()
+
+
+class BatchScheduledPayload(Payload):
+    batch = fields.Nested(Batch, required=True)
+
+
+class BatchUpdatedPayload(Payload):
+    batch = fields.Nested(Batch, required=True)
+    changed = fields.List(fields.String(), required=True)
+
+
+class BatchCancelledPayload(Payload):
+    batch_code = text(20, required=True)
+    project_code = text(80, required=True)
+    reason = fields.String(load_default=None, allow_none=True)
+
+
+class ResultsPublishedPayload(Payload):
+    batch_code = text(20, required=True)
+    starts_on = fields.Date(required=True)
+    ends_on = fields.Date(required=True)
+    candidates = fields.Integer(required=True)
+
+
+class ResultFinalizedPayload(Payload):
+    application_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+    batch_code = text(20, required=True)
+    project_code = text(80, required=True)
+    id_number = text(18, required=True)
+    name = text(50, required=True)
+    passed = fields.Boolean(required=True)
+    score = fields.Raw(load_default=None, allow_none=True)
+    exam_date = fields.Date(required=True)
+
+
+BATCH_SCHEDULED = Event("exam", "batch_scheduled", BatchScheduledPayload, doc="""
+    a new batch (`load_calendar`, `create_batch`).""")
+BATCH_UPDATED = Event("exam", "batch_updated", BatchUpdatedPayload, doc="""
+    a batch changed; `changed` names the fields, `batch.version` grows by one with
+    each change and consumers keep only newer versions.""")
+BATCH_CANCELLED = Event("exam", "batch_cancelled", BatchCancelledPayload, doc="""
+    B1: once when a batch/project is cancelled, and again for a confirmation that
+    arrives after the cancellation (so registration and payment cancel that
+    candidate too; both apply it idempotently).""")
+RESULTS_PUBLISHED = Event("exam", "results_published", ResultsPublishedPayload, doc="""
+    T5: a batch's results are published (`candidates`: how many).""")
+RESULT_FINALIZED = Event("exam", "result_finalized", ResultFinalizedPayload, doc="""
+    T5: exactly once per candidate, the day after publication ends; `score` 0-100
+    with one decimal, null for a no-show.""")
