@@ -3,9 +3,23 @@
 Each service keeps ``<package>/migrations/`` (env.py calls ``run_env``) and
 ``python -m kernel.migrate <service> <package>`` upgrades its database to head,
 creating the PostgreSQL database first when it does not exist.
+
+The kernel's tables (``outbox``, ``inbox``, ``idempotency``) come from one kernel
+revision, ``kernel/migrations/versions/kernel_0001_*.py``, in every service's
+database: ``alembic_config`` adds that folder to the service's version
+locations, and each service's first revision has ``kernel_0001`` as its down
+revision, so a new database gets the tables once, from the kernel, before the
+service's own tables, and each history keeps one head. Those first revisions
+created the tables themselves before; databases made then have them and are
+past ``kernel_0001`` as far as Alembic counts, so nothing runs again there (and
+where kernel_0001 does run, it creates only the tables that are missing).
+A later kernel revision goes into the same folder with ``kernel_0001`` (or the
+kernel's latest) as its down revision; every service then gets a merge revision
+(``alembic merge``) so that each history keeps one head.
 """
 import importlib
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -18,12 +32,21 @@ from kernel import settings
 
 log = logging.getLogger(__name__)
 
+# The kernel's own revisions (its outbox, inbox and idempotency tables), part of
+# every service's history: each service's first revision names kernel_0001 as
+# its down revision.
+KERNEL_VERSIONS = Path(__file__).parent / "migrations" / "versions"
+
 
 def alembic_config(package, url):
     module = importlib.import_module(package)
     location = Path(module.__file__).parent / "migrations"
     cfg = Config()
     cfg.set_main_option("script_location", str(location))
+    # the service's revisions and the kernel's (KERNEL_VERSIONS), one history
+    cfg.set_main_option("path_separator", "os")
+    cfg.set_main_option("version_locations",
+                        os.pathsep.join([str(location / "versions"), str(KERNEL_VERSIONS)]))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     cfg.attributes["package"] = package
     return cfg

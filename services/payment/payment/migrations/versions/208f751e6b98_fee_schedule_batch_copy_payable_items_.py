@@ -1,7 +1,7 @@
 """fee schedule, batch copy, payable items, receipts, submissions, bank credits, refunds
 
 Revision ID: 208f751e6b98
-Revises: 
+Revises: kernel_0001
 Create Date: 2026-11-25 12:45:41.302548
 
 """
@@ -14,7 +14,10 @@ import kernel.db  # noqa: F401  (kernel column types)
 
 # revision identifiers, used by Alembic.
 revision: str = '208f751e6b98'
-down_revision: Union[str, Sequence[str], None] = None
+# The kernel's outbox, inbox and idempotency tables come from kernel_0001
+# (shared/kernel/migrations); this revision created them too before #14, and
+# databases made then have them (kernel_0001 counts as applied there).
+down_revision: Union[str, Sequence[str], None] = 'kernel_0001'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
@@ -40,20 +43,6 @@ def upgrade() -> None:
     sa.Column('version', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('code', name=op.f('pk_batches'))
     )
-    op.create_table('idempotency',
-    sa.Column('key', sa.String(length=100), nullable=False),
-    sa.Column('operation', sa.String(length=100), nullable=False),
-    sa.Column('request_hash', sa.String(length=64), nullable=False),
-    sa.Column('response', sa.JSON(), nullable=True),
-    sa.Column('created_at', kernel.db.Timestamp(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('key', name=op.f('pk_idempotency'))
-    )
-    op.create_table('inbox',
-    sa.Column('event_id', sa.String(length=36), nullable=False),
-    sa.Column('handler', sa.String(length=200), nullable=False),
-    sa.Column('processed_at', kernel.db.Timestamp(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('event_id', 'handler', name=op.f('pk_inbox'))
-    )
     op.create_table('items',
     sa.Column('application_id', sa.String(length=36), nullable=False),
     sa.Column('batch_code', sa.String(length=20), nullable=False),
@@ -77,19 +66,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_items_institution_code'), ['institution_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_items_reference'), ['reference'], unique=False)
         batch_op.create_index(batch_op.f('ix_items_status'), ['status'], unique=False)
-
-    op.create_table('outbox',
-    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
-    sa.Column('event_id', sa.String(length=36), nullable=False),
-    sa.Column('event_type', sa.String(length=100), nullable=False),
-    sa.Column('envelope', sa.JSON(), nullable=False),
-    sa.Column('created_at', kernel.db.Timestamp(timezone=True), nullable=False),
-    sa.Column('published_at', kernel.db.Timestamp(timezone=True), nullable=True),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox')),
-    sa.UniqueConstraint('event_id', name=op.f('uq_outbox_event_id'))
-    )
-    with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_outbox_published_at'), ['published_at'], unique=False)
 
     op.create_table('projects',
     sa.Column('code', sa.String(length=80), nullable=False),
@@ -250,10 +226,6 @@ def downgrade() -> None:
     op.drop_table('statements')
     op.drop_table('receipts')
     op.drop_table('projects')
-    with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_outbox_published_at'))
-
-    op.drop_table('outbox')
     with op.batch_alter_table('items', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_items_status'))
         batch_op.drop_index(batch_op.f('ix_items_reference'))
@@ -261,7 +233,5 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_items_batch_code'))
 
     op.drop_table('items')
-    op.drop_table('inbox')
-    op.drop_table('idempotency')
     op.drop_table('batches')
     # ### end Alembic commands ###

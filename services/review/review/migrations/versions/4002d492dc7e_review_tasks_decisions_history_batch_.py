@@ -1,7 +1,7 @@
 """review tasks, decisions, history, batch copy
 
 Revision ID: 4002d492dc7e
-Revises: 
+Revises: kernel_0001
 Create Date: 2026-11-25 12:43:51.794035
 
 """
@@ -14,7 +14,10 @@ import kernel.db  # noqa: F401  (kernel column types)
 
 # revision identifiers, used by Alembic.
 revision: str = '4002d492dc7e'
-down_revision: Union[str, Sequence[str], None] = None
+# The kernel's outbox, inbox and idempotency tables come from kernel_0001
+# (shared/kernel/migrations); this revision created them too before #14, and
+# databases made then have them (kernel_0001 counts as applied there).
+down_revision: Union[str, Sequence[str], None] = 'kernel_0001'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
@@ -74,33 +77,6 @@ def upgrade() -> None:
     with op.batch_alter_table('history', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_history_application_id'), ['application_id'], unique=False)
 
-    op.create_table('idempotency',
-    sa.Column('key', sa.String(length=100), nullable=False),
-    sa.Column('operation', sa.String(length=100), nullable=False),
-    sa.Column('request_hash', sa.String(length=64), nullable=False),
-    sa.Column('response', sa.JSON(), nullable=True),
-    sa.Column('created_at', kernel.db.Timestamp(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('key', name=op.f('pk_idempotency'))
-    )
-    op.create_table('inbox',
-    sa.Column('event_id', sa.String(length=36), nullable=False),
-    sa.Column('handler', sa.String(length=200), nullable=False),
-    sa.Column('processed_at', kernel.db.Timestamp(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('event_id', 'handler', name=op.f('pk_inbox'))
-    )
-    op.create_table('outbox',
-    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
-    sa.Column('event_id', sa.String(length=36), nullable=False),
-    sa.Column('event_type', sa.String(length=100), nullable=False),
-    sa.Column('envelope', sa.JSON(), nullable=False),
-    sa.Column('created_at', kernel.db.Timestamp(timezone=True), nullable=False),
-    sa.Column('published_at', kernel.db.Timestamp(timezone=True), nullable=True),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox')),
-    sa.UniqueConstraint('event_id', name=op.f('uq_outbox_event_id'))
-    )
-    with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_outbox_published_at'), ['published_at'], unique=False)
-
     op.create_table('tasks',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('application_id', sa.String(length=36), nullable=False),
@@ -134,12 +110,6 @@ def downgrade() -> None:
         batch_op.drop_index('ix_tasks_state_due_on')
 
     op.drop_table('tasks')
-    with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_outbox_published_at'))
-
-    op.drop_table('outbox')
-    op.drop_table('inbox')
-    op.drop_table('idempotency')
     with op.batch_alter_table('history', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_history_application_id'))
 
