@@ -372,6 +372,7 @@ def stop_all(sup, watcher, replicas, grace=supervision.STOPWAITSECS):
                 say("stopped: " + ", ".join(f"{r.label} ({ended.get(r.label, 'stopped')})"
                                             for r in up))
         sup.shutdown()
+        wait_replicas_gone(replicas, grace + 5)
     except Stop:
         say("second signal: not waiting any longer (SIGKILL)")
         kill_replicas(replicas)
@@ -379,7 +380,24 @@ def stop_all(sup, watcher, replicas, grace=supervision.STOPWAITSECS):
     except (OSError, xmlrpc.client.Error) as exc:
         say(f"supervisord does not answer ({type(exc).__name__}: {exc}): SIGTERM to it")
         sup.shutdown()
-        kill_replicas(replicas)
+        wait_replicas_gone(replicas, grace + 5)
+
+
+def wait_replicas_gone(replicas, grace):
+    """Until no replica process is left (one whose supervisord died got SIGTERM from
+    PR_SET_PDEATHSIG and stops by itself), SIGKILL after ``grace`` s: the broker
+    users are removed only after this, and a replica whose user is gone would retry
+    its login for ever instead of stopping."""
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline:
+        left = [r for r in replicas if r.pid and is_replica(r)]
+        if not left:
+            return
+        time.sleep(0.2)
+    left = [r for r in replicas if r.pid and is_replica(r)]
+    if left:
+        say(f"{', '.join(r.label for r in left)} still running after {grace} s: SIGKILL")
+        kill_replicas(left)
 
 
 def follow_quietly(sup, watcher, replicas):
@@ -391,11 +409,20 @@ def follow_quietly(sup, watcher, replicas):
 
 def kill_replicas(replicas, labels=None):
     for r in replicas:
-        if r.pid and (labels is None or r.label in labels):
+        if r.pid and (labels is None or r.label in labels) and is_replica(r):
             try:
                 os.killpg(r.pid, signal.SIGKILL)     # supervisord made it a group leader
             except (ProcessLookupError, PermissionError):
                 pass
+
+
+def is_replica(replica):
+    """The pid is still this replica's process (not reused by another)."""
+    try:
+        cmdline = Path(f"/proc/{replica.pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+    return replica.service.target.encode() in cmdline
 
 
 def wanted(replicas, watcher):

@@ -114,7 +114,7 @@ def config_text(folder, programs, sock):
     folder = Path(folder)
     lines = [
         "; written by deploy/launch.py (deploy/supervisor_suite.py) for this run of the suite;",
-        f"; supervisorctl -c {folder / CONFIG_NAME} status | stop NAME | start NAME | tail -f NAME",
+        f"; supervisorctl -c {folder / CONFIG_NAME} status|stop NAME|start NAME|tail -f NAME",
         "",
         "[unix_http_server]",
         f"file={_value(sock, 'socket')}",
