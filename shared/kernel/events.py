@@ -21,9 +21,11 @@ so any consumer, and the gateway, may import it. For each event it declares
 Producers: ``emit(session, CONTRACT.NAME, CONTRACT.build(**fields),
 CONTRACT.VERSION)`` or ``CONTRACT.emit(session, **fields)``; ``build``
 validates the payload and answers it unchanged (a ValueError on a producer's
-bug: nothing is written). Consumers: ``CONTRACT.load(event["payload"])``, a
-ValidationFailed for a payload that does not fit (the retrying handler
-dead-letters it at once, kernel.entrypoints).
+bug: nothing is written). Consumers: ``CONTRACT.load(event["payload"])``, or
+``CONTRACT.load(payload, only=(fields it reads))`` for a consumer that reads a
+few fields only (they keep the producer's definition); a ValidationFailed for a
+payload that does not fit (the retrying handler dead-letters it at once,
+kernel.entrypoints).
 
 ``python -m kernel.events docs`` rewrites the event tables of docs/*.md between
 ``<!-- events:<service> -->`` and ``<!-- /events -->`` from the contracts;
@@ -82,10 +84,12 @@ class Event:
         from kernel.outbox import emit           # sqlalchemy: only when emitting
         return emit(session, self.NAME, self.build(**fields), schema_version=self.VERSION)
 
-    def load(self, payload, rule=None):
-        """A consumer's view of ``payload``: validated, unknown fields dropped."""
+    def load(self, payload, only=None, rule=None):
+        """A consumer's view of ``payload``: validated, unknown fields dropped.
+        ``only``: the fields this consumer reads (each must be declared); the
+        others are not its business and are dropped unchecked."""
         from kernel.schemas import load
-        return load(self.schema(), payload, rule=rule)
+        return load(self.schema(only=only) if only else self.schema(), payload, rule=rule)
 
     def __repr__(self):
         return f"<Event {self.TYPE} v{self.VERSION}>"

@@ -1,4 +1,4 @@
-"""RPC input/output and event payloads of the registration service."""
+"""RPC input/output of the registration service (its events: registration.events)."""
 from marshmallow import fields, validate, validates_schema, ValidationError
 
 from kernel.names import NameField
@@ -136,18 +136,5 @@ class ApplicationSchema(StrictSchema):
 application_schema = ApplicationSchema()
 
 
-class ApplicationEventSchema(StrictSchema):
-    """Payloads of review, payment, exam and certificate events about one application."""
-    class Meta:
-        unknown = "include"
-    application_id = fields.String(required=True)
-    actor = fields.String(load_default=None)
-    reason = fields.String(load_default=None, allow_none=True)
-
-
-class BatchProjectEventSchema(StrictSchema):
-    class Meta:
-        unknown = "include"
-    batch_code = fields.String(required=True)
-    project_code = fields.String(required=True)
-    reason = fields.String(load_default=None, allow_none=True)
+# events consumed: validated with their producers' contracts (review.events,
+# payment.events, exam.events, certificate.events; kernel.events)

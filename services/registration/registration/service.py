@@ -12,19 +12,22 @@ from kernel.commands import command
 from kernel.db import Database, utcnow
 from kernel.entrypoints import handles, rpc
 from kernel.errors import Conflict, NotFound, ValidationFailed
-from kernel.outbox import emit
 from kernel.rpc import RpcClient
 from kernel.schemas import load
 from kernel.service import ServiceBase
 from kernel.storage import Blobs
 
-from registration import domain
+from certificate import events as certificate_events
+from exam import events as exam_events
+from payment import events as payment_events
+from review import events as review_events
+
+from registration import domain, events
 from registration.models import (Application, ApplicationFile, Base, Batch, Institution,
                                  InstitutionProject, Material, MaterialUploader, Project,
                                  TimelineEntry)
-from registration.schemas import (ApplicationEventSchema, BatchProjectEventSchema,
-                                  EligibilitySchema, InstitutionSchema, ResubmitSchema, SubmitSchema,
-                                  WithdrawSchema, application_schema)
+from registration.schemas import (EligibilitySchema, InstitutionSchema, ResubmitSchema,
+                                  SubmitSchema, WithdrawSchema, application_schema)
 
 APPLICATIONS = metrics.counter("skillcert_registration_applications_total",
                                "Applications by what happened to them", ["event"])
@@ -222,7 +225,7 @@ class RegistrationService(BatchCopyEntrypoints, ServiceBase):
                            "for this project in this batch", field="person.id_number",
                            rule="R3")
         out = self._dump(app, warnings=rid.warnings)
-        emit(self.db, "application_submitted", self._event_payload(app))
+        events.APPLICATION_SUBMITTED.emit(self.db, **self._event_payload(app))
         APPLICATIONS.labels("submitted").inc()
         return out
 
@@ -250,8 +253,8 @@ class RegistrationService(BatchCopyEntrypoints, ServiceBase):
         self._move(app, "submitted", "candidate", data["note"] or "resubmitted after return",
                    details={"changed": changed})
         self._index_files(app)
-        emit(self.db, "application_resubmitted", dict(self._event_payload(app),
-                                                      changed=changed))
+        events.APPLICATION_RESUBMITTED.emit(self.db, **self._event_payload(app),
+                                            changed=changed)
         APPLICATIONS.labels("resubmitted").inc()
         return self._dump(app)
 
@@ -261,10 +264,10 @@ class RegistrationService(BatchCopyEntrypoints, ServiceBase):
         app = self._get_app(data["application_id"])
         domain.check_withdraw(self._state(app))
         self._move(app, "withdrawn", data["actor"], data["reason"])
-        emit(self.db, "application_withdrawn", {"application_id": app.id,
-                                                "batch_code": app.batch_code,
-                                                "project_code": app.project_code,
-                                                "reason": data["reason"]})
+        events.APPLICATION_WITHDRAWN.emit(self.db, application_id=app.id,
+                                          batch_code=app.batch_code,
+                                          project_code=app.project_code,
+                                          reason=data["reason"])
         APPLICATIONS.labels("withdrawn").inc()
         return self._dump(app)
 
@@ -352,46 +355,47 @@ class RegistrationService(BatchCopyEntrypoints, ServiceBase):
 
     @handles("review", "application_approved")
     def on_approved(self, event):
-        self._apply(event, "application_approved")
+        self._apply(event, "application_approved", review_events.APPLICATION_APPROVED)
 
     @handles("review", "application_rejected")
     def on_rejected(self, event):
-        self._apply(event, "application_rejected")
+        self._apply(event, "application_rejected", review_events.APPLICATION_REJECTED)
 
     @handles("review", "application_returned")
     def on_returned(self, event):
-        self._apply(event, "application_returned")
+        self._apply(event, "application_returned", review_events.APPLICATION_RETURNED)
 
     @handles("review", "application_not_accepted")
     def on_not_accepted(self, event):
-        self._apply(event, "application_not_accepted")
+        self._apply(event, "application_not_accepted", review_events.APPLICATION_NOT_ACCEPTED)
 
     @handles("payment", "payment_confirmed")
     def on_payment_confirmed(self, event):
-        app = self._apply(event, "payment_confirmed")
+        app = self._apply(event, "payment_confirmed", payment_events.PAYMENT_CONFIRMED)
         if app is not None:
             app.locked = True      # B2
 
     @handles("payment", "application_abandoned")
     def on_abandoned(self, event):
-        self._apply(event, "application_abandoned")
+        self._apply(event, "application_abandoned", payment_events.APPLICATION_ABANDONED)
 
     @handles("exam", "result_finalized")
     def on_result_finalized(self, event):
         passed = bool(event["payload"].get("passed"))
-        self._apply(event, "result_passed" if passed else "result_failed")
+        self._apply(event, "result_passed" if passed else "result_failed",
+                    exam_events.RESULT_FINALIZED)
 
     @handles("certificate", "certificate_issued")
     def on_certificate_issued(self, event):
-        self._apply(event, "certificate_issued")
+        self._apply(event, "certificate_issued", certificate_events.CERTIFICATE_ISSUED)
 
     @handles("certificate", "certificate_revoked")
     def on_certificate_revoked(self, event):
-        self._apply(event, "certificate_revoked")
+        self._apply(event, "certificate_revoked", certificate_events.CERTIFICATE_REVOKED)
 
     @handles("exam", "batch_cancelled")
     def on_batch_cancelled(self, event):
-        data = load(BatchProjectEventSchema(), event["payload"])
+        data = exam_events.BATCH_CANCELLED.load(event["payload"])
         rows = self.db.scalars(select(Application).where(
             Application.batch_code == data["batch_code"],
             Application.project_code == data["project_code"])).all()
@@ -401,21 +405,27 @@ class RegistrationService(BatchCopyEntrypoints, ServiceBase):
                 self._move(app, target, event["producer"], data["reason"] or
                            "batch cancelled (B1)", details={"event_id": event["event_id"]})
 
-    def _apply(self, event, name):
-        data = load(ApplicationEventSchema(), event["payload"])
+    def _apply(self, event, name, contract):
+        """An event about one application, from its producer's ``contract``:
+        registration reads its application_id, actor and reason; the rest of
+        the contract's fields go into the timeline entry's details as sent."""
+        payload = event["payload"]
+        data = contract.load(payload, only=[f for f in ("application_id", "actor", "reason")
+                                            if f in contract.fields])
         app = self.db.get(Application, data["application_id"])
         if app is None:
             raise NotFound("APPLICATION_NOT_FOUND", "event for an unknown application",
                            details={"application_id": data["application_id"]})
         target = domain.transition(app.status, name)
-        details = {k: v for k, v in data.items() if k not in ("application_id", "actor",
-                                                               "reason")}
+        details = {k: v for k, v in payload.items() if k in contract.fields
+                   and k not in ("application_id", "actor", "reason")}
         details["event_id"] = event["event_id"]
         if target is None:
             self._note(app, app.status, event["producer"],
                        f"{name} ignored: the application is {app.status}", details)
             return None
-        self._move(app, target, data["actor"] or event["producer"], data["reason"], details)
+        self._move(app, target, data.get("actor") or event["producer"], data.get("reason"),
+                   details)
         APPLICATIONS.labels(target).inc()
         return app
 

@@ -23,8 +23,6 @@ CENTER_REVIEW = "center_review"    # 审核: the center, an individual applicati
 STAGES = (RE_REVIEW, CENTER_REVIEW)
 
 DECISIONS = {"approve": "approved", "reject": "rejected", "return": "returned"}
-EVENTS = {"approved": "application_approved", "rejected": "application_rejected",
-          "returned": "application_returned"}
 
 # review's view of an application
 PENDING = "pending"                # an open task waits for a decision

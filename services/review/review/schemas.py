@@ -1,5 +1,5 @@
-"""RPC input/output and event payloads of the review service."""
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+"""RPC input/output of the review service (its events: review.events)."""
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from kernel.schemas import StrictSchema
 
@@ -10,51 +10,8 @@ MAX_PAGE = 1000          # rows in one page of a work queue
 Key = fields.String(validate=validate.Length(min=8, max=100))
 
 
-# --- events heard ---------------------------------------------------------
-
-class ApplicationEventSchema(Schema):
-    """registration.application_submitted / application_resubmitted (unknown
-    fields ignored: a newer registration may add some)."""
-    class Meta:
-        unknown = EXCLUDE
-    application_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
-    batch_code = fields.String(required=True, validate=validate.Length(max=20))
-    project_code = fields.String(required=True, validate=validate.Length(max=80))
-    channel = fields.String(required=True, validate=validate.OneOf(["institution",
-                                                                    "individual"]))
-    institution_code = fields.String(load_default=None, allow_none=True)
-    id_number = fields.String(required=True, validate=validate.Length(max=18))
-    name = fields.String(required=True, validate=validate.Length(max=50))
-    sex = fields.String(load_default=None, allow_none=True)
-    birth_date = fields.String(load_default=None, allow_none=True)
-    person = fields.Dict(load_default=dict)
-    claim = fields.Dict(load_default=dict)
-    precheck = fields.Dict(required=True)
-    first_review = fields.Dict(load_default=None, allow_none=True)
-    photo = fields.String(load_default=None, allow_none=True)
-    materials = fields.Dict(required=True)
-    submitted_at = fields.AwareDateTime(required=True)
-    changed = fields.List(fields.String(), load_default=None)
-
-    @validates_schema
-    def _channel_fields(self, data, **kwargs):
-        if data.get("channel") == "institution" and not data.get("institution_code"):
-            raise ValidationError("required for the institution channel", "institution_code")
-
-
-class WithdrawnEventSchema(Schema):
-    class Meta:
-        unknown = EXCLUDE
-    application_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
-    reason = fields.String(load_default=None, allow_none=True)
-
-
-class BatchProjectEventSchema(Schema):
-    class Meta:
-        unknown = EXCLUDE
-    batch_code = fields.String(required=True)
-    project_code = fields.String(required=True)
-    reason = fields.String(load_default=None, allow_none=True)
+# --- events heard: validated with their producers' contracts (registration.events,
+# exam.events; kernel.events) ---------------------------------------------------
 
 
 # --- RPC input ------------------------------------------------------------

@@ -7,18 +7,19 @@ from kernel import batches, bulk, metrics, settings
 from kernel.db import Database, utcnow
 from kernel.entrypoints import handles, rpc, timer
 from kernel.errors import Conflict, NotFound
-from kernel.outbox import emit
 from kernel.rpc import RpcClient
 from kernel.schemas import load
 from kernel.batch_copy import BatchCopyEntrypoints
 from kernel.commands import command
 from kernel.service import ServiceBase
 
-from review import domain
+from exam import events as exam_events
+from registration import events as registration_events
+
+from review import domain, events
 from review.models import Application, Base, Batch, HistoryEntry, Task
-from review.schemas import (ApplicationEventSchema, BatchProjectEventSchema, DaySchema,
-                            DecideManySchema, DecideSchema, DecisionSchema, QueueSchema,
-                            WithdrawnEventSchema, queue_item_schema, review_schema)
+from review.schemas import (DaySchema, DecideManySchema, DecideSchema, DecisionSchema,
+                            QueueSchema, queue_item_schema, review_schema)
 
 DECISIONS = metrics.counter("skillcert_review_decisions_total",
                             "Review decisions by outcome (V2)", ["outcome"])
@@ -45,7 +46,7 @@ class ReviewService(BatchCopyEntrypoints, ServiceBase):
     @handles("exam", "batch_cancelled")
     def on_batch_cancelled(self, event):
         """B1: the open tasks and pending corrections of that project end."""
-        data = load(BatchProjectEventSchema(), event["payload"])
+        data = exam_events.BATCH_CANCELLED.load(event["payload"])
         apps = self.db.scalars(select(Application).where(
             Application.batch_code == data["batch_code"],
             Application.project_code == data["project_code"],
@@ -71,7 +72,7 @@ class ReviewService(BatchCopyEntrypoints, ServiceBase):
 
     @handles("registration", "application_submitted")
     def on_submitted(self, event):
-        data = load(ApplicationEventSchema(), event["payload"])
+        data = registration_events.APPLICATION_SUBMITTED.load(event["payload"])
         app = self.db.get(Application, data["application_id"])
         if app is not None:
             self._note(app.id, "ignored", event["producer"], "application_submitted ignored: "
@@ -81,7 +82,7 @@ class ReviewService(BatchCopyEntrypoints, ServiceBase):
 
     @handles("registration", "application_resubmitted")
     def on_resubmitted(self, event):
-        data = load(ApplicationEventSchema(), event["payload"])
+        data = registration_events.APPLICATION_RESUBMITTED.load(event["payload"])
         app = self.db.get(Application, data["application_id"])
         if app is None:                       # its submission never reached us
             self._open(data, event)
@@ -94,7 +95,7 @@ class ReviewService(BatchCopyEntrypoints, ServiceBase):
 
     @handles("registration", "application_withdrawn")
     def on_withdrawn(self, event):
-        data = load(WithdrawnEventSchema(), event["payload"])
+        data = registration_events.APPLICATION_WITHDRAWN.load(event["payload"])
         app = self.db.get(Application, data["application_id"])
         target = domain.on_withdrawn(app.status) if app is not None else None
         if target is None:
@@ -203,7 +204,7 @@ class ReviewService(BatchCopyEntrypoints, ServiceBase):
                        decided_at=now.isoformat())
         if status == "returned":
             payload["fields_to_fix"] = fields_to_fix
-        emit(self.db, domain.EVENTS[status], payload)
+        events.BY_STATUS[status].emit(self.db, **payload)
         return {"application_id": app.id, "status": status, "round": task.round,
                 "decided_at": now.isoformat()}
 
@@ -242,9 +243,9 @@ class ReviewService(BatchCopyEntrypoints, ServiceBase):
                 continue
             self._note(row.id, "not_accepted", "system", domain.NOT_ACCEPTED_REASON, None,
                        review_window_end=cache[row.batch_code]["review"][1].isoformat())
-            emit(self.db, "application_not_accepted", {
-                "application_id": row.id, "batch_code": row.batch_code,
-                "project_code": row.project_code, "reason": domain.NOT_ACCEPTED_REASON})
+            events.APPLICATION_NOT_ACCEPTED.emit(
+                self.db, application_id=row.id, batch_code=row.batch_code,
+                project_code=row.project_code, reason=domain.NOT_ACCEPTED_REASON)
             closed.append(row.id)
         return {"today": day.isoformat(), "closed": len(closed), "application_ids": closed}
 
