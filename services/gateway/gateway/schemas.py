@@ -172,7 +172,7 @@ class ApplicationStatusSchema(StrictSchema):
 
 
 class ItemResultSchema(StrictSchema):
-    """One item of a bulk request: its own outcome (kernel.bulk's shape)."""
+    """One item of a bulk request: its own outcome (review.bulk's shape)."""
     index = fields.Integer(required=True)
     ok = fields.Boolean(required=True)
     application_id = fields.String(allow_none=True)

@@ -3,7 +3,7 @@ domain.py, persist, record events. Nothing else."""
 from sqlalchemy import case, func, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
-from kernel import batches, bulk, metrics, settings
+from kernel import batches, metrics, settings
 from kernel.db import Database, utcnow
 from kernel.entrypoints import handles, rpc, timer
 from kernel.errors import Conflict, NotFound
@@ -16,7 +16,7 @@ from kernel.service import ServiceBase
 from exam import events as exam_events
 from registration import events as registration_events
 
-from review import domain, events
+from review import bulk, domain, events
 from review.models import Application, Base, Batch, HistoryEntry, Task
 from review.schemas import (DaySchema, DecideManySchema, DecideSchema, DecisionSchema,
                             QueueSchema, queue_item_schema, review_schema)

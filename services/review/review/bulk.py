@@ -1,4 +1,6 @@
-"""Many items in one call, each with its own outcome (all-or-nothing per item).
+"""Review's bulk decisions: many items in one call, each with its own outcome
+(all-or-nothing per item). It moved here from the kernel (#14: the kernel keeps
+plumbing only); the review service's ``decide_many`` is its one user.
 
     results = bulk.each(self.db, request["decisions"], decide_one,
                         ident=lambda item: {"application_id": item.get("application_id")})
