@@ -21,6 +21,9 @@ class CardPayload(Payload):
     reason = fields.String(load_default=None, allow_none=True)     # card_revoked only
 
 
+CARD_PAYLOAD = CardPayload()      # the producer's dump: dates as ISO text
+
+
 CARD_ISSUED = Event("assessor_training", "card_issued", CardPayload, doc="""
     A6: a pass issues a card; also re-emitted on renewal with the new `valid_until`
     (same card number: consumers upsert by `card_number`).""")

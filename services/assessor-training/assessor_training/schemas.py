@@ -253,18 +253,5 @@ class CardOut(StrictSchema):
     history = fields.Raw()
 
 
-class CardEventOut(StrictSchema):
-    """card_issued / card_expired / card_revoked payload (the brief's contract)."""
-    card_number = fields.String()
-    id_number = fields.String()
-    name = fields.String()
-    unit = fields.String()             # the recommending unit's name
-    projects = fields.List(fields.String())
-    valid_from = fields.Date()
-    valid_until = fields.Date()
-    reason = fields.String()           # card_revoked only
-
-
 application_out = ApplicationOut()
 card_out = CardOut()
-card_event_out = CardEventOut()

@@ -13,11 +13,11 @@ from kernel.commands import command
 from kernel.db import Database, utcnow
 from kernel.entrypoints import rpc, timer
 from kernel.errors import Conflict, NotFound, ValidationFailed
-from kernel.outbox import emit
 from kernel.schemas import load
 from kernel.service import ServiceBase
 from kernel.storage import Blobs
 
+from assessor_training import events
 from assessor_training.domain import (applications, cards, reference, review_chain, summary,
                                       track_record, training, training_periods)
 from assessor_training.domain.review_chain import ApplicationStatus as Status
@@ -25,7 +25,7 @@ from assessor_training.models import (Application, Base, Card, CardHistory, Card
                                       CardSerial, Material, Period, Review, StudyEntry, Unit)
 from assessor_training.schemas import (ApplicationSchema, ExamScoreSchema, PeriodSchema,
                                        RenewSchema, ReviewSchema, RevokeSchema, StudySchema,
-                                       UnitSchema, application_out, card_event_out, card_out)
+                                       UnitSchema, application_out, card_out)
 
 APPLICATIONS = metrics.counter("skillcert_assessor_applications_total",
                                "Assessor-training applications by what happened to them",
@@ -460,7 +460,7 @@ class AssessorTrainingService(ServiceBase):
         self.db.add_all(CardProject(card_number=card.card_number, project_code=p)
                         for p in app.projects)
         self._card_history(card, "issued", "provincial", f"exam score {app.exam_score}")
-        emit(self.db, "card_issued", self._card_event(card))
+        events.CARD_ISSUED.emit(self.db, **self._card_event(card))
         CARDS.labels("issued").inc()
         return card
 
@@ -497,7 +497,7 @@ class AssessorTrainingService(ServiceBase):
         card.valid_until = cards.check_renewal(self._card_state(card),
                                                settings.today(self.config), self._policy())
         self._card_history(card, "renewed", data["reviewer"], data["reason"])
-        emit(self.db, "card_issued", self._card_event(card))
+        events.CARD_ISSUED.emit(self.db, **self._card_event(card))
         CARDS.labels("renewed").inc()
         return self._card_wire(card, history=True)
 
@@ -508,7 +508,7 @@ class AssessorTrainingService(ServiceBase):
         cards.check_revocable(self._card_state(card))
         card.status, card.revoked_at, card.revoke_reason = "revoked", utcnow(), data["reason"]
         self._card_history(card, "revoked", data["actor"], data["reason"])
-        emit(self.db, "card_revoked", self._card_event(card, reason=data["reason"]))
+        events.CARD_REVOKED.emit(self.db, **self._card_event(card, reason=data["reason"]))
         CARDS.labels("revoked").inc()
         return self._card_wire(card, history=True)
 
@@ -536,7 +536,7 @@ class AssessorTrainingService(ServiceBase):
                 continue
             card.status = "expired"
             self._card_history(card, "expired", "system", f"validity ended {card.valid_until}")
-            emit(self.db, "card_expired", self._card_event(card))
+            events.CARD_EXPIRED.emit(self.db, **self._card_event(card))
             expired.append(card.card_number)
         CARDS.labels("expired").inc(len(expired))
         return {"today": today.isoformat(), "expired": expired}
@@ -584,7 +584,7 @@ class AssessorTrainingService(ServiceBase):
 
     def _card_event(self, card, **extra):
         unit = self.db.get(Unit, card.unit_code)
-        return card_event_out.dump(dict(
+        return events.CARD_PAYLOAD.dump(dict(
             card_number=card.card_number, id_number=card.id_number, name=card.name,
             unit=unit.name, projects=self._card_projects(card), valid_from=card.valid_from,
             valid_until=card.valid_until, **extra))
