@@ -1,5 +1,5 @@
-"""RPC input and event payloads of the certificate service."""
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+"""RPC input of the certificate service (its events: certificate.events)."""
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from kernel.names import NameField
 from kernel.schemas import StrictSchema
@@ -11,18 +11,7 @@ Actor = fields.String(required=True, validate=validate.Length(min=1, max=100))
 Code = fields.String(required=True, validate=validate.Length(min=1, max=40))
 
 
-class ResultFinalizedSchema(Schema):
-    """exam.result_finalized (unknown fields ignored: the producer may add some)."""
-    class Meta:
-        unknown = EXCLUDE
-    application_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
-    batch_code = fields.String(required=True)
-    project_code = fields.String(required=True)
-    id_number = fields.String(required=True)
-    name = fields.String(required=True)
-    passed = fields.Boolean(required=True)
-    score = fields.Raw(load_default=None, allow_none=True)
-    exam_date = fields.Date(required=True)
+# exam.result_finalized: validated with its producer's contract (exam.events)
 
 
 class PersonSchema(StrictSchema):

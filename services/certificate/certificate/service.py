@@ -15,19 +15,20 @@ from kernel.commands import command
 from kernel.db import Database, utcnow
 from kernel.entrypoints import handles, rpc
 from kernel.errors import Conflict, NotFound, RuleViolation, ValidationFailed
-from kernel.outbox import emit
 from kernel.rpc import RpcClient
 from kernel.schemas import load
 from kernel.service import ServiceBase
 from kernel.storage import Blobs
 
-from certificate import document, domain, signing, verification
+from exam import events as exam_events
+
+from certificate import document, domain, events, signing, verification
 from certificate.keys import Keys
 from certificate.models import (Base, Certificate, Handover, Note,
                                 PrintBatch)
 from certificate.schemas import (IndividualCollectionSchema, InstitutionCollectionSchema,
                                  InstitutionHandoverSchema, LedgerQuerySchema,
-                                 PrintBatchSchema, ResultFinalizedSchema, RevokeSchema,
+                                 PrintBatchSchema, RevokeSchema,
                                  RotateSchema)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -64,7 +65,7 @@ class CertificateService(ServiceBase):
 
     @handles("exam", "result_finalized")
     def on_result_finalized(self, event):
-        data = load(ResultFinalizedSchema(), event["payload"])
+        data = exam_events.RESULT_FINALIZED.load(event["payload"])
         existing = self.db.scalars(select(Certificate.number).where(
             Certificate.application_id == data["application_id"])).first()
         if existing:
@@ -104,13 +105,12 @@ class CertificateService(ServiceBase):
         cert["pdf_sha256"] = self.blobs.put(self._render(cert, photo))
         self.db.add(Certificate(**cert))
         self.db.flush()      # a concurrent twin fails here on application_id (C1)
-        emit(self.db, "certificate_issued", {
-            "application_id": cert["application_id"], "certificate_number": cert["number"],
-            "batch_code": cert["batch_code"], "project_code": cert["project_code"],
-            "channel": cert["channel"], "institution_code": cert["institution_code"],
-            "id_number": cert["id_number"], "name": cert["name"],
-            "issued_on": today.isoformat(), "issued_at": cert["issued_at"].isoformat(),
-            "kid": kid})
+        events.CERTIFICATE_ISSUED.emit(
+            self.db, application_id=cert["application_id"], certificate_number=cert["number"],
+            batch_code=cert["batch_code"], project_code=cert["project_code"],
+            channel=cert["channel"], institution_code=cert["institution_code"],
+            id_number=cert["id_number"], name=cert["name"], issued_on=today.isoformat(),
+            issued_at=cert["issued_at"].isoformat(), kid=kid)
         ISSUED.inc()
 
     def _render(self, cert, photo):
@@ -275,10 +275,10 @@ class CertificateService(ServiceBase):
         row.revoked_on = settings.today(self.config)
         row.revocation_reason_code, row.revocation_reason = data["reason_code"], data["reason"]
         row.revoked_by = data["actor"]
-        emit(self.db, "certificate_revoked", {
-            "application_id": row.application_id, "certificate_number": row.number,
-            "reason": data["reason"], "reason_code": data["reason_code"],
-            "revoked_at": row.revoked_at.isoformat(), "actor": data["actor"]})
+        events.CERTIFICATE_REVOKED.emit(
+            self.db, application_id=row.application_id, certificate_number=row.number,
+            reason=data["reason"], reason_code=data["reason_code"],
+            revoked_at=row.revoked_at.isoformat(), actor=data["actor"])
         REVOKED.labels(data["reason_code"]).inc()
         return _wire(row.to_dict())
 
