@@ -111,6 +111,8 @@ def _field_text(name, field):
     kind = type(field).__name__.replace("AwareDateTime", "datetime").lower()
     kind = {"string": "str", "integer": "int", "boolean": "bool", "raw": "any",
             "nested": "object"}.get(kind, kind)
+    if kind == "object":
+        kind = "{" + ", ".join(field.schema.fields) + "}"
     opt = "" if field.required else "?"
     return f"`{name}`{opt} {kind}" + (" or null" if field.allow_none else "")
 
@@ -176,4 +178,7 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    # run as a script this module is __main__: use the importable one, whose
+    # Event class the contracts are made of
+    from kernel import events as _events
+    sys.exit(_events.main(sys.argv[1:]))

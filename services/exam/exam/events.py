@@ -65,9 +65,9 @@ class ResultFinalizedPayload(Payload):
 
 
 BATCH_SCHEDULED = Event("exam", "batch_scheduled", BatchScheduledPayload, doc="""
-    a new batch (`load_calendar`, `create_batch`).""")
+    a new batch (`schedule_batch`, `load_calendar`).""")
 BATCH_UPDATED = Event("exam", "batch_updated", BatchUpdatedPayload, doc="""
-    a batch changed; `changed` names the fields, `batch.version` grows by one with
+    a batch changed (`update_batch`, `load_calendar`); `changed` names the fields, `batch.version` grows by one with
     each change and consumers keep only newer versions.""")
 BATCH_CANCELLED = Event("exam", "batch_cancelled", BatchCancelledPayload, doc="""
     B1: once when a batch/project is cancelled, and again for a confirmation that

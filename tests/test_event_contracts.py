@@ -1,0 +1,104 @@
+"""Issue #14, event contracts: one definition per event, owned by its producer
+(``<pkg>/events.py`` on kernel.events), importable without the producer's rules
+or database, and the docs' tables of emitted events generated from them."""
+import json
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+from kernel import events
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+PACKAGES = {source: mod.split(".")[0] for source, (mod, _) in events.PRODUCERS.items()}
+
+
+def _modules_after_import(module):
+    code = (f"import sys, json; import {module}; "
+            "print(json.dumps(sorted(sys.modules)))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=ROOT, check=True)
+    return set(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+@pytest.mark.parametrize("source", sorted(events.PRODUCERS))
+def test_contracts_import_without_their_service(source):
+    """#14: importing a producer's events.py pulls in no domain, models, service,
+    database layer or broker client, of its own service or any other."""
+    loaded = _modules_after_import(events.PRODUCERS[source][0])
+    own = {m for m in loaded for pkg in PACKAGES.values()
+           if m == pkg + ".events" or m == pkg}
+    internals = {m for m in loaded if m.split(".")[0] in PACKAGES.values()} - own
+    assert not internals, internals
+    assert not {m for m in loaded if m.split(".")[0] in ("sqlalchemy", "kombu", "alembic",
+                                                         "psycopg2", "nameko")} - {
+        "nameko", "nameko.exceptions"}, "events.py needs only marshmallow and kernel.events"
+
+
+def test_every_emitted_event_has_one_contract():
+    """#14: no two contracts for the same event; every producer has its module."""
+    seen = {}
+    for source, contracts in events.all_contracts().items():
+        assert contracts, source
+        for ev in contracts:
+            assert ev.SOURCE == source
+            assert ev.TYPE not in seen or seen[ev.TYPE] is ev, ev.TYPE
+            seen[ev.TYPE] = ev
+    assert len({t for t in seen}) == 19
+
+
+def test_no_emit_site_bypasses_a_contract():
+    """#14: emitters construct events through the contract (no dict literal
+    handed to kernel.outbox.emit in a service)."""
+    offenders = []
+    for path in (ROOT / "services").glob("*/*/**/*.py"):
+        if "/tests/" in str(path) or path.name == "events.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        if "from kernel.outbox import emit" in text:
+            offenders.append(str(path.relative_to(ROOT)))
+    assert not offenders, offenders
+
+
+def test_no_consumer_keeps_its_own_copy_of_a_payload_schema():
+    """#14: the consumer schema of exam.batch_cancelled existed three times with
+    three unknown-field policies; consumers now load with the producer's contract."""
+    copies = []
+    for path in (ROOT / "services").glob("*/*/schemas.py"):
+        text = path.read_text(encoding="utf-8")
+        for name in ("BatchProjectEventSchema", "ResultFinalizedSchema", "ApprovedEventSchema",
+                     "WithdrawnEventSchema", "ApplicationEventSchema", "CardEventSchema",
+                     "PaymentConfirmedSchema", "ApplicationSubmittedSchema"):
+            if f"class {name}" in text:
+                copies.append(f"{path.relative_to(ROOT)}: {name}")
+    assert not copies, copies
+
+
+def test_build_refuses_a_payload_outside_the_contract():
+    """Producer side: a missing required field or an undeclared one is the
+    producer's bug, refused before anything is written."""
+    from exam.events import BATCH_CANCELLED
+    ok = BATCH_CANCELLED.build(batch_code="2026-12", project_code="p", reason=None)
+    assert ok == {"batch_code": "2026-12", "project_code": "p", "reason": None}
+    with pytest.raises(ValueError):
+        BATCH_CANCELLED.build(batch_code="2026-12")
+    with pytest.raises(ValueError):
+        BATCH_CANCELLED.build(batch_code="2026-12", project_code="p", extra=1)
+
+
+def test_load_ignores_unknown_fields_and_refuses_a_bad_payload():
+    """Consumer side: one policy, unknown fields ignored (a newer producer may add
+    some); a missing required field is a ValidationFailed (dead-lettered at once)."""
+    from kernel.errors import ValidationFailed
+    from exam.events import BATCH_CANCELLED
+    data = BATCH_CANCELLED.load({"batch_code": "2026-12", "project_code": "p", "new": 1})
+    assert data == {"batch_code": "2026-12", "project_code": "p", "reason": None}
+    with pytest.raises(ValidationFailed):
+        BATCH_CANCELLED.load({"batch_code": "2026-12"})
+
+
+def test_docs_event_tables_match_the_contracts():
+    """#14: the docs' tables of emitted events are generated from the contracts
+    (``python -m kernel.events docs``); this fails when they differ."""
+    assert events.differences(ROOT) == [], "run: python -m kernel.events docs"
