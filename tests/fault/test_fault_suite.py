@@ -306,8 +306,9 @@ def test_submissions_survive_sigkill_broker_restart_and_a_database_outage(fault_
         stream.more_accepted("after the SIGKILLs")
 
         # 2. RabbitMQ's application stopped for BROKER_DOWN s, then started again
-        stream.phase = "broker down"
+        stream.phase = "broker stopping"        # stop_app closes every connection
         suite.rabbit.ctl("stop_app")
+        stream.phase = "broker down"
         try:
             time.sleep(BROKER_DOWN)          # the length of the outage, not a guess
         finally:
