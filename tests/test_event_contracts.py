@@ -102,3 +102,29 @@ def test_docs_event_tables_match_the_contracts():
     """#14: the docs' tables of emitted events are generated from the contracts
     (``python -m kernel.events docs``); this fails when they differ."""
     assert events.differences(ROOT) == [], "run: python -m kernel.events docs"
+
+
+# --- the gateway on the services' contracts ----------------------------------------
+
+CONTRACTS = {"schemas", "events", "vocabulary"}     # what another service may import
+
+
+def test_gateway_imports_only_the_services_contracts():
+    """#14: the gateway depends on the services' contracts (their request/answer
+    schemas, events and the vocabulary both share), not on their rules, models
+    or entrypoints: loading the gateway pulls no ``<svc>.domain``/``models``/
+    ``service``/``store`` of any service."""
+    loaded = _modules_after_import("gateway.service")
+    internals = sorted(m for m in loaded if m.split(".")[0] in PACKAGES.values()
+                       and "." in m and m.split(".")[1] not in CONTRACTS)
+    assert not internals, internals
+
+
+@pytest.mark.parametrize("package", sorted(PACKAGES.values()))
+def test_a_services_schemas_module_is_free_of_its_rules(package):
+    """#14: ``<pkg>/schemas.py`` (what the gateway validates requests with)
+    imports its service's vocabulary, not its domain, models or service."""
+    loaded = _modules_after_import(f"{package}.schemas")
+    internals = sorted(m for m in loaded if m.split(".")[0] in PACKAGES.values()
+                       and "." in m and m.split(".")[1] not in CONTRACTS)
+    assert not internals, internals

@@ -5,9 +5,8 @@ from kernel.names import NameField
 from kernel.schemas import StrictSchema
 from kernel.uploads import SHA256
 
-from assessor_training.domain.applications import (EDUCATION_LEVELS, QUALIFICATION_KINDS,
-                                                   QUALIFICATION_LEVELS, TITLE_LEVELS, UNIT_KINDS)
-from assessor_training.domain.review_chain import STEPS
+from assessor_training.vocabulary import (EDUCATION_LEVELS, QUALIFICATION_KINDS,
+                                         QUALIFICATION_LEVELS, TITLE_LEVELS, UNIT_KINDS, STEPS)
 
 Key = fields.String(validate=validate.Length(min=8, max=100))
 

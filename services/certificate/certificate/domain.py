@@ -42,6 +42,7 @@ from kernel import names, privacy, workdays
 from kernel.errors import Conflict, Forbidden, RuleViolation, ValidationFailed
 
 from certificate import signing
+from certificate.vocabulary import ID_DOCUMENTS, REVOCATION_REASONS  # noqa: F401
 
 NUMBER_LENGTH = 14
 NUMBER_PATTERN = re.compile(r"^\d{13}[\dX]$")
@@ -58,16 +59,6 @@ STATUS_LIST_FORMAT = "skillcert-status-list/1"
 # certificate from "paid" too), so waiting for it would only risk dead letters
 PASSED_STATUSES = ("paid", "passed", "certified")
 
-REVOCATION_REASONS = {
-    "falsified_material": "R4",       # 弄虚作假, found after issue
-    "result_annulled": "C1",          # the result it rests on was withdrawn
-    "issued_in_error": "C1",
-    "other": None,
-}
-
-# 有效身份证件: documents that carry the 18-character citizen ID number
-ID_DOCUMENTS = ("resident_id_card_2g", "temporary_resident_id_card",
-                "foreigner_permanent_residence_card")
 
 PAPER_STATUSES = ("none", "printed", "with_institution", "with_holder")
 

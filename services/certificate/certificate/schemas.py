@@ -4,7 +4,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from kernel.names import NameField
 from kernel.schemas import StrictSchema
 
-from certificate.domain import ID_DOCUMENTS, REVOCATION_REASONS
+from certificate.vocabulary import ID_DOCUMENTS, REVOCATION_REASONS
 
 Key = fields.String(validate=validate.Length(min=8, max=100))
 Actor = fields.String(required=True, validate=validate.Length(min=1, max=100))

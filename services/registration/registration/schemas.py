@@ -5,7 +5,7 @@ from kernel.names import NameField
 from kernel.schemas import StrictSchema
 from kernel.uploads import SHA256
 
-from registration.domain import EDUCATION_LEVELS, EDUCATION_PROOF_KINDS
+from registration.vocabulary import EDUCATION_LEVELS, EDUCATION_PROOF_KINDS
 
 Key = fields.String(validate=validate.Length(min=8, max=100))
 

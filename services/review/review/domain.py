@@ -15,21 +15,15 @@ from kernel import workdays
 from kernel.errors import (CalendarUnavailable, Conflict, Forbidden, NotFound, RuleViolation,
                            ValidationFailed)
 
+from review.vocabulary import (CENTER_REVIEW, DECISIONS, RE_REVIEW, ROLES,  # noqa: F401
+                               STAGES)
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-# stage of a task: who reviews what
-RE_REVIEW = "re_review"            # 复审: the center, after the institution's first review
-CENTER_REVIEW = "center_review"    # 审核: the center, an individual application
-STAGES = (RE_REVIEW, CENTER_REVIEW)
-
-DECISIONS = {"approve": "approved", "reject": "rejected", "return": "returned"}
 
 # review's view of an application
 PENDING = "pending"                # an open task waits for a decision
 STATUSES = ("pending", "approved", "rejected", "returned", "withdrawn", "not_accepted",
             "cancelled")
-
-ROLES = ("center", "institution")
 
 # what a candidate can correct after a return (registration's resubmit_application)
 FIXABLE_FIELDS = (

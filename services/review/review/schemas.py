@@ -3,7 +3,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from kernel.schemas import StrictSchema
 
-from review.domain import DECISIONS, ROLES, STAGES
+from review.vocabulary import DECISIONS, ROLES, STAGES
 
 MAX_BULK = 1000          # decisions in one decide_many call
 MAX_PAGE = 1000          # rows in one page of a work queue

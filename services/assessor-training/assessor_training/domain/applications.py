@@ -3,24 +3,18 @@ the projects and the work summary (A4), one per person and period (AT1)."""
 from kernel.errors import Conflict, Forbidden, NotFound, RuleViolation
 
 from assessor_training.domain.reference import project, regions
+from assessor_training.vocabulary import (EDUCATION_LEVELS, QUALIFICATION_KINDS,  # noqa: F401
+                                         QUALIFICATION_LEVELS, TITLE_LEVELS, UNIT_KINDS)
 
 MAX_PROJECTS = 3               # A4
 MIN_SUMMARY_CHARS = 300        # A4 (填表说明 2)
 
-EDUCATION_LEVELS = ("junior_high", "high_school", "junior_college", "bachelor", "master",
-                    "doctor")
 EDUCATION_ZH = {"junior_high": "初中", "high_school": "高中/中专", "junior_college": "大专",
                 "bachelor": "本科", "master": "硕士研究生", "doctor": "博士研究生"}
-# 职业资格证书 / 职业技能等级证书 levels, lowest first
-QUALIFICATION_LEVELS = ("junior", "intermediate", "senior", "technician", "senior_technician")
 QUALIFICATION_ZH = {"junior": "五级/初级工", "intermediate": "四级/中级工", "senior": "三级/高级工",
                     "technician": "二级/技师", "senior_technician": "一级/高级技师"}
-QUALIFICATION_KINDS = ("vocational_qualification", "skill_level")
-# 专业技术职称 levels, lowest first
-TITLE_LEVELS = ("junior", "intermediate", "associate_senior", "senior")
 TITLE_ZH = {"junior": "初级", "intermediate": "中级", "associate_senior": "副高级",
             "senior": "正高级"}
-UNIT_KINDS = ("filed", "proposed")      # 已备案 | 拟备案 (filing accepted on a date)
 
 # A3 (二): the five alternative conditions of the declaration form (申报条件)
 CONDITIONS = {

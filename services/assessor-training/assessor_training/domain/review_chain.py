@@ -12,9 +12,7 @@ from enum import StrEnum
 from kernel.errors import Conflict, Forbidden, RuleViolation
 
 from assessor_training.domain.reference import regions
-
-PROVINCIAL = "provincial"      # the authority of the provincial center's step
-STEPS = ("unit", "municipal", PROVINCIAL)
+from assessor_training.vocabulary import PROVINCIAL, STEPS  # noqa: F401
 
 
 class ApplicationStatus(StrEnum):
