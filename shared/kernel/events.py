@@ -18,6 +18,11 @@ so any consumer, and the gateway, may import it. For each event it declares
   own ``build`` refuses a field its contract does not declare (RAISE), so the
   contract lists every field that is sent.
 
+Every contract is version 1 today and consumers do not look at the version.
+Before a producer emits version 2 of an event, its consumers learn to handle
+both (the envelope's ``schema_version`` tells them apart), and the docs' table
+says which is sent.
+
 Producers: ``emit(session, CONTRACT.NAME, CONTRACT.build(**fields),
 CONTRACT.VERSION)`` or ``CONTRACT.emit(session, **fields)``; ``build``
 validates the payload and answers it unchanged (a ValueError on a producer's
@@ -35,7 +40,7 @@ import importlib
 import pathlib
 import sys
 
-from marshmallow import EXCLUDE, RAISE, Schema, ValidationError
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
 
 # the producers, the module holding each one's contracts, and the page that
 # documents them
@@ -53,6 +58,12 @@ class Payload(Schema):
     """Base of every event payload schema: unknown fields ignored on load."""
     class Meta:
         unknown = EXCLUDE
+
+
+def text(max_length=None, **kwargs):
+    """A text field of at most ``max_length`` characters (the consumers' columns)."""
+    return fields.String(validate=validate.Length(max=max_length) if max_length else None,
+                         **kwargs)
 
 
 class Event:

@@ -1,13 +1,9 @@
 """The assessor training service's events: one contract each (kernel.events),
 importable without its rules or database. Emitted on the exchange
 ``assessor_training.events``."""
-from marshmallow import fields, validate
+from marshmallow import fields
 
-from kernel.events import Event, Payload
-
-
-def text(max_length, **kwargs):
-    return fields.String(validate=validate.Length(max=max_length), **kwargs)
+from kernel.events import Event, Payload, text
 
 
 class CardPayload(Payload):

@@ -2,12 +2,7 @@
 without exam's rules or database. Emitted on the exchange ``exam.events``."""
 from marshmallow import fields, validate
 
-from kernel.events import Event, Payload
-
-
-def text(max_length=None, **kwargs):
-    return fields.String(validate=validate.Length(max=max_length) if max_length else None,
-                         **kwargs)
+from kernel.events import Event, Payload, text
 
 
 class Window(Payload):

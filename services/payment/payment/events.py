@@ -2,11 +2,7 @@
 without payment's rules or database. Emitted on the exchange ``payment.events``."""
 from marshmallow import fields, validate
 
-from kernel.events import Event, Payload
-
-
-def text(max_length, **kwargs):
-    return fields.String(validate=validate.Length(max=max_length), **kwargs)
+from kernel.events import Event, Payload, text
 
 
 class _Application(Payload):

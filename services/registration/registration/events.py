@@ -3,13 +3,9 @@ importable without registration's rules or database. Emitted on the exchange
 ``registration.events``."""
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from kernel.events import Event, Payload
+from kernel.events import Event, Payload, text
 
 CHANNELS = ("institution", "individual")
-
-
-def text(max_length, **kwargs):
-    return fields.String(validate=validate.Length(max=max_length), **kwargs)
 
 
 class ApplicationPayload(Payload):
