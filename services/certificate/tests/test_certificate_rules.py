@@ -1,0 +1,98 @@
+"""Unit tests of the certificate rule codes no unit test named before (#14): each
+test names its rule ID (C1-C4, R4) and asserts code, rule and field. Pure: no
+broker, no database."""
+from datetime import date
+
+import pytest
+
+from kernel.errors import Conflict, RuleViolation, ValidationFailed
+from kernel.testing import sample_id_number
+
+from certificate import domain
+
+ID = sample_id_number("19950315", 7)
+NUMBER = domain.make_number("51", 2026, 42)
+CERT = {"number": NUMBER, "name": "张三", "id_number": ID, "exam_date": date(2026, 10, 24),
+        "status": "valid", "channel": "institution", "institution_code": "inst-02",
+        "paper_status": "printed", "revoked_on": None}
+RESULT = {"application_id": "a-1", "passed": True, "id_number": ID, "name": "张三",
+          "batch_code": "2026-10", "project_code": "p", "exam_date": date(2026, 10, 24)}
+APPLICATION = {"batch_code": "2026-10", "project_code": "p", "id_number": ID, "name": "张三",
+               "status": "passed"}
+CARD = {"kind": "resident_id_card_2g", "valid_until": date(2030, 1, 1), "long_term": False}
+
+
+def codes(err):
+    return err.value.code, err.value.rule, err.value.field
+
+
+@pytest.mark.parametrize("raw", [None, 51, ["5120260000042X"]])
+def test_C2_a_certificate_number_is_text_VALIDATION_FAILED(raw):
+    assert domain.parse_number(NUMBER) == NUMBER
+    with pytest.raises(ValidationFailed) as err:
+        domain.parse_number(raw, field="certificate_numbers")
+    assert codes(err) == ("VALIDATION_FAILED", "C2", "certificate_numbers")
+
+
+def test_C2_a_malformed_or_mistyped_number_names_C2_and_its_field():
+    with pytest.raises(RuleViolation) as err:
+        domain.parse_number("51-2026")
+    assert codes(err) == ("CERTIFICATE_NUMBER_MALFORMED", "C2", "certificate_number")
+    wrong = NUMBER[:-1] + ("0" if NUMBER[-1] != "0" else "1")
+    with pytest.raises(RuleViolation) as err:
+        domain.parse_number(wrong)
+    assert codes(err) == ("CERTIFICATE_NUMBER_MISTYPED", "C2", "certificate_number")
+
+
+def test_C1_a_result_cannot_be_final_before_its_exam_RESULT_BEFORE_EXAM():
+    assert domain.check_issuable(RESULT, APPLICATION, date(2026, 10, 24)) is None
+    with pytest.raises(ValidationFailed) as err:     # status "invalid": dead-lettered at once
+        domain.check_issuable(RESULT, APPLICATION, date(2026, 10, 23))
+    assert (err.value.code, err.value.rule) == ("RESULT_BEFORE_EXAM", "C1")
+
+
+def test_C1_a_result_for_another_name_RESULT_MISMATCH():
+    with pytest.raises(ValidationFailed) as err:
+        domain.check_issuable(dict(RESULT, name="李四"), APPLICATION, date(2026, 11, 20))
+    assert (err.value.code, err.value.rule) == ("RESULT_MISMATCH", "C1")
+    assert err.value.details == {"fields": ["name"], "application_id": "a-1"}
+
+
+def test_C4_an_institution_hands_over_only_what_it_holds_NOT_WITH_INSTITUTION():
+    holder = {"name": "张三", "id_number": ID}
+    domain.check_institution_handover(dict(CERT, paper_status="with_institution"), "inst-02",
+                                      holder)
+    for paper in ("printed", "collected"):
+        with pytest.raises(RuleViolation) as err:
+            domain.check_institution_handover(dict(CERT, paper_status=paper), "inst-02",
+                                              holder)
+        assert codes(err) == ("NOT_WITH_INSTITUTION", "C4", "certificate_number")
+        assert err.value.details == {"paper_status": paper}
+
+
+def test_C4_an_individual_collects_with_an_accepted_id_document_ID_DOCUMENT_NOT_ACCEPTED():
+    domain.check_id_document(CARD, date(2026, 12, 7))
+    with pytest.raises(RuleViolation) as err:
+        domain.check_id_document(dict(CARD, kind="student_card"), date(2026, 12, 7))
+    assert codes(err) == ("ID_DOCUMENT_NOT_ACCEPTED", "C4", "id_document.kind")
+    with pytest.raises(RuleViolation) as err:
+        domain.check_id_document(dict(CARD, valid_until=date(2026, 12, 6)), date(2026, 12, 7))
+    assert codes(err) == ("ID_DOCUMENT_EXPIRED", "C4", "id_document.valid_until")
+
+
+def test_C4_an_institution_candidate_collects_through_the_institution_COLLECTED_BY_INSTITUTION():
+    with pytest.raises(RuleViolation) as err:
+        domain.check_individual_collection(CERT, {"name": "张三", "id_number": ID}, CARD,
+                                           date(2026, 12, 7), 30)
+    assert codes(err) == ("COLLECTED_BY_INSTITUTION", "C4", "certificate_number")
+
+
+def test_R4_a_revoked_certificate_is_not_revoked_again_nor_handed_out():
+    revoked = dict(CERT, status="revoked", revoked_on=date(2026, 12, 1))
+    with pytest.raises(Conflict) as err:
+        domain.check_revocable(revoked)
+    assert codes(err) == ("CERTIFICATE_ALREADY_REVOKED", "R4", "certificate_number")
+    with pytest.raises(RuleViolation) as err:
+        domain.check_downloadable(revoked)
+    assert codes(err) == ("CERTIFICATE_REVOKED", "R4", "certificate_number")
+    assert err.value.details == {"revoked_on": "2026-12-01"}
