@@ -39,7 +39,7 @@ from urllib.parse import parse_qs, urlsplit
 from stdnum.iso7064 import mod_11_2
 
 from kernel import names, privacy, workdays
-from kernel.errors import Conflict, Forbidden, RuleViolation, ValidationFailed
+from kernel.errors import Conflict, Forbidden, NotFound, RuleViolation, ValidationFailed
 
 from certificate import signing
 from certificate.vocabulary import ID_DOCUMENTS, REVOCATION_REASONS  # noqa: F401
@@ -78,6 +78,17 @@ def random_serial():
     """A serial no one can guess from another certificate's (C2: not enumerable):
     uniform over 1..9,999,999 from the operating system's CSPRNG."""
     return secrets.randbelow(9_999_999) + 1
+
+
+def draw_number(issuer, year, is_free, draws):
+    """A random number for the year (C2: numbers are not enumerable) for which
+    ``is_free(number)`` holds, tried ``draws`` times; Conflict when none was free."""
+    for _ in range(draws):
+        number = make_number(issuer, year, random_serial())
+        if is_free(number):
+            return number
+    raise Conflict("CERTIFICATE_NUMBERS_EXHAUSTED", f"no free certificate number found "
+                   f"for {year} in {draws} draws", rule="C2")
 
 
 def compact_number(raw):
@@ -390,6 +401,17 @@ def check_downloadable(cert):
     _refuse_if_revoked(cert, RuleViolation, "CERTIFICATE_REVOKED")
 
 
+def check_holder_of(cert, id_number, name):
+    """C3: ``cert`` (None when there is none with the number) is the person's with
+    this ID number (normal form) and name; NotFound otherwise, the same answer
+    whether the number or the person is wrong. The name is normalised only when
+    the rest matches (a refused name then says so)."""
+    if cert is None or cert["id_number"] != id_number or \
+            not names.same(cert["name"], names.normalize(name)):
+        raise NotFound("CERTIFICATE_NOT_FOUND", "no certificate with this number for this "
+                       "person", field="certificate_number", rule="C3")
+
+
 # --- paper certificates (C4) ---------------------------------------------------------
 
 def collectable_from(exam_date, working_days):
@@ -415,6 +437,32 @@ def _check_paper_ready(cert, today, working_days):
                             field="certificate_number", rule="C4",
                             details={"collectable_from": start.isoformat(),
                                      "today": today.isoformat()})
+
+
+def check_something_to_print(certs, batch_code):
+    """C4: a print batch takes the batch's valid certificates not printed yet."""
+    if not certs:
+        raise RuleViolation("NOTHING_TO_PRINT", f"every valid certificate of batch "
+                            f"{batch_code} is already in a print batch",
+                            field="batch_code", rule="C4")
+
+
+def check_in_batch(numbers_and_batches, batch_code):
+    """C4: the certificates an institution collects at once are of one exam batch."""
+    stray = [number for number, batch in numbers_and_batches if batch != batch_code]
+    if stray:
+        raise RuleViolation("CERTIFICATE_NOT_IN_BATCH", f"not of batch "
+                            f"{batch_code}: {', '.join(stray)}",
+                            field="certificate_numbers", rule="C4",
+                            details={"numbers": stray})
+
+
+def check_something_to_collect(certs, batch_code):
+    """C4: an institution collects its printed certificates waiting in the batch."""
+    if not certs:
+        raise RuleViolation("NOTHING_TO_COLLECT", "the institution has no printed "
+                            f"certificates waiting in batch {batch_code}",
+                            field="batch_code", rule="C4")
 
 
 def _check_own_candidate(cert, institution_code, field):

@@ -125,12 +125,9 @@ class CertificateService(ServiceBase):
         another draw when it is taken. A twin drawn at the same moment by another
         replica fails the flush on the primary key; the event is retried."""
         issuer = str(self._setting("CERTIFICATE_ISSUER_CODE"))
-        for _ in range(NUMBER_DRAWS):
-            number = domain.make_number(issuer, year, domain.random_serial())
-            if self.db.get(Certificate, number) is None:
-                return number
-        raise Conflict("CERTIFICATE_NUMBERS_EXHAUSTED", f"no free certificate number found "
-                       f"for {year} in {NUMBER_DRAWS} draws", rule="C2")
+        return domain.draw_number(issuer, year,
+                                  lambda number: self.db.get(Certificate, number) is None,
+                                  NUMBER_DRAWS)
 
     def _photo(self, digest):
         """The candidate's photo: our copy, else fetched once from registration."""
@@ -224,10 +221,7 @@ class CertificateService(ServiceBase):
         number = domain.parse_number(certificate_number)
         row = self.db.get(Certificate, number)
         person = idnumber.parse(id_number).number if isinstance(id_number, str) else None
-        if row is None or row.id_number != person or \
-                not names.same(row.name, names.normalize(name)):
-            raise NotFound("CERTIFICATE_NOT_FOUND", "no certificate with this number for this "
-                           "person", field="certificate_number", rule="C3")
+        domain.check_holder_of(row.to_dict() if row is not None else None, person, name)
         domain.check_downloadable(row.to_dict())
         pdf = self._pdf(row)
         return {"filename": f"certificate-{number}.pdf", "media_type": "application/pdf",
@@ -302,10 +296,7 @@ class CertificateService(ServiceBase):
         rows = self.db.scalars(select(Certificate).where(
             Certificate.batch_code == data["batch_code"], Certificate.status == "valid",
             Certificate.paper_status == "none").order_by(Certificate.number)).all()
-        if not rows:
-            raise RuleViolation("NOTHING_TO_PRINT", f"every valid certificate of batch "
-                                f"{data['batch_code']} is already in a print batch",
-                                field="batch_code", rule="C4")
+        domain.check_something_to_print(rows, data["batch_code"])
         seq = self.db.scalar(select(func.count()).select_from(PrintBatch).where(
             PrintBatch.batch_code == data["batch_code"])) + 1
         batch = PrintBatch(code=f"{data['batch_code']}-P{seq}", batch_code=data["batch_code"],
@@ -360,22 +351,14 @@ class CertificateService(ServiceBase):
             numbers = [domain.parse_number(n, "certificate_numbers")
                        for n in data["certificate_numbers"]]
             rows = [self._get(n) for n in dict.fromkeys(numbers)]
-            stray = [r.number for r in rows if r.batch_code != data["batch_code"]]
-            if stray:
-                raise RuleViolation("CERTIFICATE_NOT_IN_BATCH", f"not of batch "
-                                    f"{data['batch_code']}: {', '.join(stray)}",
-                                    field="certificate_numbers", rule="C4",
-                                    details={"numbers": stray})
+            domain.check_in_batch([(r.number, r.batch_code) for r in rows], data["batch_code"])
         else:
             rows = self.db.scalars(select(Certificate).where(
                 Certificate.batch_code == data["batch_code"],
                 Certificate.institution_code == data["institution_code"],
                 Certificate.status == "valid", Certificate.paper_status == "printed")
                 .order_by(Certificate.number)).all()
-            if not rows:
-                raise RuleViolation("NOTHING_TO_COLLECT", "the institution has no printed "
-                                    f"certificates waiting in batch {data['batch_code']}",
-                                    field="batch_code", rule="C4")
+            domain.check_something_to_collect(rows, data["batch_code"])
         today = settings.today(self.config)
         days = int(self._setting("CERTIFICATE_INSTITUTION_COLLECTION_WORKING_DAYS"))
         for row in rows:              # every check first: all or nothing

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from kernel.errors import Conflict, RuleViolation, ValidationFailed
+from kernel.errors import Conflict, NotFound, RuleViolation, ValidationFailed
 from kernel.testing import sample_id_number
 
 from certificate import domain
@@ -96,3 +96,48 @@ def test_R4_a_revoked_certificate_is_not_revoked_again_nor_handed_out():
         domain.check_downloadable(revoked)
     assert codes(err) == ("CERTIFICATE_REVOKED", "R4", "certificate_number")
     assert err.value.details == {"revoked_on": "2026-12-01"}
+
+
+# --- the checks certificate.service made itself, now in the domain ----------------------
+
+def test_C2_numbers_are_drawn_until_a_free_one_or_CERTIFICATE_NUMBERS_EXHAUSTED():
+    taken = set()
+    number = domain.draw_number("51", 2026, lambda n: n not in taken, 20)
+    assert domain.parse_number(number) == number and number.startswith("512026")
+    draws = []
+    with pytest.raises(Conflict) as err:
+        domain.draw_number("51", 2026, lambda n: draws.append(n) and False, 20)
+    assert (err.value.code, err.value.rule) == ("CERTIFICATE_NUMBERS_EXHAUSTED", "C2")
+    assert len(draws) == 20
+
+
+def test_C3_only_the_holder_finds_the_certificate_CERTIFICATE_NOT_FOUND():
+    assert domain.check_holder_of(CERT, ID, " 张三 ") is None
+    for cert, id_number, name in ((None, ID, "张三"), (CERT, sample_id_number(seq=9), "张三"),
+                                  (CERT, ID, "李四"), (CERT, None, "张三")):
+        with pytest.raises(NotFound) as err:
+            domain.check_holder_of(cert, id_number, name)
+        assert codes(err) == ("CERTIFICATE_NOT_FOUND", "C3", "certificate_number")
+
+
+def test_C4_a_print_batch_needs_a_certificate_not_printed_yet_NOTHING_TO_PRINT():
+    domain.check_something_to_print([CERT], "2026-10")
+    with pytest.raises(RuleViolation) as err:
+        domain.check_something_to_print([], "2026-10")
+    assert codes(err) == ("NOTHING_TO_PRINT", "C4", "batch_code")
+
+
+def test_C4_an_institution_collects_the_certificates_of_one_batch_CERTIFICATE_NOT_IN_BATCH():
+    other = domain.make_number("51", 2026, 43)
+    domain.check_in_batch([(NUMBER, "2026-10")], "2026-10")
+    with pytest.raises(RuleViolation) as err:
+        domain.check_in_batch([(NUMBER, "2026-10"), (other, "2026-12")], "2026-10")
+    assert codes(err) == ("CERTIFICATE_NOT_IN_BATCH", "C4", "certificate_numbers")
+    assert err.value.details == {"numbers": [other]}
+
+
+def test_C4_an_institution_collects_only_when_some_wait_for_it_NOTHING_TO_COLLECT():
+    domain.check_something_to_collect([CERT], "2026-10")
+    with pytest.raises(RuleViolation) as err:
+        domain.check_something_to_collect([], "2026-10")
+    assert codes(err) == ("NOTHING_TO_COLLECT", "C4", "batch_code")
