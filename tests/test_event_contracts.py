@@ -128,3 +128,69 @@ def test_a_services_schemas_module_is_free_of_its_rules(package):
     internals = sorted(m for m in loaded if m.split(".")[0] in PACKAGES.values()
                        and "." in m and m.split(".")[1] not in CONTRACTS)
     assert not internals, internals
+
+
+def test_the_batch_payload_is_declared_once_by_exam_and_the_copies_load_with_it():
+    """#14: the batch of exam.batch_scheduled / batch_updated (and of exam's
+    list_batches) was declared twice, exam.events.Batch and a schema of its own
+    in kernel.batches; the copies in registration, review and payment now load
+    it with exam's contract."""
+    from exam import events as exam_events
+    from kernel import batches
+    from payment.service import PaymentService
+    from registration.service import RegistrationService
+    from review.service import ReviewService
+
+    assert not hasattr(batches, "BatchEventSchema")
+    for service in (RegistrationService, ReviewService, PaymentService):
+        assert service.batch_contract is exam_events.Batch, service.name
+    copies = [str(p.relative_to(ROOT)) for p in [*(ROOT / "services").glob("*/*/**/*.py"),
+                                                  *(ROOT / "shared").glob("kernel/*.py")]
+              if "/tests/" not in str(p) and "exam/exam/events.py" not in str(p)
+              and "class BatchEventSchema" in p.read_text(encoding="utf-8")]
+    assert not copies, copies
+
+
+def test_a_batch_copy_keeps_what_exams_contract_loads():
+    """kernel.batches.keep with exam's contract: windows as {start, end}, status
+    and version defaulted when exam leaves them out, unknown fields ignored, a
+    batch outside the contract refused, versions only forward."""
+    from datetime import date
+
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import DeclarativeBase, Session
+
+    from exam.events import Batch as Contract
+    from kernel import batches
+    from kernel.errors import ValidationFailed
+
+    class Base(DeclarativeBase):
+        pass
+
+    class Batch(batches.BatchCopy, Base):
+        pass
+
+    def window(a, b):
+        return {"start": a, "end": b}
+    raw = {"code": "2026-12", "year": 2026, "seq": 4, "exam_date": "2026-12-05",
+           "registration": window("2026-10-26", "2026-11-02"),
+           "review": window("2026-11-02", "2026-11-13"),
+           "payment": window("2026-11-16", "2026-11-18"),
+           "ticket": window("2026-11-30", "2026-12-04"), "re_review_working_days": 10,
+           "accepted_id_documents": ["resident_id_card_2g"], "new_field": 1}
+    engine = create_engine("sqlite://")
+    Base.metadata.create_all(engine)
+    with Session(engine) as session:
+        assert batches.keep(session, Batch, raw, Contract) == 1
+        row = session.get(Batch, "2026-12")
+        kept = batches.as_dict(row)
+        assert kept["review"] == (date(2026, 11, 2), date(2026, 11, 13))
+        assert (kept["status"], kept["version"]) == ("scheduled", 1)
+        assert batches.to_wire(row)["ticket"] == window("2026-11-30", "2026-12-04")
+        assert batches.keep(session, Batch, raw, Contract) == 0
+        assert batches.keep(session, Batch, dict(raw, status="cancelled", version=2),
+                            Contract) == 1
+        assert session.get(Batch, "2026-12").status == "cancelled"
+        with pytest.raises(ValidationFailed) as err:
+            batches.keep(session, Batch, dict(raw, review={"start": "2026-11-02"}), Contract)
+        assert err.value.field == "review.end"

@@ -9,6 +9,7 @@ such service answers and hears, written once:
         db = Database(Base)
         exam = RpcClient("exam")
         batch_model = Batch                      # class Batch(BatchCopy, Base)
+        batch_contract = exam_events.Batch       # the batch as exam declares it
 
 - ``list_batches()`` (RPC): the copy, as the exam service publishes batches;
 - ``sync_batches()`` (RPC): pull every batch from exam (after a restore, or when
@@ -26,6 +27,7 @@ from kernel.errors import NotFound
 
 class BatchCopyEntrypoints:
     batch_model = None
+    batch_contract = None      # exam.events.Batch (the kernel imports no service)
 
     @rpc
     def list_batches(self):
@@ -46,7 +48,7 @@ class BatchCopyEntrypoints:
         self._keep_batch(event["payload"]["batch"])
 
     def _keep_batch(self, raw):
-        changed = batches.keep(self.db, self.batch_model, raw)
+        changed = batches.keep(self.db, self.batch_model, raw, self.batch_contract)
         if changed:
             self.after_batch_kept(raw["code"])
         return changed

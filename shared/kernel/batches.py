@@ -6,11 +6,12 @@ business piece several services use, kept here rather than copied): its
 columns (``BatchColumns``, which the exam service's own table uses too), the
 copy's table and how a copy is kept. Each declares ``class Batch(BatchCopy, Base)`` and handles
 ``exam.batch_scheduled`` / ``exam.batch_updated`` with ``keep(session, Batch,
-payload["batch"])``; versions only move forward, so redelivered or reordered
-events do no harm. ``as_dict(row)`` gives the windows as (start, end) tuples
+payload["batch"], contract)``, ``contract`` being the batch as exam declares it
+(``exam.events.Batch``: the payload is declared once, by its producer; the kernel
+does not import a service); versions only move forward, so redelivered or
+reordered events do no harm. ``as_dict(row)`` gives the windows as (start, end) tuples
 of dates, the shape the domain rules take.
 """
-from marshmallow import EXCLUDE, Schema, ValidationError, fields
 from sqlalchemy import JSON, Date, Integer, String
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
@@ -46,35 +47,12 @@ class BatchCopy(BatchColumns):
     __tablename__ = "batches"
 
 
-class _Window(fields.Field):
-    def _deserialize(self, value, attr, data, **kwargs):
-        try:
-            return (fields.Date()._deserialize(value["start"], attr, data),
-                    fields.Date()._deserialize(value["end"], attr, data))
-        except (KeyError, TypeError):
-            raise ValidationError("a window is {start, end}")
-
-
-class BatchEventSchema(Schema):
-    """The batch as the exam service publishes it (unknown fields ignored)."""
-    class Meta:
-        unknown = EXCLUDE
-    code = fields.String(required=True)
-    year = fields.Integer(required=True)
-    exam_date = fields.Date(required=True)
-    registration = _Window(required=True)
-    review = _Window(required=True)
-    payment = _Window(required=True)
-    ticket = _Window(required=True)
-    re_review_working_days = fields.Integer(required=True)
-    accepted_id_documents = fields.List(fields.String(), required=True)
-    status = fields.String(load_default="scheduled")
-    version = fields.Integer(load_default=1)
-
-
-def keep(session, model, raw):
-    """Apply a batch from an event or RPC; returns 1 if the copy changed."""
-    data = load(BatchEventSchema(), raw)
+def keep(session, model, raw, contract):
+    """Apply a batch from an event or RPC, loaded with ``contract`` (the exam
+    service's ``exam.events.Batch``); returns 1 if the copy changed."""
+    data = load(contract(), raw)
+    data.setdefault("status", "scheduled")
+    data.setdefault("version", 1)
     row = session.get(model, data["code"])
     if row is None:
         # a sync and an event may insert the same batch at once: the loser of
@@ -97,7 +75,7 @@ def _columns(data):
     out = {key: data[key] for key in ("year", "exam_date", "re_review_working_days",
                                        "accepted_id_documents", "status", "version")}
     for w in WINDOWS:
-        out[f"{w}_start"], out[f"{w}_end"] = data[w]
+        out[f"{w}_start"], out[f"{w}_end"] = data[w]["start"], data[w]["end"]
     return out
 
 

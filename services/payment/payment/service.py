@@ -60,6 +60,7 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
     blobs = Blobs()
     exam = RpcClient("exam")
     batch_model = Batch          # list_batches, sync_batches and the exam batch handlers
+    batch_contract = exam_events.Batch   # how the copy loads exam's batches
 
     def refresh_business_metrics(self):
         metrics.snapshot(AWAITING, {(batch,): n for batch, n in self.db.execute(

@@ -41,6 +41,7 @@ class RegistrationService(BatchCopyEntrypoints, ServiceBase):
     blobs = Blobs()
     exam = RpcClient("exam")
     batch_model = Batch
+    batch_contract = exam_events.Batch   # how the copy loads exam's batches
 
     def refresh_business_metrics(self):
         metrics.snapshot(BY_STATUS, {(status,): n for status, n in self.db.execute(

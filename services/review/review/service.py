@@ -40,6 +40,7 @@ class ReviewService(BatchCopyEntrypoints, ServiceBase):
     db = Database(Base)
     exam = RpcClient("exam")
     batch_model = Batch        # list_batches, sync_batches and the exam batch handlers
+    batch_contract = exam_events.Batch   # how the copy loads exam's batches
 
     # --- batches: a copy of the exam service's (kernel.batch_copy) ------------
 
