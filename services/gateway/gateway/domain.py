@@ -7,7 +7,7 @@ import hmac
 import re
 
 from kernel import names
-from kernel.errors import Conflict, DomainError, Forbidden, ValidationFailed
+from kernel.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 
 # --- roles ------------------------------------------------------------------------
 
@@ -174,6 +174,26 @@ def unreadable_files(principal, refs, readers):
     (else attaching a hash one merely knows would make it readable)."""
     return [(field, key) for field, key in refs
             if not may_read_file(principal, readers.get(key))]
+
+
+def check_attachable_materials(principal, refs, readers):
+    """M1/M2: refuse the first file of ``refs`` the caller may not read, as for a
+    file never uploaded (MATERIAL_NOT_FOUND, M1 for a photo, M2 for a scan)."""
+    bad = unreadable_files(principal, refs, readers)
+    if bad:
+        field = bad[0][0]
+        raise NotFound("MATERIAL_NOT_FOUND", f"{field}: no uploaded file with this reference; "
+                       "upload it first", field=field,
+                       rule="M1" if field.endswith(".photo") else "M2")
+
+
+def check_receipt_readable(principal, readers, field="hash"):
+    """M3: a receipt is read (``field`` "hash") or named by a payment only by who
+    may read it; otherwise the same 404 as for one never uploaded."""
+    if not may_read_file(principal, readers):
+        raise NotFound("RECEIPT_NOT_FOUND", "no such receipt" if field == "hash" else
+                       "no uploaded receipt with this reference; upload it first",
+                       field=field, rule="M3")
 
 
 # --- verification of the person behind a candidate account ---------------------------

@@ -22,11 +22,8 @@ OWN_FILES = (domain.CANDIDATE, domain.INSTITUTION)   # the roles held to their o
 
 # --- materials (registration) ------------------------------------------------------------
 
-def no_material(field="hash", rule=None):
-    if field == "hash":
-        return NotFound("MATERIAL_NOT_FOUND", "no such file", field=field)
-    return NotFound("MATERIAL_NOT_FOUND", f"{field}: no uploaded file with this reference; "
-                    "upload it first", field=field, rule=rule)
+def no_material():
+    return NotFound("MATERIAL_NOT_FOUND", "no such file", field="hash")
 
 
 def upload_material(ctx):
@@ -71,10 +68,7 @@ def check_materials(ctx, refs, readers=None):
     if ctx.principal.role not in OWN_FILES or not refs:
         return
     readers = material_readers(ctx, refs) if readers is None else readers
-    bad = domain.unreadable_files(ctx.principal, refs, readers)
-    if bad:
-        field = bad[0][0]
-        raise no_material(field, "M1" if field.endswith(".photo") else "M2")
+    domain.check_attachable_materials(ctx.principal, refs, readers)
 
 
 # --- receipts (payment) --------------------------------------------------------------------
@@ -88,8 +82,7 @@ def get_receipt(ctx):
     key = ctx.path["hash"]
     if ctx.principal.role in OWN_FILES:
         readers = ctx.rpc("payment").receipt_readers([key]).get(key)
-        if not domain.may_read_file(ctx.principal, readers):
-            raise NotFound("RECEIPT_NOT_FOUND", "no such receipt", field="hash", rule="M3")
+        domain.check_receipt_readable(ctx.principal, readers)
     return as_file(ctx.rpc("payment").get_receipt(key))
 
 
@@ -99,9 +92,7 @@ def check_receipt(ctx):
     if ctx.principal.role not in OWN_FILES or not isinstance(key, str) or not key:
         return
     readers = ctx.rpc("payment").receipt_readers([key]).get(key)
-    if not domain.may_read_file(ctx.principal, readers):
-        raise NotFound("RECEIPT_NOT_FOUND", "no uploaded receipt with this reference; "
-                       "upload it first", field="receipt.file", rule="M3")
+    domain.check_receipt_readable(ctx.principal, readers, "receipt.file")
 
 
 def pay_for_candidates(ctx):
