@@ -38,7 +38,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from stdnum.iso7064 import mod_11_2
 
-from kernel import names, privacy, workdays
+from kernel import idnumber, names, privacy, workdays
 from kernel.errors import Conflict, Forbidden, NotFound, RuleViolation, ValidationFailed
 
 from certificate import signing
@@ -463,6 +463,18 @@ def check_something_to_collect(certs, batch_code):
         raise RuleViolation("NOTHING_TO_COLLECT", "the institution has no printed "
                             f"certificates waiting in batch {batch_code}",
                             field="batch_code", rule="C4")
+
+
+def person_at_collection(person, field):
+    """A collector, holder or receiver: a valid ID number (R2) and a name, in
+    their normal forms; the error names ``field`` (``holder.id_number``)."""
+    try:
+        rid = idnumber.parse(person["id_number"])
+    except RuleViolation as exc:
+        raise RuleViolation(exc.code, exc.message, field=f"{field}.id_number", rule=exc.rule,
+                            details=exc.details) from None
+    return {"name": names.normalize(person["name"], field=f"{field}.name"),
+            "id_number": rid.number}
 
 
 def _check_own_candidate(cert, institution_code, field):

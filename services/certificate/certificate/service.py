@@ -14,7 +14,7 @@ from kernel import exports, idnumber, metrics, names, privacy, settings
 from kernel.commands import command
 from kernel.db import Database, utcnow
 from kernel.entrypoints import handles, rpc
-from kernel.errors import Conflict, NotFound, RuleViolation, ValidationFailed
+from kernel.errors import Conflict, NotFound, ValidationFailed
 from kernel.rpc import RpcClient
 from kernel.schemas import load
 from kernel.service import ServiceBase
@@ -477,13 +477,7 @@ KINDS_ZH = {"center_to_institution": "中心交报名机构", "center_to_holder"
 
 def _person(person, field):
     """A person with a valid ID number (R2), the error naming ``field``."""
-    try:
-        rid = idnumber.parse(person["id_number"])
-    except RuleViolation as exc:
-        raise RuleViolation(exc.code, exc.message, field=f"{field}.id_number", rule=exc.rule,
-                            details=exc.details) from None
-    return {"name": names.normalize(person["name"], field=f"{field}.name"),
-            "id_number": rid.number}
+    return domain.person_at_collection(person, field)
 
 
 def _b64(text, field, limit):

@@ -141,3 +141,16 @@ def test_C4_an_institution_collects_only_when_some_wait_for_it_NOTHING_TO_COLLEC
     with pytest.raises(RuleViolation) as err:
         domain.check_something_to_collect([], "2026-10")
     assert codes(err) == ("NOTHING_TO_COLLECT", "C4", "batch_code")
+
+
+@pytest.mark.parametrize("role", ["collector", "holder", "receiver"])
+def test_R2_a_collector_holder_or_receiver_has_a_valid_ID_number_ID_NUMBER_INVALID(role):
+    assert domain.person_at_collection({"name": " 张三 ", "id_number": ID.lower()}, role) == {
+        "name": "张三", "id_number": ID}
+    with pytest.raises(RuleViolation) as err:
+        domain.person_at_collection({"name": "张三", "id_number": ID[:-1] + "0"
+                                     if ID[-1] != "0" else ID[:-1] + "1"}, role)
+    assert codes(err) == ("ID_NUMBER_INVALID", "R2", f"{role}.id_number")
+    with pytest.raises(ValidationFailed) as err:
+        domain.person_at_collection({"name": "", "id_number": ID}, role)
+    assert err.value.field == f"{role}.name"
