@@ -84,3 +84,54 @@ def fetch(session, blobs, model, key):
         raise NotFound("MATERIAL_NOT_FOUND", "no such file", field="hash")
     return {"hash": found.hash, "media_type": found.media_type,
             "content_base64": base64.b64encode(blobs.get(found.hash)).decode()}
+
+
+# --- who may read a file: the facts a service answers, the gateway's domain decides ---
+
+MAX_HASHES = 500     # file references in one readers question
+
+
+def record_uploader(session, model, key, uploader):
+    """Record ``uploader`` (as the gateway names its callers: ``candidate:<user>``,
+    ``institution:<code>``) of the file ``key`` in ``model`` (hash, uploader,
+    uploaded_at), once, so that the uploader may read it before anything holds it."""
+    uploader = str(uploader).strip()
+    if not uploader or len(uploader) > 120:
+        raise ValidationFailed("VALIDATION_FAILED", "uploader: 1 to 120 characters",
+                               field="uploader")
+    if session.get(model, (key, uploader)) is None:
+        session.add(model(hash=key, uploader=uploader, uploaded_at=utcnow()))
+
+
+def uploaders_of(session, file_model, uploader_model, hashes, what="file"):
+    """The known files among ``hashes`` (a list of at most MAX_HASHES) as
+    ``{hash: {"uploaders": [...], "applications": []}}``, the uploaders filled
+    in; the caller adds the applications that hold each. Unknown hashes are
+    left out."""
+    if isinstance(hashes, str) or not isinstance(hashes, (list, tuple)) or \
+            len(hashes) > MAX_HASHES:
+        raise ValidationFailed("VALIDATION_FAILED", f"hashes: a list of at most {MAX_HASHES} "
+                               f"{what} references", field="hashes")
+    hashes = sorted({str(h) for h in hashes})
+    known = set(session.scalars(select(file_model.hash).where(file_model.hash.in_(hashes))))
+    out = {h: {"uploaders": [], "applications": []} for h in sorted(known)}
+    if known:
+        for h, uploader in session.execute(select(
+                uploader_model.hash, uploader_model.uploader).where(
+                uploader_model.hash.in_(known)).order_by(uploader_model.uploader)):
+            out[h]["uploaders"].append(uploader)
+    return out
+
+
+def add_holders(out, rows):
+    """Add to ``out`` (from uploaders_of) the applications holding each file:
+    ``rows`` of (hash, id_number, name, channel, institution_code), each once."""
+    seen = set()
+    for row in map(tuple, rows):
+        if row in seen:
+            continue
+        seen.add(row)
+        h, number, name, channel, institution = row
+        out[h]["applications"].append({"id_number": number, "name": name, "channel": channel,
+                                       "institution_code": institution})
+    return out

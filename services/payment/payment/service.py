@@ -9,7 +9,7 @@ from datetime import date
 
 from sqlalchemy import case, delete, func, or_, select, update
 
-from kernel import batches, metrics, names, settings
+from kernel import batches, metrics, names, settings, uploads
 from kernel.batch_copy import BatchCopyEntrypoints
 from kernel.commands import command
 from kernel.db import Database, utcnow
@@ -269,12 +269,7 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
             self.db.add(Receipt(hash=key, media_type=receipts.media_type(kind),
                                 size=len(content), uploaded_at=utcnow()))
         if uploader:
-            uploader = str(uploader).strip()
-            if not uploader or len(uploader) > 120:
-                raise ValidationFailed("VALIDATION_FAILED", "uploader: 1 to 120 characters",
-                                       field="uploader")
-            if self.db.get(ReceiptUploader, (key, uploader)) is None:
-                self.db.add(ReceiptUploader(hash=key, uploader=uploader, uploaded_at=utcnow()))
+            uploads.record_uploader(self.db, ReceiptUploader, key, uploader)
         return {"hash": key, "media_type": receipts.media_type(kind), "size": len(content)}
 
     @rpc
@@ -282,33 +277,14 @@ class PaymentService(BatchCopyEntrypoints, ServiceBase):
         """For the gateway's file rule: of each known receipt, who uploaded it and
         the applications of the payments that hold it (ID number, name, channel,
         institution). Unknown hashes are left out."""
-        if isinstance(hashes, str) or not isinstance(hashes, (list, tuple)) or \
-                len(hashes) > 500:
-            raise ValidationFailed("VALIDATION_FAILED", "hashes: a list of at most 500 "
-                                   "receipt references", field="hashes")
-        hashes = sorted({str(h) for h in hashes})
-        known = set(self.db.scalars(select(Receipt.hash).where(Receipt.hash.in_(hashes))))
-        out = {h: {"uploaders": [], "applications": []} for h in sorted(known)}
-        if not known:
-            return out
-        for h, uploader in self.db.execute(select(
-                ReceiptUploader.hash, ReceiptUploader.uploader).where(
-                ReceiptUploader.hash.in_(known)).order_by(ReceiptUploader.uploader)):
-            out[h]["uploaders"].append(uploader)
-        seen = set()
-        for row in self.db.execute(select(
+        out = uploads.uploaders_of(self.db, Receipt, ReceiptUploader, hashes, what="receipt")
+        if out:
+            uploads.add_holders(out, self.db.execute(select(
                 Submission.receipt_hash, Item.id_number, Item.name, Item.channel,
                 Item.institution_code).join(
                 SubmissionLine, SubmissionLine.submission_id == Submission.id).join(
                 Item, Item.application_id == SubmissionLine.application_id).where(
-                Submission.receipt_hash.in_(known))):
-            if tuple(row) in seen:
-                continue
-            seen.add(tuple(row))
-            h, number, name, channel, institution = row
-            out[h]["applications"].append({"id_number": number, "name": name,
-                                           "channel": channel,
-                                           "institution_code": institution})
+                Submission.receipt_hash.in_(list(out)))))
         return out
 
     @rpc

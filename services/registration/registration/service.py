@@ -119,10 +119,7 @@ class RegistrationService(BatchCopyEntrypoints, ServiceBase):
         the uploader may read it before an application holds it."""
         out = uploads.accept(self.db, self.blobs, Material, upload)
         if uploader:
-            uploader = _uploader(uploader)
-            if self.db.get(MaterialUploader, (out["hash"], uploader)) is None:
-                self.db.add(MaterialUploader(hash=out["hash"], uploader=uploader,
-                                             uploaded_at=utcnow()))
+            uploads.record_uploader(self.db, MaterialUploader, out["hash"], uploader)
         return out
 
     @rpc
@@ -135,27 +132,13 @@ class RegistrationService(BatchCopyEntrypoints, ServiceBase):
         applications that hold it (ID number, name, channel, institution: what the
         gateway needs to decide whether a caller may read that application).
         Unknown hashes are left out."""
-        hashes = _hashes(hashes)
-        known = set(self.db.scalars(select(Material.hash).where(Material.hash.in_(hashes))))
-        out = {h: {"uploaders": [], "applications": []} for h in sorted(known)}
-        if not known:
-            return out
-        for h, uploader in self.db.execute(select(
-                MaterialUploader.hash, MaterialUploader.uploader).where(
-                MaterialUploader.hash.in_(known)).order_by(MaterialUploader.uploader)):
-            out[h]["uploaders"].append(uploader)
-        seen = set()
-        for h, number, name, channel, institution in self.db.execute(select(
+        out = uploads.uploaders_of(self.db, Material, MaterialUploader, hashes)
+        if out:
+            uploads.add_holders(out, self.db.execute(select(
                 ApplicationFile.hash, Application.id_number, Application.name,
                 Application.channel, Application.institution_code).join(
                 Application, Application.id == ApplicationFile.application_id).where(
-                ApplicationFile.hash.in_(known))):
-            if (h, number, name, channel, institution) in seen:
-                continue
-            seen.add((h, number, name, channel, institution))
-            out[h]["applications"].append({"id_number": number, "name": name,
-                                           "channel": channel,
-                                           "institution_code": institution})
+                ApplicationFile.hash.in_(list(out)))))
         return out
 
     def _index_files(self, app, new=False):
@@ -477,22 +460,3 @@ class RegistrationService(BatchCopyEntrypoints, ServiceBase):
         if warnings:
             out["warnings"] = list(warnings)
         return application_schema.dump(out)
-
-
-def _uploader(value):
-    value = str(value).strip()
-    if not value or len(value) > 120:
-        raise ValidationFailed("VALIDATION_FAILED", "uploader: 1 to 120 characters",
-                               field="uploader")
-    return value
-
-
-MAX_HASHES = 500
-
-
-def _hashes(hashes):
-    if isinstance(hashes, str) or not isinstance(hashes, (list, tuple)) or \
-            len(hashes) > MAX_HASHES:
-        raise ValidationFailed("VALIDATION_FAILED", f"hashes: a list of at most {MAX_HASHES} "
-                               "file references", field="hashes")
-    return sorted({str(h) for h in hashes})
