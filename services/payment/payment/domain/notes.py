@@ -1,6 +1,7 @@
 """Transfer notes: an institution's states the exam date and the headcount
 (P1); a payment made for someone else follows the required wording (P2)."""
 import re
+from datetime import date
 
 from kernel.errors import RuleViolation
 
@@ -14,10 +15,77 @@ def institution_note(exam_date, headcount, reference=None):
     return f"考核日期{cn_date(exam_date)}，人数{headcount}人{ref}"
 
 
+_CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_RUN = re.compile("[" + "".join(_CN_DIGITS) + "".join(_CN_UNITS) + "]+")
+
+
+def _cn_number(run):
+    """十二 -> 12, 一百零五 -> 105, 二〇二六 -> 2026 (digit by digit without a unit)."""
+    if not any(ch in _CN_UNITS for ch in run):
+        return "".join(str(_CN_DIGITS[ch]) for ch in run)
+    total, digit = 0, None
+    for ch in run:
+        if ch in _CN_DIGITS:
+            digit = _CN_DIGITS[ch]
+        else:
+            total += (1 if digit is None else digit) * _CN_UNITS[ch]
+            digit = None
+    return str(total + (digit or 0))
+
+
+def _digits(text):
+    """Chinese numerals as digits (考生十二名, 二〇二六年十二月五日), so that one set
+    of patterns reads both."""
+    return _CN_RUN.sub(lambda m: _cn_number(m.group(0)), text)
+
+
+# a month and day without the year (12月5日, 12月5号): the year is the exam's
+_MONTH_DAY = re.compile(r"(?<!\d)(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]")
+# the headcount as people write it (after NFKC: full-width digits and colons are
+# ASCII, no spaces): a count with its unit (12人, 12名, 12位, 共12人, 12名考生,
+# 考生12名) or after the word (人数12, 人数:12, 考生人数:12, 合计12)
+_NO_DIGIT_BEFORE = r"(?<![0-9A-Z.])"
+_COUNT_WITH_UNIT = re.compile(_NO_DIGIT_BEFORE + r"(\d+)(?:人|名|位)")
+_COUNT_AFTER_WORD = re.compile(r"(?:考生人数|缴费人数|报名人数|参考人数|人数|考生|共计|合计|总计|共)"
+                               r"(?:为|是)?[:=]?(\d+)(?![0-9.]|元|块)")
+
+
+def note_dates(text, exam_date):
+    """[(date or None, as written, span)] of every date in a normalised note; a
+    month and day without a year are read in the exam's year."""
+    found = find_dates(text)
+    for m in _MONTH_DAY.finditer(text):
+        if any(m.start() < e and s < m.end() for _, _, (s, e) in found):
+            continue
+        try:
+            value = date(exam_date.year, int(m["m"]), int(m["d"]))
+        except ValueError:
+            value = None
+        found.append((value, m.group(0), m.span()))
+    return sorted(found, key=lambda f: f[2])
+
+
+def note_headcounts(text):
+    """The headcounts a normalised note states (dates already blanked out)."""
+    spans = {}
+    for pattern in (_COUNT_AFTER_WORD, _COUNT_WITH_UNIT):
+        for m in pattern.finditer(text):
+            if not any(m.start(1) < e and s < m.end(1) for s, e in spans):
+                spans[m.span(1)] = int(m.group(1))
+    return [n for _, n in sorted(spans.items())]
+
+
 def check_institution_note(note, exam_date, headcount):
-    """P1: the note states the exam date and the headcount."""
-    text = normalize_text(note)
-    dates = find_dates(text)
+    """P1 (001 五(一) "需备注考核日期、人数"): the note states the exam date and the
+    headcount. Dates: 2026年12月5日 (or 号), 2026-12-05, 2026/12/05, 2026.12.05,
+    20261205, 12月5日 (the exam's year), Chinese numerals. Headcount: 12人, 共12人,
+    12名考生, 考生12名, 12位, 人数12, 人数：12, 考生人数12, Chinese numerals
+    (十二人). Full-width digits and punctuation, spaces anywhere. Every headcount
+    stated must be the submission's (two different ones are refused)."""
+    text = _digits(normalize_text(note))
+    dates = note_dates(text, exam_date)
     expected = institution_note(exam_date, headcount)
     if not dates:
         raise RuleViolation("NOTE_EXAM_DATE_MISSING", "the transfer note must state the exam "
@@ -31,16 +99,19 @@ def check_institution_note(note, exam_date, headcount):
     rest = text
     for _, _, (start, end) in reversed(dates):
         rest = rest[:start] + " " + rest[end:]
-    counts = [int(x) for x in re.findall(r"(\d+)人", rest)] + \
-        [int(x) for x in re.findall(r"人数[:]?(\d+)", rest)]
+    counts = note_headcounts(rest)
     if not counts:
         raise RuleViolation("NOTE_HEADCOUNT_MISSING", "the transfer note must state the "
                             f"headcount (人数), e.g. '{expected}'", field="note", rule="P1",
                             details={"expected_example": expected})
-    if headcount not in counts:
-        raise RuleViolation("NOTE_HEADCOUNT_WRONG", f"the note says {counts[0]} people, but "
-                            f"the submission pays for {headcount} applications", field="note",
-                            rule="P1", details={"found": counts[0], "expected": headcount})
+    wrong = [n for n in counts if n != headcount]
+    if wrong:
+        stated = "、".join(str(n) for n in dict.fromkeys(counts))
+        raise RuleViolation("NOTE_HEADCOUNT_WRONG", f"the note states the headcount {stated}, "
+                            f"but the submission pays for {headcount} applications",
+                            field="note", rule="P1", details={"found": wrong[0],
+                                                              "stated": counts,
+                                                              "expected": headcount})
 
 
 PROXY_TEMPLATE = "该笔费用由{payer}代{candidate}缴纳{exam_date}考试日期{project}考试项目的费用，金额为{amount}元"

@@ -1,0 +1,91 @@
+"""Unit tests of the institution's transfer note (P1, 001 五(一): "需备注考核日期、
+人数"): every way of writing the exam date and the headcount the parser reads,
+and the notes it refuses. Pure: payment.domain.notes."""
+from datetime import date
+
+import pytest
+
+from kernel.errors import RuleViolation
+
+from payment.domain import notes
+
+EXAM = date(2026, 12, 5)
+
+
+@pytest.mark.parametrize("note", [
+    "考核日期2026年12月5日，人数12人",
+    "2026年12月5日 12人",
+    "考核日期2026年12月5号，12人",
+    "考核日期2026年12月05日，12人",
+    "2026-12-05，12人",
+    "2026/12/05，12人",
+    "2026.12.05，12人",
+    "2026.12.5，12人",
+    "20261205，12人",
+    "考核日期12月5日，12人",
+    "12月5号考试，12人",
+    "考核日期２０２６年１２月５日，１２人",
+    "考核日期二〇二六年十二月五日，12人",
+    "考核日期：2026-12-05；人数：12",
+])
+def test_P1_the_institution_note_accepts_the_exam_date_as_people_write_it(note):
+    notes.check_institution_note(note, EXAM, 12)
+
+
+@pytest.mark.parametrize("note", [
+    "2026年12月5日 12人",
+    "2026年12月5日 共12人",
+    "2026年12月5日 人数12",
+    "2026年12月5日 人数:12",
+    "2026年12月5日 人数：12",
+    "2026年12月5日 人数为12人",
+    "2026年12月5日 考生12名",
+    "2026年12月5日 12名考生",
+    "2026年12月5日 12位考生",
+    "2026年12月5日 考生人数：12",
+    "2026年12月5日 共计12人",
+    "2026年12月5日 合计12名",
+    "2026年12月5日 １２人",
+    "2026年12月5日 人数：１２",
+    "2026年12月5日 十二人",
+    "2026年12月5日 考生十二名",
+    "2026年12月5日 人 数 12 人",
+    "2026年12月5日 12人，合计2400元，SCABCDEFGH",
+])
+def test_P1_the_institution_note_accepts_the_headcount_as_people_write_it(note):
+    notes.check_institution_note(note, EXAM, 12)
+
+
+def test_P1_a_hundred_and_five_in_chinese_numerals_is_105():
+    notes.check_institution_note("2026年12月5日 一百零五人", EXAM, 105)
+    notes.check_institution_note("2026年12月5日 二十人", EXAM, 20)
+
+
+@pytest.mark.parametrize("note, code", [
+    ("人数12人", "NOTE_EXAM_DATE_MISSING"),
+    ("考核日期12月，人数12人", "NOTE_EXAM_DATE_MISSING"),
+    ("考核日期2026年12月6日，人数12人", "NOTE_EXAM_DATE_WRONG"),
+    ("考核日期2026-13-05，人数12人", "NOTE_EXAM_DATE_WRONG"),
+    ("考核日期11月5日，人数12人", "NOTE_EXAM_DATE_WRONG"),
+    ("考核日期2026年12月5日", "NOTE_HEADCOUNT_MISSING"),
+    ("考核日期2026年12月5日，考生若干", "NOTE_HEADCOUNT_MISSING"),
+    ("考核日期2026年12月5日，合计2400元", "NOTE_HEADCOUNT_MISSING"),
+    ("考核日期2026年12月5日，SCAB23CDEF人", "NOTE_HEADCOUNT_MISSING"),
+    ("考核日期2026年12月5日，人数11人", "NOTE_HEADCOUNT_WRONG"),
+    ("考核日期2026年12月5日，十一人", "NOTE_HEADCOUNT_WRONG"),
+    ("考核日期2026年12月5日，共12人，13名考生", "NOTE_HEADCOUNT_WRONG"),
+])
+def test_P1_the_institution_note_refuses(note, code):
+    with pytest.raises(RuleViolation) as err:
+        notes.check_institution_note(note, EXAM, 12)
+    assert (err.value.code, err.value.rule, err.value.field) == (code, "P1", "note")
+
+
+def test_P1_a_wrong_headcount_says_what_the_note_states():
+    with pytest.raises(RuleViolation) as err:
+        notes.check_institution_note("2026年12月5日，共12人，13名考生", EXAM, 12)
+    assert err.value.details == {"found": 13, "stated": [12, 13], "expected": 12}
+
+
+def test_P1_the_suggested_note_is_accepted():
+    notes.check_institution_note(notes.institution_note(EXAM, 12, "SCABCDEFGH"), EXAM, 12)
