@@ -87,6 +87,16 @@ def add_kernel_tables(metadata):
         Column("handler", String(200), primary_key=True),
         Column("processed_at", Timestamp(), nullable=False),
     )
+    Table(      # kernel.calendar: the working-day years loaded at run time (kernel_0002)
+        "calendar_year", metadata,
+        Column("year", Integer, primary_key=True, autoincrement=False),
+        Column("holidays", JSON, nullable=False),
+        Column("workdays", JSON, nullable=False),
+        Column("source", String(200), nullable=False),
+        Column("loaded_by", String(100), nullable=False),
+        Column("loaded_at", Timestamp(), nullable=False),
+        Column("version", Integer, nullable=False),
+    )
 
 
 def make_engine(url, busy_timeout=30.0):
@@ -231,6 +241,11 @@ class Database(DependencyProvider):
         self.engine = make_engine(self.url, settings.database_busy_timeout(self.container.config))
         self.relay = Relay(service, self.engine, self.base.metadata,
                            settings.amqp_uri(self.container.config))
+
+    def start(self):
+        from kernel import calendar       # the working-day years loaded at run time
+        calendar.refresh_from_engine(self.container.service_name, self.engine,
+                                     self.base.metadata)
 
     def stop(self):
         if self.engine is not None:

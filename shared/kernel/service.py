@@ -11,7 +11,7 @@ A subclass sets ``name`` and ``db = Database(Base)``.
 """
 from sqlalchemy import text
 
-from kernel import metrics, settings
+from kernel import calendar, metrics, settings
 from kernel.dlq import DeadLetters
 from kernel.entrypoints import EventHandler, rpc, timer
 from nameko.dependency_providers import Config
@@ -73,6 +73,7 @@ class ServiceBase:
         metrics.OUTBOX_BACKLOG.labels(self.name).set(backlog)
         for queue, depth in self.dead_letter_box.depths().items():
             metrics.DEAD_LETTER_DEPTH.labels(self.name, queue).set(depth or 0)
+        calendar.refresh(self.name, self.db)     # years another replica was told about
         self.refresh_business_metrics()
         return {"sent": sent, "backlog": backlog}
 
