@@ -1,0 +1,84 @@
+"""The entrypoints of study and the training exam (A5): study hours, the exam
+roster, the exam's score. A mixin of AssessorTrainingService:
+
+    class AssessorTrainingService(StudyEntrypoints, ..., ServiceBase): ...
+
+- ``record_study_hours``, ``exam_roster``, ``record_exam_score`` (RPC); a pass
+  issues the card (``_issue_card`` of CardEntrypoints) in the same transaction.
+
+The rules are assessor_training.domain.training; the rows
+assessor_training.store.applications and .periods."""
+from sqlalchemy import select
+
+from kernel import settings
+from kernel.commands import command
+from kernel.db import utcnow
+from kernel.entrypoints import rpc
+
+from assessor_training import store
+from assessor_training.counters import APPLICATIONS
+from assessor_training.domain import cards, review_chain, training, training_periods
+from assessor_training.domain.review_chain import ApplicationStatus as Status
+from assessor_training.models import Application, StudyEntry
+from assessor_training.schemas import ExamScoreSchema, StudySchema
+
+
+
+class StudyEntrypoints:
+
+    @rpc
+    @command(StudySchema)
+    def record_study_hours(self, data):
+        app = store.applications.get(self.db, data["application_id"])
+        period = store.periods.as_dict(store.periods.get(self.db, app.period_code))
+        training.check_study_entry(app.status, period, data["studied_on"],
+                                   settings.today(self.config))
+        minutes = int(round(data["hours"] * 60))
+        self.db.add(StudyEntry(application_id=app.id, studied_on=data["studied_on"],
+                               minutes=minutes, course=data["course"], recorded_at=utcnow()))
+        app.study_minutes += minutes
+        app.updated_at = utcnow()
+        store.flush(self.db)
+        return self._study(app, period)
+
+    @rpc
+    def exam_roster(self, period_code):
+        """The trainees of a period: who may sit the exam (A5) and who is short of hours."""
+        period = store.periods.as_dict(store.periods.get(self.db, period_code))
+        rows = self.db.scalars(select(Application).where(
+            Application.period_code == period["code"],
+            Application.status == review_chain.ADMITTED)
+            .order_by(Application.unit_code, Application.submitted_at)).all()
+        need = training.minutes_required(period)
+        entries = [dict(self._study(a, period), name=a.name, id_number=a.id_number,
+                        unit_code=a.unit_code) for a in rows]
+        return {"period_code": period["code"], "exam_date": period["exam_date"].isoformat(),
+                "exam_minutes": training_periods.EXAM_MINUTES,
+                "eligible": [e for e in entries if e["studied_minutes"] >= need],
+                "short": [e for e in entries if e["studied_minutes"] < need]}
+
+    @rpc
+    @command(ExamScoreSchema)
+    def record_exam_score(self, data):
+        """The exam score; a pass issues the assessor card (A6) in the same transaction."""
+        today = settings.today(self.config)
+        app = store.applications.get(self.db, data["application_id"])
+        period_row = store.periods.get(self.db, app.period_code)
+        cards.check_no_card(store.cards.of_application(self.db, app.id))
+        outcome = training.check_exam_result(app.status, store.periods.as_dict(period_row),
+                                             app.study_minutes, data["score"], today,
+                                             self._policy())
+        app.exam_score, app.exam_recorded_at = data["score"], utcnow()
+        store.applications.move(self.db, app, outcome)
+        if outcome == Status.PASSED:
+            self._issue_card(app, period_row, today)
+        APPLICATIONS.labels(outcome).inc()
+        return store.applications.wire(self.db, app)
+
+    @staticmethod
+    def _study(app, period):
+        need = training.minutes_required(period)
+        return {"application_id": app.id, "studied_minutes": app.study_minutes,
+                "study_hours": round(app.study_minutes / 60, 2),
+                "required_hours": period["required_study_hours"],
+                "complete": app.study_minutes >= need}
