@@ -29,7 +29,7 @@ async function fillForm(page: Page) {
   await page.getByRole('textbox', { name: '工作单位' }).fill('成都某数据公司')
   await page.getByText('具有计算机操作能力', { exact: true }).click()
   await page.getByRole('button', { name: '检查是否符合申报条件' }).click()
-  await expect(page.getByTestId('outcome')).toHaveText('需审核人员核实')
+  await expect(page.getByTestId('outcome')).toHaveText('需人工审核')
   await upload(page, 'file-photo', 'photo.png', samplePhoto())
   await expect(page.getByTestId('materials.photo-ok')).toBeVisible()
   await page.getByText('③ 学历证书', { exact: false }).click()
@@ -79,7 +79,7 @@ test('R1 V1 M1 M2: 专项职业能力考核报名 shows the windows, the pre-che
   await expect(page.getByRole('textbox', { name: '姓名' })).toHaveValue(cand.name)
   await expect(page.getByRole('textbox', { name: '身份证号' })).toHaveValue(cand.id_number)
 
-  // the pre-check: without computer skills 不符合, with them 需审核人员核实 (declared)
+  // the pre-check: without computer skills 不符合, with them 需人工审核 (declared)
   await expect(page.getByRole('button', { name: '提交报名' })).toBeDisabled()
   await page.getByRole('button', { name: '检查是否符合申报条件' }).click()
   await expect(page.getByTestId('outcome')).toHaveText('不符合')
@@ -87,7 +87,7 @@ test('R1 V1 M1 M2: 专项职业能力考核报名 shows the windows, the pre-che
   await page.getByText('具有计算机操作能力', { exact: true }).click()
   await expect(page.getByTestId('verdict')).toHaveCount(0)
   await page.getByRole('button', { name: '检查是否符合申报条件' }).click()
-  await expect(page.getByTestId('outcome')).toHaveText('需审核人员核实')
+  await expect(page.getByTestId('outcome')).toHaveText('需人工审核')
   await expect(page.getByTestId('verdict')).toContainText('文化程度：符合')
 
   // M1 in the browser: a photo over 50 KB is refused before any upload

@@ -52,7 +52,7 @@ test('R1 V1 P3 T1 C2: 注册, 报名, 缴费, 准考证下载 and 我的证书 i
     await page.getByRole('textbox', { name: '工作单位' }).fill('成都某数据公司')
     await page.getByText('具有计算机操作能力', { exact: true }).click()
     await page.getByRole('button', { name: '检查是否符合申报条件' }).click()
-    await expect(page.getByTestId('outcome')).toHaveText('需审核人员核实')
+    await expect(page.getByTestId('outcome')).toHaveText('需人工审核')
     await page.setInputFiles('#file-photo', { name: 'photo.png', mimeType: 'image/png', buffer: samplePhoto() })
     await expect(page.getByTestId('materials.photo-ok')).toBeVisible()
     await page.getByText('③ 学历证书', { exact: false }).click()

@@ -18,7 +18,8 @@ from exam import schemas as exam
 from exam.schemas import BatchSchema
 from kernel.uploads import UploadRequest
 from payment import schemas as pay
-from registration.schemas import ApplicationSchema, EligibilitySchema as EligibilityBody
+from registration.schemas import (ApplicationSchema, EligibilitySchema as EligibilityBody,
+                                  PrecheckSchema)
 from review import schemas as review
 
 from gateway import domain, schemas as s
@@ -210,8 +211,9 @@ ROUTES = (
     Route("POST", "/applications/eligibility", "check_eligibility", (CANDIDATE, INSTITUTION),
           relay("registration", "check_eligibility", body=True),
           "The eligibility pre-check (申报条件) before submitting: met, not met or for the "
-          "reviewer to judge, with each check; it refuses nothing (V1)", "applications",
-          body=EligibilityBody, services=("registration",)),
+          "reviewer to judge (needs_review, 需人工审核), each check in the same three states; "
+          "it refuses nothing (V1, E1-E10)", "applications",
+          body=EligibilityBody, response=PrecheckSchema, services=("registration",)),
     Route("GET", "/applications", "my_applications", (CANDIDATE,),
           registration.my_applications, "The signed-in candidate's applications",
           "applications", response=ApplicationSchema, many=True, services=("registration",)),

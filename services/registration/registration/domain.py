@@ -6,13 +6,15 @@ projects it is authorised for, with its first review recorded), M1/M2 (file
 checks, kernel.files).
 """
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
 from kernel import idnumber, projects
 from kernel.errors import Conflict, Forbidden, RuleViolation
 
-from registration.vocabulary import EDUCATION_LEVELS, EDUCATION_PROOF_KINDS  # noqa: F401
+from registration.vocabulary import (EDUCATION_LEVELS, EDUCATION_PROOF_KINDS,  # noqa: F401
+                                     PRECHECK_STATES)
 
 DATA = Path(__file__).parent / "data"
 
@@ -115,18 +117,120 @@ def check_not_duplicate(existing_statuses):
                        field="person.id_number", rule=rule, details={"status": live[0]})
 
 
+def duplicate_won_the_race():
+    """R3 when the database's unique index refused the insert: a concurrent
+    submission of the same person, project and batch was stored first. The
+    error to raise (the service rolls back and raises it)."""
+    return Conflict("DUPLICATE_APPLICATION", "this person already has an application for "
+                    "this project in this batch", field="person.id_number", rule="R3")
+
+
 # --- eligibility pre-check ---------------------------------------------------
+
+MET, NOT_MET, NEEDS_REVIEW = PRECHECK_STATES      # needs_review: 需人工审核
+
+_CODE = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+_BRACKETS = re.compile(r"[（(]([^）)]*)[）)]")
+
 
 def _level(value):
     return EDUCATION_LEVELS.index(value) if value in EDUCATION_LEVELS else -1
 
 
+def _plain(text):
+    """A name without brackets, blanks and the trailing 类/专业 (心理学类（0402）-> 心理学)."""
+    text = _BRACKETS.sub("", str(text or ""))
+    text = re.sub(r"\s+", "", text)
+    for suffix in ("专业", "大类", "类"):
+        if text.endswith(suffix):
+            text = text[:-len(suffix)]
+    return text
+
+
+def alternatives_of(entry):
+    """E10: "教学人员（辅导员）" is either 教学人员 or 辅导员; a plain entry is itself."""
+    inner = _BRACKETS.findall(entry)
+    outer = _BRACKETS.sub("", entry).strip()
+    return [x for x in [outer] + [i.strip() for i in inner] if x]
+
+
+def match_major(major, listed):
+    """E9: the person's major against the notice's related majors of their level.
+    ``listed``: names ("心理学类") or {name, code} (graduate: "心理学类（0402）").
+    MET when the major names a listed one by its code or its name (心理学, 心理学类,
+    心理学类（0402）, 0402); NEEDS_REVIEW when it only contains a listed name
+    (应用心理学: a major within 心理学类? the reviewer judges); NOT_MET otherwise,
+    and for a fragment such as "学" (a listed name containing the major is no match)."""
+    major = str(major or "").strip()
+    if not major:
+        return NOT_MET, None
+    entries = [e if isinstance(e, dict) else {"name": e, "code": None} for e in listed]
+    codes = set(_CODE.findall(major))
+    plain = _plain(major)
+    for e in entries:
+        if e["code"] and e["code"] in codes:
+            return MET, e
+    for e in entries:
+        if plain and plain == _plain(e["name"]):
+            return MET, e
+    for e in entries:
+        name = _plain(e["name"])
+        if len(name) >= 2 and name in plain:
+            return NEEDS_REVIEW, e
+    return NOT_MET, None
+
+
+def match_occupation(occupation, listed):
+    """E9/E10: the occupation names a listed one (an entry with brackets lists
+    alternatives: 教学人员（辅导员）). MET when a listed name is the occupation or
+    part of it (执业医师 -> 医师), NOT_MET otherwise (a fragment such as "师" is
+    no match)."""
+    occupation = re.sub(r"\s+", "", str(occupation or ""))
+    if not occupation:
+        return NOT_MET, None
+    for entry in listed:
+        for name in alternatives_of(entry):
+            if name in occupation:
+                return MET, name
+    return NOT_MET, None
+
+
+def match_skills(skills, listed, open_list):
+    """E3/E6/E7: declared skills. A listed skill (or one containing it) is
+    MET as declared, for the reviewer to verify against the proof: NEEDS_REVIEW;
+    an unlisted one is NEEDS_REVIEW when the notice's list is open ("等相关专业
+    技能") or there is no list (E7 "具有相应技能"), NOT_MET when the list is closed;
+    no skill at all is NOT_MET."""
+    skills = [s.strip() for s in skills or [] if str(s).strip()]
+    if not skills:
+        return NOT_MET, None
+    for s in skills:
+        for x in listed:
+            if x in s:
+                return NEEDS_REVIEW, x
+    if open_list or not listed:
+        return NEEDS_REVIEW, None
+    return NOT_MET, None
+
+
+def outcome_of(states):
+    """The verdict of several checks: not met if one is not met, else needs
+    review if one needs review, else met."""
+    if NOT_MET in states:
+        return NOT_MET
+    if NEEDS_REVIEW in states:
+        return NEEDS_REVIEW
+    return MET
+
+
 def precheck(condition_id, claim, person):
-    """Compare what the applicant claims with the project's condition.
+    """Compare what the applicant claims with the project's condition (E1-E10).
 
     Returns {"condition", "alternative", "outcome": met | not_met | needs_review,
-    "checks": [{"check", "ok", "detail"}]}. It does not refuse: the reviewer
-    decides (V1), and sees this next to the materials.
+    "checks": [{"check", "state", "ok", "detail"}]}: each check is met, not met or
+    needs a reviewer's judgement (needs_review, 需人工审核); ``ok`` is "not
+    not_met" (kept for older readers). It does not refuse: the reviewer decides
+    (V1), and sees this next to the materials.
     """
     condition = conditions()[condition_id]
     alternatives = {a["key"]: a for a in condition["alternatives"]}
@@ -139,51 +243,57 @@ def precheck(condition_id, claim, person):
     alt = alternatives[key]
     checks = []
 
-    def add(check, ok, detail):
-        checks.append({"check": check, "ok": ok, "detail": detail})
+    def add(check, state, detail):
+        checks.append({"check": check, "state": state, "ok": state != NOT_MET,
+                       "detail": detail})
 
     education = person.get("education")
     if key in ("education", "education_major"):
         need = alt["min_education"]
-        ok = _level(education) >= _level(need)
-        if not ok and alt.get("allow_current_graduate") and claim.get("current_graduate"):
-            ok = _level(education) + 1 >= _level(need)
-            add("education", ok, f"this year's graduate towards {need}")
+        if _level(education) >= _level(need):
+            add("education", MET, f"{education} against at least {need}")
+        elif (alt.get("allow_current_graduate") and claim.get("current_graduate")
+              and _level(education) + 1 >= _level(need)):
+            add("education", NEEDS_REVIEW, f"this year's graduate towards {need} "
+                "(declared, to verify)")
         else:
-            add("education", ok, f"{education} against at least {need}")
+            add("education", NOT_MET, f"{education} against at least {need}")
         if alt.get("requires_computer_skills"):
-            add("computer_skills", bool(claim.get("computer_skills")),
+            add("computer_skills", NEEDS_REVIEW if claim.get("computer_skills") else NOT_MET,
                 "able to operate a computer (declared)")
         if alt.get("requires_skills"):
-            add("skills", bool(claim.get("skills")), "relevant skills (declared, to verify)")
+            add("skills", NEEDS_REVIEW if claim.get("skills") else NOT_MET,
+                "relevant skills (declared, to verify)")
         if key == "education_major":
             majors = alt.get("majors_by_level", {})
             level = {"master": "graduate", "doctor": "graduate"}.get(education, education)
             listed = majors.get(level, [])
             major = person.get("major") or ""
-            add("major", any(m in major or major in m for m in listed) if major else False,
-                f"major {major or '(none)'} among the related majors for {level}")
+            state, entry = match_major(major, listed)
+            named = entry and (f"{entry['name']}（{entry['code']}）" if entry.get("code")
+                               else entry["name"])
+            add("major", state, f"major {major or '(none)'}"
+                + (f" matches {named}" if state == MET else
+                   f" contains {named}: the reviewer judges" if state == NEEDS_REVIEW else
+                   f" is not among the related majors for {level}"))
     elif key == "occupation":
-        occupation = person.get("occupation") or ""
         listed = alt.get("occupations_any", [])
-        add("occupation", any(o in occupation for o in listed),
-            f"occupation {occupation or '(none)'} among {', '.join(listed)}")
+        occupation = person.get("occupation") or ""
+        state, name = match_occupation(occupation, listed)
+        add("occupation", state, f"occupation {occupation or '(none)'}"
+            + (f" is {name}" if state == MET else f" not among {', '.join(listed)}"))
     elif key == "skills":
         skills = claim.get("skills") or []
         listed = alt.get("skills_any", [])
-        if listed:
-            add("skills", any(any(x in s for x in listed) for s in skills),
-                f"skills {', '.join(skills) or '(none)'} among {', '.join(listed)}")
-        else:
-            add("skills", bool(skills), "skills relevant to the project (declared)")
-    if not all(c["ok"] for c in checks):
-        outcome = "not_met"
-    elif key in ("skills",) or any("declared" in c["detail"] for c in checks):
-        outcome = "needs_review"
-    else:
-        outcome = "met"
-    return {"condition": condition_id, "alternative": key, "outcome": outcome,
-            "checks": checks}
+        state, name = match_skills(skills, listed, alt.get("skills_open", False))
+        add("skills", state, f"skills {', '.join(skills) or '(none)'}"
+            + (f" (listed: {name}; declared, to verify)" if name else
+               f" (not listed among {', '.join(listed)}: the reviewer judges)" if listed
+               and state == NEEDS_REVIEW else
+               " (relevant to the project, declared: the reviewer judges)"
+               if state == NEEDS_REVIEW else " (none declared)"))
+    return {"condition": condition_id, "alternative": key,
+            "outcome": outcome_of([c["state"] for c in checks]), "checks": checks}
 
 
 # --- lifecycle -------------------------------------------------------------

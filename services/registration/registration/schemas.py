@@ -5,7 +5,7 @@ from kernel.names import NameField
 from kernel.schemas import StrictSchema
 from kernel.uploads import SHA256
 
-from registration.vocabulary import EDUCATION_LEVELS, EDUCATION_PROOF_KINDS
+from registration.vocabulary import EDUCATION_LEVELS, EDUCATION_PROOF_KINDS, PRECHECK_STATES
 
 Key = fields.String(validate=validate.Length(min=8, max=100))
 
@@ -106,6 +106,22 @@ class TimelineSchema(StrictSchema):
     actor = fields.String()
     note = fields.String(allow_none=True)
     details = fields.Raw(allow_none=True)
+
+
+class PrecheckCheckSchema(StrictSchema):
+    check = fields.String()
+    state = fields.String(validate=validate.OneOf(PRECHECK_STATES))   # needs_review: 需人工审核
+    ok = fields.Boolean()               # state != not_met (older readers)
+    detail = fields.String()
+
+
+class PrecheckSchema(StrictSchema):
+    """The eligibility pre-check's answer (E1-E10): met, not met or needs a
+    reviewer's judgement, with each check in the same three states."""
+    condition = fields.String()
+    alternative = fields.String()
+    outcome = fields.String(validate=validate.OneOf(PRECHECK_STATES))
+    checks = fields.List(fields.Nested(PrecheckCheckSchema))
 
 
 class ApplicationSchema(StrictSchema):

@@ -11,7 +11,7 @@ from kernel.batch_copy import BatchCopyEntrypoints
 from kernel.commands import command
 from kernel.db import Database, utcnow
 from kernel.entrypoints import handles, rpc
-from kernel.errors import Conflict, NotFound, ValidationFailed
+from kernel.errors import NotFound, ValidationFailed
 from kernel.rpc import RpcClient
 from kernel.schemas import load
 from kernel.service import ServiceBase
@@ -205,9 +205,7 @@ class RegistrationService(BatchCopyEntrypoints, ServiceBase):
             self.db.flush()
         except IntegrityError:       # a concurrent duplicate won the race (R3)
             self.db.rollback()
-            raise Conflict("DUPLICATE_APPLICATION", "this person already has an application "
-                           "for this project in this batch", field="person.id_number",
-                           rule="R3")
+            raise domain.duplicate_won_the_race()
         out = self._dump(app, warnings=rid.warnings)
         events.APPLICATION_SUBMITTED.emit(self.db, **self._event_payload(app))
         APPLICATIONS.labels("submitted").inc()

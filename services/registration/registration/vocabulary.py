@@ -10,3 +10,7 @@ EDUCATION_PROOF_KINDS = (
     "diploma_certificate",  # ④ 毕业证书遗失: 原发证单位开具的学历证明
     "statement",            # ⑤ 本人签名并按手印的情况说明
 )
+
+# the eligibility pre-check's verdict and each check's state: met (符合), not met
+# (不符合), needs a reviewer's judgement (需人工审核)
+PRECHECK_STATES = ("met", "not_met", "needs_review")

@@ -160,3 +160,9 @@ def test_B2_a_payment_confirmation_overtaking_the_approval_is_retried_not_lost()
         domain.transition("submitted", "payment_confirmed")
     assert err.value.code == "EVENT_EARLY"
     assert domain.transition("withdrawn", "payment_confirmed") is None     # stale: ignored
+
+
+def test_R3_a_concurrent_duplicate_that_won_the_race_is_a_duplicate_application():
+    err = domain.duplicate_won_the_race()
+    assert isinstance(err, Conflict)
+    assert (err.code, err.rule, err.field) == ("DUPLICATE_APPLICATION", "R3", "person.id_number")

@@ -30,8 +30,9 @@ export type Alternative = {
 }
 export type Condition = { id: string; summary_zh: string; summary_en: string; alternatives: Alternative[] }
 export type Project = { code: string; name_zh: string; name_en: string; years: number[]; condition: Condition }
-export type Check = { check: string; ok: boolean; detail: string }
-export type Verdict = { outcome: 'met' | 'not_met' | 'needs_review'; checks: Check[]; condition?: string; alternative?: string }
+export type CheckState = 'met' | 'not_met' | 'needs_review'
+export type Check = { check: string; state?: CheckState; ok: boolean; detail: string }
+export type Verdict = { outcome: CheckState; checks: Check[]; condition?: string; alternative?: string }
 export type Person = {
   name: string
   id_number: string

@@ -47,7 +47,7 @@ export default {
     precheckHint: '提交前先核对是否符合申报条件；最终以审核人员的审核为准。',
     precheckRun: '检查是否符合申报条件',
     verdict: '预检结果',
-    outcomes: { met: '符合', not_met: '不符合', needs_review: '需审核人员核实' },
+    outcomes: { met: '符合', not_met: '不符合', needs_review: '需人工审核' },
     checks: {
       education: '文化程度',
       computer_skills: '计算机操作能力',
