@@ -331,7 +331,11 @@ TRANSITIONS = {
     "application_approved": (("submitted",), "approved"),
     "application_rejected": (("submitted",), "rejected"),
     "application_returned": (("submitted",), "returned"),
+    # V2: not resubmitted by the end of the review window (a not_accepted that
+    # crosses a last-day resubmission is ignored) ...
     "application_not_accepted": (("returned",), "not_accepted"),
+    # ... or an individual application's correction found still wrong
+    "correction_not_accepted": (("submitted",), "not_accepted"),
     "payment_confirmed": (("approved",), "paid"),
     "application_abandoned": (("approved",), "abandoned"),
     "batch_cancelled": (("submitted", "returned", "approved", "paid"), "cancelled"),

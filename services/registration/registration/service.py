@@ -349,7 +349,9 @@ class RegistrationService(BatchCopyEntrypoints, ServiceBase):
 
     @handles("review", "application_not_accepted")
     def on_not_accepted(self, event):
-        self._apply(event, "application_not_accepted", review_events.APPLICATION_NOT_ACCEPTED)
+        cause = review_events.APPLICATION_NOT_ACCEPTED.load(event["payload"])["cause"]
+        self._apply(event, "correction_not_accepted" if cause == "correction" else
+                    "application_not_accepted", review_events.APPLICATION_NOT_ACCEPTED)
 
     @handles("payment", "payment_confirmed")
     def on_payment_confirmed(self, event):

@@ -166,3 +166,10 @@ def test_R3_a_concurrent_duplicate_that_won_the_race_is_a_duplicate_application(
     err = domain.duplicate_won_the_race()
     assert isinstance(err, Conflict)
     assert (err.code, err.rule, err.field) == ("DUPLICATE_APPLICATION", "R3", "person.id_number")
+
+
+def test_V2_a_correction_found_still_wrong_ends_the_application_a_late_window_close_does_not():
+    assert domain.transition("submitted", "correction_not_accepted") == "not_accepted"
+    assert domain.transition("returned", "application_not_accepted") == "not_accepted"
+    # the window's not_accepted crossing a last-day resubmission is ignored
+    assert domain.transition("submitted", "application_not_accepted") is None

@@ -163,6 +163,22 @@ def check_can_decide(application, batch, due, reviewer, today, decision=None):
     check_in_window(application["channel"], batch, due, today)
 
 
+RESUBMISSION_STILL_WRONG = ("the correction is not right: 未在规定时间内提交修改或者修改不正确的，"
+                            "不再受理个人报名 (V2)")
+
+
+def decision_outcome(decision, channel, round):
+    """The status a decision gives (V2). An individual application's correction
+    that is still wrong ends it: "未在规定时间内提交修改或者修改不正确的，不再受理
+    个人报名". A return of a resubmitted (round > 1) individual application is
+    therefore not another round but not_accepted, final. An institution's
+    candidate may be returned again (the sentence is the individual channel's)."""
+    status = DECISIONS[decision]
+    if status == "returned" and channel == "individual" and round > 1:
+        return "not_accepted"
+    return status
+
+
 def closes_as_not_accepted(status, batch, today):
     """V2: returned and still not resubmitted once the review window has ended."""
     return status == "returned" and batch is not None and today > batch["review"][1]

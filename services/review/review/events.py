@@ -5,6 +5,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from kernel.events import Event, Payload
 
 CHANNELS = ("institution", "individual")
+NOT_ACCEPTED_CAUSES = ("window", "correction")
 
 
 class DecisionPayload(Payload):
@@ -31,6 +32,9 @@ class NotAcceptedPayload(Payload):
     batch_code = fields.String(required=True)
     project_code = fields.String(required=True)
     reason = fields.String(load_default=None, allow_none=True)
+    # V2: "window" (returned, not resubmitted in time) or "correction" (an individual
+    # application's resubmission a reviewer found still wrong); older events: window
+    cause = fields.String(load_default="window", validate=validate.OneOf(NOT_ACCEPTED_CAUSES))
 
 
 APPLICATION_APPROVED = Event("review", "application_approved", DecisionPayload, doc="""
@@ -41,7 +45,10 @@ APPLICATION_RETURNED = Event("review", "application_returned", DecisionPayload, 
     returned for correction; `fields_to_fix` lists the field names.""")
 APPLICATION_NOT_ACCEPTED = Event("review", "application_not_accepted", NotAcceptedPayload,
                                  doc="""V2: a returned application not resubmitted by the
-                                 end of its batch's review window.""")
+                                 end of its batch's review window (`cause` window), or
+                                 an individual application whose correction a reviewer
+                                 found still wrong (`cause` correction: 修改不正确的，
+                                 不再受理个人报名).""")
 
 BY_STATUS = {"approved": APPLICATION_APPROVED, "rejected": APPLICATION_REJECTED,
              "returned": APPLICATION_RETURNED}

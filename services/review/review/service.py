@@ -188,24 +188,32 @@ class ReviewService(BatchCopyEntrypoints, ServiceBase):
         domain.check_can_decide(self._state(app, task), self._batch(app.batch_code, cache),
                                 task.due_on if task else None, reviewer, today,
                                 d["decision"])
-        now, status = utcnow(), domain.DECISIONS[d["decision"]]
+        now = utcnow()
+        status = domain.decision_outcome(d["decision"], app.channel, task.round)
         reason = (d["reason"] or "").strip() or None
-        fields_to_fix = list(d["fields_to_fix"]) if status == "returned" else None
+        fields_to_fix = list(d["fields_to_fix"]) if d["decision"] == "return" else None
         task.state, task.outcome, task.reviewer = "decided", status, reviewer
         task.reason, task.fields_to_fix, task.decided_at = reason, fields_to_fix, now
         app.status, app.updated_at = status, now
         self._note(app.id, status, reviewer["name"], reason, None, round=task.round,
-                   reviewer=reviewer, fields_to_fix=fields_to_fix)
+                   reviewer=reviewer, fields_to_fix=fields_to_fix,
+                   rule=domain.RESUBMISSION_STILL_WRONG if status == "not_accepted" else None)
         try:
             self.db.flush()
         except StaleDataError:
             raise Conflict("DECIDED_CONCURRENTLY", "another decision on this application was "
                            "recorded at the same moment; reload it", field="application_id")
-        payload = dict(self._head(app), actor=reviewer["name"], reason=reason,
-                       decided_at=now.isoformat())
-        if status == "returned":
-            payload["fields_to_fix"] = fields_to_fix
-        events.BY_STATUS[status].emit(self.db, **payload)
+        if status == "not_accepted":          # V2: the correction is still wrong
+            events.APPLICATION_NOT_ACCEPTED.emit(
+                self.db, application_id=app.id, batch_code=app.batch_code,
+                project_code=app.project_code, cause="correction",
+                reason=f"{reason} — {domain.RESUBMISSION_STILL_WRONG}")
+        else:
+            payload = dict(self._head(app), actor=reviewer["name"], reason=reason,
+                           decided_at=now.isoformat())
+            if status == "returned":
+                payload["fields_to_fix"] = fields_to_fix
+            events.BY_STATUS[status].emit(self.db, **payload)
         return {"application_id": app.id, "status": status, "round": task.round,
                 "decided_at": now.isoformat()}
 
@@ -246,7 +254,8 @@ class ReviewService(BatchCopyEntrypoints, ServiceBase):
                        review_window_end=cache[row.batch_code]["review"][1].isoformat())
             events.APPLICATION_NOT_ACCEPTED.emit(
                 self.db, application_id=row.id, batch_code=row.batch_code,
-                project_code=row.project_code, reason=domain.NOT_ACCEPTED_REASON)
+                project_code=row.project_code, reason=domain.NOT_ACCEPTED_REASON,
+                cause="window")
             closed.append(row.id)
         return {"today": day.isoformat(), "closed": len(closed), "application_ids": closed}
 

@@ -157,3 +157,11 @@ def test_V2_what_registration_events_do():
     assert domain.on_withdrawn("rejected") is None and domain.on_withdrawn("withdrawn") is None
     assert domain.stage_for("institution") == "re_review"
     assert domain.stage_for("individual") == "center_review"
+
+
+def test_V2_a_return_of_an_individual_correction_is_not_accepted_not_another_round():
+    assert domain.decision_outcome("return", "individual", 1) == "returned"
+    assert domain.decision_outcome("return", "individual", 2) == "not_accepted"
+    assert domain.decision_outcome("return", "institution", 2) == "returned"
+    assert domain.decision_outcome("approve", "individual", 2) == "approved"
+    assert domain.decision_outcome("reject", "individual", 3) == "rejected"

@@ -299,7 +299,8 @@ def test_V2_returned_applications_are_not_accepted_once_the_window_closes(review
     assert first["application_ids"] == [returned["application_id"]]
     assert event["payload"] == {"application_id": returned["application_id"],
                                 "batch_code": "2026-12", "project_code": "bigdata-platform-setup",
-                                "reason": "not resubmitted by the end of the review window (V2)"}
+                                "reason": "not resubmitted by the end of the review window (V2)",
+                                "cause": "window"}
     assert rpc.review.get_review(returned["application_id"])["status"] == "not_accepted"
     for app in (resubmitted, pending):
         assert rpc.review.get_review(app["application_id"])["status"] == "pending"
@@ -374,3 +375,41 @@ def test_events_are_applied_once_and_odd_ones_recorded_not_raised(review, rpc, s
     assert wait_until(lambda: rpc.review.dead_letters()["queues"].get(queue) == 1)
     assert rpc.review.get_review(first["application_id"])["round"] == 2
     assert env["event_id"]
+
+
+def test_V2_an_individual_correction_still_wrong_ends_the_application(review, rpc, submit,
+                                                                     amqp_uri):
+    """未在规定时间内提交修改或者修改不正确的，不再受理个人报名: a second return of an
+    individual application is not another round but not_accepted, final; an
+    institution's candidate may be returned again."""
+    app = submit()
+    decide(rpc, app["application_id"], "return", reason="照片不清晰",
+           fields_to_fix=["materials.photo"])
+    submit(event="resubmitted", application_id=app["application_id"], photo="9" * 64,
+           changed=["materials"], submitted_at="2026-11-03T01:00:00+00:00")
+    with EventTap(amqp_uri, "review") as tap:
+        out = decide(rpc, app["application_id"], "return", reason="照片仍不清晰",
+                     fields_to_fix=["materials.photo"])
+        [event] = tap.wait_for("application_not_accepted")
+        assert not tap.of_type("application_returned")
+    assert (out["status"], out["round"]) == ("not_accepted", 2)
+    assert event["payload"]["application_id"] == app["application_id"]
+    assert event["payload"]["cause"] == "correction"
+    assert "照片仍不清晰" in event["payload"]["reason"] and "修改不正确" in \
+        event["payload"]["reason"]
+    seen = rpc.review.get_review(app["application_id"])
+    assert seen["status"] == "not_accepted" and seen["task"] is None
+    assert [(t["round"], t["outcome"]) for t in seen["tasks"]] == [(1, "returned"),
+                                                                   (2, "not_accepted")]
+    with pytest.raises(Conflict) as err:          # final: nothing more to decide
+        decide(rpc, app["application_id"], "approve")
+    assert (err.value.code, err.value.rule) == ("APPLICATION_CLOSED", "V2")
+
+    inst = submit(channel="institution", institution_code="inst-02")
+    decide(rpc, inst["application_id"], "return", reason="学历证明缺页",
+           fields_to_fix=["materials.education_proof"])
+    submit(event="resubmitted", channel="institution", institution_code="inst-02",
+           application_id=inst["application_id"], submitted_at="2026-11-03T01:00:00+00:00")
+    again = decide(rpc, inst["application_id"], "return", reason="仍缺页",
+                   fields_to_fix=["materials.education_proof"])
+    assert (again["status"], again["round"]) == ("returned", 2)
