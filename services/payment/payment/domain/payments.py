@@ -92,6 +92,11 @@ def check_all_approved(application_ids, found):
     return [found[a] for a in application_ids]
 
 
+def rule_of(channel):
+    """P1 for what an institution pays, P2 for an individual's payment."""
+    return "P1" if channel == "institution" else "P2"
+
+
 def check_item_payable(item):
     """The application is approved and not yet paid, submitted or closed."""
     status, app = item["status"], item["application_id"]
@@ -104,9 +109,8 @@ def check_item_payable(item):
     if status == SUBMITTED:
         raise Conflict("ALREADY_SUBMITTED", f"application {app} is already in payment "
                        f"submission {item['submission_id']}, waiting for the center",
-                       field="application_ids", rule="P1" if item["channel"] == "institution"
-                       else "P2", details={"application_id": app,
-                                           "submission_id": item["submission_id"]})
+                       field="application_ids", rule=rule_of(item["channel"]),
+                       details={"application_id": app, "submission_id": item["submission_id"]})
     if status == ABANDONED:
         raise RuleViolation("APPLICATION_ABANDONED", f"application {app} was not paid in "
                             "its payment window and is deemed abandoned", field="application_ids",
@@ -185,6 +189,7 @@ def check_decidable(submission):
     if submission["status"] != PENDING:
         raise Conflict("SUBMISSION_DECIDED", f"submission {submission['id']} is already "
                        f"{submission['status']}", field="submission_id",
+                       rule=rule_of(submission.get("channel")),
                        details={"status": submission["status"]})
 
 
