@@ -473,9 +473,10 @@ def test_refusals_and_dead_letters_park_through_each_services_own_exchange(
                               cwd=ROOT, capture_output=True, text=True, timeout=120,
                               env=dict(os.environ, AMQP_URI=users["uris"]["ops"]))
     assert replayed.returncode == 0, replayed.stderr
-    assert json.loads(replayed.stdout)["replayed"] == {dlq: 1}
+    assert {q: n for q, n in json.loads(replayed.stdout)["replayed"].items() if n} == {dlq: 1}
     assert wait_until(lambda: ops.certificate.dead_letters()["queues"][dlq] == 1, timeout=20)
-    assert ops.certificate.replay_dead_letters()["replayed"] == {dlq: 1}
+    assert {q: n for q, n in ops.certificate.replay_dead_letters()["replayed"].items()
+            if n} == {dlq: 1}
     assert wait_until(lambda: ops.certificate.dead_letters()["queues"][dlq] == 1, timeout=20)
 
 

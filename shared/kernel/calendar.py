@@ -3,7 +3,7 @@
 chinesecalendar knows the years it was released with (up to 2026 today); the
 State Council publishes the next year's holidays late in the year. The
 provincial administrator loads a year (its statutory holidays and make-up
-working days, 调休) over RPC: ``exam.load_calendar_year`` (the gateway's
+working days, 调休) over RPC: ``exam.set_calendar_year`` (the gateway's
 ``PUT /api/admin/calendar/{year}``). How it reaches every service:
 
 - the owner (exam, ``CalendarOwnerEntrypoints``) checks it (W1,
@@ -26,13 +26,14 @@ on it (deploy/prometheus/alerts.yml). Nothing is guessed, nothing dead-letters.
 import logging
 import threading
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 from sqlalchemy import select
 
 from kernel import metrics, workdays
 from kernel.commands import command
 from kernel.db import utcnow
 from kernel.entrypoints import handles, rpc
+from kernel.schemas import StrictSchema
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ _pending_lock = threading.Lock()
 _pending_labels = {}
 
 
-class LoadCalendarYearSchema(Schema):
+class SetCalendarYearSchema(StrictSchema):
     """A year's statutory holidays (weekdays off) and make-up working days
     (调休: weekend days worked), as the State Council's notice lists them (W1)."""
     year = fields.Integer(required=True)
@@ -150,8 +151,8 @@ class CalendarOwnerEntrypoints:
     calendar_event = None
 
     @rpc
-    @command(LoadCalendarYearSchema)
-    def load_calendar_year(self, data):
+    @command(SetCalendarYearSchema)
+    def set_calendar_year(self, data):
         """W1: check the year, store it (version + 1 on a correction), tell every service."""
         holidays, workdays_ = workdays.check_year(data["year"], data["holidays"],
                                                   data["workdays"])

@@ -11,7 +11,7 @@ file named by SKILLCERT_WORKDAYS_FILE (same layout), without a release:
 ``holidays`` are weekdays off, ``workdays`` are weekend days worked.
 
 The usual way is at run time (#15): the provincial administrator loads a year
-over RPC (``exam.load_calendar_year``, the gateway's ``PUT /api/admin/calendar/{year}``);
+over RPC (``exam.set_calendar_year``, the gateway's ``PUT /api/admin/calendar/{year}``);
 every service keeps it in its kernel table ``calendar_year`` (kernel.calendar)
 and hands it to this module with ``use_loaded``. A loaded year wins over the
 files, and the files over chinesecalendar. ``check_year`` is rule W1 (what a
@@ -111,8 +111,9 @@ MAX_DATES = 80     # a year has about 30 days off and 10 make-up days
 
 def check_year(year, holidays, workdays):
     """W1: a year's statutory holidays (weekdays off) and make-up working days
-    (调休, weekend days worked): real dates of that year, each once, a holiday
-    on a weekday, a make-up day on a Saturday or Sunday, no date in both lists.
+    (调休, weekend days worked): real dates of that year, each once, a make-up
+    day on a Saturday or Sunday, no date in both lists (the days off may be
+    given as the notice states them, weekend days included: they are off anyway).
     Returns (holidays, workdays) as sorted dates; ValidationFailed
     (CALENDAR_DATA_INVALID, W1) with one entry per bad date otherwise."""
     problems = []
@@ -137,10 +138,9 @@ def check_year(year, holidays, workdays):
             elif day.year != year:
                 problems.append({"field": field, "value": day.isoformat(),
                                  "message": f"not in {year}"})
-            elif (day.weekday() >= 5) != weekend:
-                problems.append({"field": field, "value": day.isoformat(), "message": (
-                    "a make-up working day is a Saturday or Sunday" if weekend else
-                    "a holiday listed here is a weekday (weekends are off anyway)")})
+            elif weekend and day.weekday() < 5:
+                problems.append({"field": field, "value": day.isoformat(),
+                                 "message": "a make-up working day is a Saturday or Sunday"})
             elif day in seen:
                 problems.append({"field": field, "value": day.isoformat(), "message": (
                     "listed twice" if seen[day] == name else

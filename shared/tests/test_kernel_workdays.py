@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 from kernel import workdays
-from kernel.errors import CalendarUnavailable, DomainError
+from kernel.errors import CalendarUnavailable, DomainError, ValidationFailed
 
 
 @pytest.fixture(autouse=True)
@@ -130,3 +130,47 @@ def test_override_file_for_another_year_does_not_cover_2027(tmp_path, monkeypatc
     with pytest.raises(CalendarUnavailable):
         workdays.is_workday(date(2027, 6, 1))
     assert workdays.is_workday(date(2028, 6, 1)) is True
+
+
+# --- W1: a year loaded at run time (kernel.calendar) ------------------------------------
+
+def test_W1_a_loaded_year_is_used_and_wins_over_nothing_known():
+    workdays.forget_loaded()
+    try:
+        assert workdays.source_of(2027) is None and workdays.source_of(2026) == "chinesecalendar"
+        workdays.use_loaded("review", {2027: {"holidays": ["2027-01-01"],
+                                              "workdays": ["2027-02-07"]}})
+        assert workdays.source_of(2027) == "loaded"
+        assert workdays.is_workday(date(2027, 1, 1)) is False
+        assert workdays.is_workday(date(2027, 2, 7)) is True       # a make-up Sunday
+        assert workdays.or_pending(workdays.add_workdays, date(2026, 12, 31), 1) == (
+            date(2027, 1, 4), None)
+    finally:
+        workdays.forget_loaded()
+    assert workdays.or_pending(workdays.add_workdays, date(2026, 12, 31), 1) == (None, 2027)
+
+
+def test_W1_check_year_answers_one_error_per_bad_date():
+    holidays, days = workdays.check_year(2027, ["2027-02-11", "2027-01-01", "2027-01-02"],
+                                         ["2027-02-07"])         # 01-02: a Saturday, off anyway
+    assert holidays == [date(2027, 1, 1), date(2027, 1, 2), date(2027, 2, 11)]
+    assert days == [date(2027, 2, 7)]
+    with pytest.raises(ValidationFailed) as err:
+        workdays.check_year(2027, ["2027-13-01", "2026-10-01", "2027-01-02", "2027-01-01",
+                                   "2027-01-01", 7],
+                            ["2027-02-08", "2027-02-07", "2027-02-07"])
+    assert (err.value.code, err.value.rule) == ("CALENDAR_DATA_INVALID", "W1")
+    assert [(e["field"], e["message"]) for e in err.value.details["errors"]] == [
+        ("holidays[0]", "not a date (YYYY-MM-DD)"),
+        ("holidays[1]", "not in 2027"),
+        ("holidays[4]", "listed twice"),
+        ("holidays[5]", "not a date (YYYY-MM-DD)"),
+        ("workdays[0]", "a make-up working day is a Saturday or Sunday"),
+        ("workdays[2]", "listed twice")]
+    assert err.value.field == "holidays[0]"
+    with pytest.raises(ValidationFailed) as err:
+        workdays.check_year(2027, ["2027-01-01"], ["2027-01-01"])
+    assert err.value.details["errors"][0]["field"] == "workdays[0]"
+    with pytest.raises(ValidationFailed) as err:
+        workdays.check_year(1999, [], [])
+    assert (err.value.field, err.value.rule) == ("year", "W1")

@@ -4,8 +4,9 @@
 Rule IDs are DOMAIN.md's: C1 (a certificate for every candidate who passed,
 searchable), C2 (unified numbering; authenticity by number and QR code), C3
 (the e-certificate: query, verify, download), C4 (paper certificates: the
-institution collects 30 working days after the exam, an individual in person
-with a valid ID, every handover in the ledger), R4 (falsified material found
+institution collects N working days after the exam, an individual in person
+with a valid ID, N set per batch year and channel; every handover in the
+ledger), R4 (falsified material found
 after issue: the certificate is revoked).
 
 The certificate number (C2): 14 characters, ``PP YYYY NNNNNNN C``:
@@ -414,10 +415,41 @@ def check_holder_of(cert, id_number, name):
 
 # --- paper certificates (C4) ---------------------------------------------------------
 
+def collection_working_days(delays, year, channel):
+    """C4: the working days after the exam from which the paper certificates of
+    a batch of ``year`` are collected by ``channel`` (institution | individual).
+
+    ``delays`` is the setting CERTIFICATE_COLLECTION_WORKING_DAYS, {year:
+    {"institution": n, "individual": n}} (docs/certificate.md quotes each
+    notice): the batch's year, else the latest year before it (the notice in
+    force), else the earliest year listed."""
+    table = {int(y): v for y, v in delays.items()}
+    if not table:
+        raise ValueError("CERTIFICATE_COLLECTION_WORKING_DAYS is empty")
+    earlier = [y for y in table if y <= year]
+    return int(table[max(earlier) if earlier else min(table)][channel])
+
+
 def collectable_from(exam_date, working_days):
     """The first day paper certificates of an exam can be collected: ``working_days``
-    working days after the exam (the exam day itself not counted)."""
+    working days after the exam (the exam day itself not counted). Raises
+    CalendarUnavailable when that reaches a year nobody has loaded yet."""
     return workdays.add_workdays(exam_date, working_days)
+
+
+PENDING_CALENDAR, WAITING, OPEN = "pending_calendar", "waiting", "open"
+
+
+def collection(cert, delays, today):
+    """C4, what the answers show of a certificate's collection: the working days,
+    the first day (None while the calendar of a year it reaches is not loaded:
+    ``collection_state`` "pending_calendar", ``pending_year``; never guessed),
+    and "waiting" before that day, "open" from it."""
+    days = collection_working_days(delays, cert["exam_date"].year, cert["channel"])
+    start, year = workdays.or_pending(collectable_from, cert["exam_date"], days)
+    state = PENDING_CALENDAR if start is None else WAITING if today < start else OPEN
+    return {"collection_working_days": days, "collectable_from": start,
+            "collection_state": state, "pending_year": year}
 
 
 def _check_paper_ready(cert, today, working_days):
@@ -429,7 +461,14 @@ def _check_paper_ready(cert, today, working_days):
         raise Conflict("ALREADY_COLLECTED", f"certificate {cert['number']} was already handed "
                        "over", field="certificate_number", rule="C4",
                        details={"paper_status": cert["paper_status"]})
-    start = collectable_from(cert["exam_date"], working_days)
+    start, year = workdays.or_pending(collectable_from, cert["exam_date"], working_days)
+    if start is None:
+        raise RuleViolation("COLLECTION_PENDING_CALENDAR", f"certificates of the exam on "
+                            f"{cert['exam_date']} can be collected {working_days} working "
+                            f"days after it; the working-day calendar of {year} is not "
+                            "loaded yet, so that day is not known", field="certificate_number",
+                            rule="C4", details={"year": year,
+                                                "collection_working_days": working_days})
     if today < start:
         raise RuleViolation("COLLECTION_TOO_EARLY", f"certificates of the exam on "
                             f"{cert['exam_date']} can be collected from {start} "
@@ -484,11 +523,13 @@ def _check_own_candidate(cert, institution_code, field):
                         rule="C4", details={"number": cert["number"]})
 
 
-def check_institution_collection(cert, institution_code, today, working_days):
-    """C4: only the certificates of the institution's own candidates, from
-    ``working_days`` working days after the exam."""
+def check_institution_collection(cert, institution_code, today, delays):
+    """C4: only the certificates of the institution's own candidates, from the
+    working days after the exam that the batch's year sets for institutions
+    (``delays``: CERTIFICATE_COLLECTION_WORKING_DAYS)."""
     _check_own_candidate(cert, institution_code, "certificate_numbers")
-    _check_paper_ready(cert, today, working_days)
+    _check_paper_ready(cert, today, collection_working_days(
+        delays, cert["exam_date"].year, "institution"))
 
 
 def check_holder(cert, person, field):
@@ -509,8 +550,9 @@ def check_id_document(document, today):
                             rule="C4")
 
 
-def check_individual_collection(cert, holder, document, today, working_days):
-    """C4: an individual candidate collects in person with a valid ID."""
+def check_individual_collection(cert, holder, document, today, delays):
+    """C4: an individual candidate collects in person with a valid ID, from the
+    working days after the exam that the batch's year sets for individuals."""
     if cert["channel"] != "individual":
         raise RuleViolation("COLLECTED_BY_INSTITUTION", f"certificate {cert['number']} is "
                             f"collected by its registration institution "
@@ -518,7 +560,8 @@ def check_individual_collection(cert, holder, document, today, working_days):
                             rule="C4")
     check_holder(cert, holder, "holder")
     check_id_document(document, today)
-    _check_paper_ready(cert, today, working_days)
+    _check_paper_ready(cert, today, collection_working_days(
+        delays, cert["exam_date"].year, "individual"))
 
 
 def check_institution_handover(cert, institution_code, receiver):

@@ -9,6 +9,10 @@ from kernel.testing import sample_id_number
 
 from certificate import domain, signing
 
+# C4: the 2026 setting (config.yaml CERTIFICATE_COLLECTION_WORKING_DAYS)
+DELAYS = {2024: {"institution": 60, "individual": 60},
+          2026: {"institution": 30, "individual": 30}}
+
 ID = sample_id_number("19950315", 7)
 
 
@@ -223,31 +227,31 @@ def test_C4_institution_collects_from_30_working_days_after_the_exam():
     # around National Day the holidays do not count: exam 2026-09-19
     assert domain.collectable_from(date(2026, 9, 19), 30) == date(2026, 11, 5)
     with pytest.raises(RuleViolation) as err:
-        domain.check_institution_collection(INST, "inst-02", date(2026, 12, 3), 30)
+        domain.check_institution_collection(INST, "inst-02", date(2026, 12, 3), DELAYS)
     assert (err.value.code, err.value.rule) == ("COLLECTION_TOO_EARLY", "C4")
     assert err.value.details["collectable_from"] == "2026-12-04"
-    domain.check_institution_collection(INST, "inst-02", date(2026, 12, 4), 30)
+    domain.check_institution_collection(INST, "inst-02", date(2026, 12, 4), DELAYS)
 
 
 def test_C4_institution_collects_only_its_own_candidates_certificates():
     with pytest.raises(Forbidden) as err:
-        domain.check_institution_collection(INST, "inst-03", date(2026, 12, 7), 30)
+        domain.check_institution_collection(INST, "inst-03", date(2026, 12, 7), DELAYS)
     assert (err.value.code, err.value.rule) == ("COLLECTION_OTHER_INSTITUTION", "C4")
     individual, _ = _cert()
     with pytest.raises(Forbidden):
-        domain.check_institution_collection(individual, "inst-02", date(2026, 12, 7), 30)
+        domain.check_institution_collection(individual, "inst-02", date(2026, 12, 7), DELAYS)
 
 
 def test_C4_paper_must_be_printed_collected_once_and_not_revoked():
     for paper, code in (("none", "NOT_PRINTED"), ("with_institution", "ALREADY_COLLECTED")):
         with pytest.raises(RuleViolation if paper == "none" else Conflict) as err:
             domain.check_institution_collection(dict(INST, paper_status=paper), "inst-02",
-                                                date(2026, 12, 7), 30)
+                                                date(2026, 12, 7), DELAYS)
         assert err.value.code == code
     with pytest.raises(RuleViolation) as err:
         domain.check_institution_collection(dict(INST, status="revoked",
                                                  revoked_on=date(2026, 12, 1)),
-                                            "inst-02", date(2026, 12, 7), 30)
+                                            "inst-02", date(2026, 12, 7), DELAYS)
     assert (err.value.code, err.value.rule) == ("CERTIFICATE_REVOKED", "R4")
 
 
@@ -255,19 +259,20 @@ def test_C4_individual_collects_in_person_with_a_valid_id():
     cert, _ = _cert()
     holder = {"name": "张三", "id_number": ID}
     card = {"kind": "resident_id_card_2g", "valid_until": date(2030, 1, 1), "long_term": False}
-    domain.check_individual_collection(cert, holder, card, date(2026, 12, 7), 30)
+    domain.check_individual_collection(cert, holder, card, date(2026, 12, 7), DELAYS)
     with pytest.raises(Forbidden) as err:
         domain.check_individual_collection(cert, dict(holder, id_number=sample_id_number(seq=9)),
-                                           card, date(2026, 12, 7), 30)
+                                           card, date(2026, 12, 7), DELAYS)
     assert err.value.code == "NOT_THE_HOLDER"
     with pytest.raises(RuleViolation) as err:
         domain.check_individual_collection(cert, holder, dict(card, valid_until=date(2026, 1, 1)),
-                                           date(2026, 12, 7), 30)
+                                           date(2026, 12, 7), DELAYS)
     assert err.value.code == "ID_DOCUMENT_EXPIRED"
     domain.check_individual_collection(cert, holder, dict(card, valid_until=None,
-                                                          long_term=True), date(2026, 12, 7), 30)
+                                                          long_term=True), date(2026, 12, 7),
+                                       DELAYS)
     with pytest.raises(RuleViolation) as err:
-        domain.check_individual_collection(INST, holder, card, date(2026, 12, 7), 30)
+        domain.check_individual_collection(INST, holder, card, date(2026, 12, 7), DELAYS)
     assert err.value.code == "COLLECTED_BY_INSTITUTION"
 
 

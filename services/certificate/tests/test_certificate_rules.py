@@ -10,6 +10,10 @@ from kernel.testing import sample_id_number
 
 from certificate import domain
 
+# C4: the 2026 setting (config.yaml CERTIFICATE_COLLECTION_WORKING_DAYS)
+DELAYS = {2024: {"institution": 60, "individual": 60},
+          2026: {"institution": 30, "individual": 30}}
+
 ID = sample_id_number("19950315", 7)
 NUMBER = domain.make_number("51", 2026, 42)
 CERT = {"number": NUMBER, "name": "张三", "id_number": ID, "exam_date": date(2026, 10, 24),
@@ -83,7 +87,7 @@ def test_C4_an_individual_collects_with_an_accepted_id_document_ID_DOCUMENT_NOT_
 def test_C4_an_institution_candidate_collects_through_the_institution_COLLECTED_BY_INSTITUTION():
     with pytest.raises(RuleViolation) as err:
         domain.check_individual_collection(CERT, {"name": "张三", "id_number": ID}, CARD,
-                                           date(2026, 12, 7), 30)
+                                           date(2026, 12, 7), DELAYS)
     assert codes(err) == ("COLLECTED_BY_INSTITUTION", "C4", "certificate_number")
 
 

@@ -59,6 +59,17 @@ class ResultFinalizedPayload(Payload):
     exam_date = fields.Date(required=True)
 
 
+class CalendarYearLoadedPayload(Payload):
+    """W1: a working-day year as the provincial administrator loaded it."""
+    year = fields.Integer(required=True)
+    holidays = fields.List(fields.Date(), required=True)
+    workdays = fields.List(fields.Date(), required=True)
+    source = text(200, required=True)
+    loaded_by = text(100, required=True)
+    version = fields.Integer(required=True)
+    loaded_at = fields.AwareDateTime(required=True)
+
+
 BATCH_SCHEDULED = Event("exam", "batch_scheduled", BatchScheduledPayload, doc="""
     a new batch (`schedule_batch`, `load_calendar`).""")
 BATCH_UPDATED = Event("exam", "batch_updated", BatchUpdatedPayload, doc="""
@@ -73,3 +84,8 @@ RESULTS_PUBLISHED = Event("exam", "results_published", ResultsPublishedPayload, 
 RESULT_FINALIZED = Event("exam", "result_finalized", ResultFinalizedPayload, doc="""
     T5: exactly once per candidate, the day after publication ends; `score` 0-100
     with one decimal, null for a no-show.""")
+CALENDAR_YEAR_LOADED = Event("exam", "calendar_year_loaded", CalendarYearLoadedPayload, doc="""
+    W1: the provincial administrator loaded (or corrected: `version` grows) a
+    year's holidays and make-up working days (`set_calendar_year`); every
+    service that counts working days keeps it in its kernel table `calendar_year`
+    and computes what waited for it (kernel.calendar).""")

@@ -1,6 +1,7 @@
 """RPC input/output of the exam service (its events: exam.events)."""
 from marshmallow import fields, validate
 
+from kernel.calendar import SetCalendarYearSchema  # noqa: F401  (W1, the gateway's body)
 from kernel.schemas import StrictSchema
 
 

@@ -8,6 +8,7 @@ no-shows, publication). The layout: docs/exam.md, "The code"."""
 import base64
 
 from kernel import settings
+from kernel.calendar import CalendarOwnerEntrypoints
 from kernel.commands import command
 from kernel.db import Database, utcnow
 from kernel.entrypoints import handles, rpc
@@ -20,7 +21,7 @@ from assessor_training import events as card_events
 from payment import events as payment_events
 from registration import events as registration_events
 
-from exam import schemas, store, ticket_pdf
+from exam import events as exam_events, schemas, store, ticket_pdf
 from exam.catalogue import CatalogueEntrypoints
 from exam.counters import CHECK_INS, ROSTER, TICKETS
 from exam.domain import (arrangement, candidates, checkin, dispatch, publication, rooms,
@@ -33,8 +34,9 @@ from exam.models import Base
 PDF = "application/pdf"
 
 
-class ExamService(CatalogueEntrypoints, CalendarJobs, ServiceBase):
+class ExamService(CatalogueEntrypoints, CalendarJobs, CalendarOwnerEntrypoints, ServiceBase):
     name = "exam"
+    calendar_event = exam_events.CALENDAR_YEAR_LOADED       # W1 (kernel.calendar)
     db = Database(Base)
     blobs = Blobs()
     registration = RpcClient("registration")

@@ -135,6 +135,16 @@ ROUTES = (
           body=s.ClockBody, response=s.ClockSchema),
     Route("DELETE", "/admin/clock", "clear_clock", (PROVINCIAL,), meta.clear_clock,
           "Back to the real date", "meta", response=s.ClockSchema),
+    Route("GET", "/admin/calendar", "calendar_years", (PROVINCIAL,),
+          relay("exam", "calendar_years"),
+          "The working-day calendar's years and where each comes from (loaded, file, "
+          "chinesecalendar; W1)", "meta", services=("exam",)),
+    Route("PUT", "/admin/calendar/{year}", "set_calendar_year", (PROVINCIAL,),
+          relay("exam", "set_calendar_year", path=("year",), body=True, actor="actor"),
+          "Load a year's statutory holidays and make-up working days (调休) as the State "
+          "Council published them (W1); every service computes what waited for it", "meta",
+          body=body(exam.SetCalendarYearSchema, "CalendarYearBody", "year", "actor"),
+          services=("exam",)),
 
     # --- accounts ----------------------------------------------------------------------------
     Route("POST", "/accounts", "signup", EVERYONE, accounts.signup,

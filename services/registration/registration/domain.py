@@ -84,9 +84,16 @@ def check_project_offered(project, batch):
                             f"{batch['year']}", field="project_code")
 
 
-def check_channel(channel, institution, project_code, first_review):
+def authorised_projects(institution, year):
+    """I1: the projects ``institution`` may register for in ``year`` (its
+    authorisations carry the year: {"2024": [...], "2026": [...]})."""
+    return set((institution.get("authorisations") or {}).get(str(year), ()))
+
+
+def check_channel(channel, institution, project_code, first_review, year):
     """I1: the institution channel needs an active institution authorised for the
-    project and the institution's first review; the individual channel has none."""
+    project in the batch's year and the institution's first review; the
+    individual channel has none."""
     if channel == "individual":
         if institution is not None or first_review:
             raise RuleViolation("CHANNEL_MISMATCH", "an individual application has no "
@@ -96,10 +103,10 @@ def check_channel(channel, institution, project_code, first_review):
     if institution is None or not institution["active"]:
         raise Forbidden("INSTITUTION_UNKNOWN", "the institution is not a registration "
                         "institution of the center", field="institution_code", rule="I1")
-    if project_code not in institution["projects"]:
+    if project_code not in authorised_projects(institution, year):
         raise Forbidden("INSTITUTION_NOT_AUTHORISED", f"{institution['name']} is not "
-                        f"authorised to register for {project_code}", field="project_code",
-                        rule="I1")
+                        f"authorised to register for {project_code} in {year}",
+                        field="project_code", rule="I1", details={"year": year})
     if not first_review:
         raise RuleViolation("FIRST_REVIEW_MISSING", "the institution's first review must be "
                             "recorded with the application", field="first_review", rule="V1")

@@ -26,10 +26,13 @@ class Institution(Base):
 
 
 class InstitutionProject(Base):
+    """An institution's authorisation for one project in one year (I1: the batch's
+    year decides; the 2024 notice's 附件2 lists 2024's, docs/registration.md)."""
     __tablename__ = "institution_projects"
     institution_code: Mapped[str] = mapped_column(ForeignKey("institutions.code"),
                                                   primary_key=True)
     project_code: Mapped[str] = mapped_column(ForeignKey("projects.code"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
 
 
 class Batch(BatchCopy, Base):

@@ -97,7 +97,11 @@ class InstitutionSchema(StrictSchema):
     name = fields.String(required=True, validate=validate.Length(min=2, max=200))
     address = fields.String(load_default="", validate=validate.Length(max=300))
     active = fields.Boolean(load_default=True)
-    projects = fields.List(fields.String(), load_default=list)
+    # I1: the projects it may register for, by year: {"2026": ["carbon-emission-accounting", ...]}
+    authorisations = fields.Dict(keys=fields.String(validate=validate.Regexp(
+        r"^20\d\d$", error="a year such as 2026")), values=fields.List(
+        fields.String(validate=validate.Length(max=80)), validate=validate.Length(max=100)),
+        load_default=dict, validate=validate.Length(max=20))
 
 
 class TimelineSchema(StrictSchema):

@@ -52,8 +52,9 @@ class RegistrationService(BatchCopyEntrypoints, ServiceBase):
     @rpc
     def load_reference_data(self):
         """Upsert the project catalogue; add the notices' institutions that are
-        not there yet (institutions are managed at run time after that)."""
-        projects = institutions = 0
+        not there yet, and to those there the notices' authorisations of a year
+        they have none of yet (I1; within a year they are managed at run time)."""
+        projects = institutions = authorisations = 0
         for p in domain.catalogue_projects():
             row = self.db.get(Project, p["code"]) or Project(code=p["code"])
             row.name_zh, row.name_en = p["name_zh"], p["name_en"]
@@ -65,7 +66,18 @@ class RegistrationService(BatchCopyEntrypoints, ServiceBase):
             if self.db.get(Institution, inst["code"]) is None:
                 self._save_institution(dict(inst, active=True))
                 institutions += 1
-        return {"projects": projects, "institutions_added": institutions}
+                continue
+            years = set(self.db.scalars(select(InstitutionProject.year).where(
+                InstitutionProject.institution_code == inst["code"])))
+            for year, codes in inst["authorisations"].items():
+                if int(year) not in years:
+                    self.db.add_all(InstitutionProject(institution_code=inst["code"],
+                                                       project_code=p, year=int(year))
+                                    for p in sorted(set(codes)))
+                    authorisations += 1
+        self.db.flush()
+        return {"projects": projects, "institutions_added": institutions,
+                "authorisation_years_added": authorisations}
 
     @rpc
     def list_projects(self, year=None):
@@ -89,7 +101,10 @@ class RegistrationService(BatchCopyEntrypoints, ServiceBase):
         return self._save_institution(data)
 
     def _save_institution(self, data):
-        unknown = [p for p in data["projects"] if self.db.get(Project, p) is None]
+        """An institution with all its authorisations (I1: {year: [project codes]})."""
+        wanted = {(p, int(year)) for year, codes in data["authorisations"].items()
+                  for p in codes}
+        unknown = sorted({p for p, _ in wanted if self.db.get(Project, p) is None})
         if unknown:
             raise NotFound("PROJECT_NOT_FOUND", f"unknown projects: {', '.join(unknown)}",
                            field="projects", details={"unknown": unknown})
@@ -98,16 +113,20 @@ class RegistrationService(BatchCopyEntrypoints, ServiceBase):
         self.db.add(row)
         self.db.execute(delete(InstitutionProject).where(
             InstitutionProject.institution_code == data["code"]))
-        self.db.add_all(InstitutionProject(institution_code=data["code"], project_code=p)
-                        for p in sorted(set(data["projects"])))
+        self.db.add_all(InstitutionProject(institution_code=data["code"], project_code=p,
+                                           year=year) for p, year in sorted(wanted))
         self.db.flush()
         return self._institution(row)
 
     def _institution(self, row):
-        projects = self.db.scalars(select(InstitutionProject.project_code).where(
-            InstitutionProject.institution_code == row.code)).all()
+        authorisations = {}
+        for project, year in self.db.execute(select(
+                InstitutionProject.project_code, InstitutionProject.year).where(
+                InstitutionProject.institution_code == row.code).order_by(
+                InstitutionProject.year, InstitutionProject.project_code)):
+            authorisations.setdefault(str(year), []).append(project)
         return {"code": row.code, "name": row.name, "address": row.address,
-                "active": row.active, "projects": sorted(projects)}
+                "active": row.active, "authorisations": authorisations}
 
     # --- materials -----------------------------------------------------------
 
@@ -176,7 +195,7 @@ class RegistrationService(BatchCopyEntrypoints, ServiceBase):
         domain.check_registration_open(batch, today)
         domain.check_project_offered(project, batch)
         domain.check_channel(data["channel"], institution, project["code"],
-                             data["first_review"])
+                             data["first_review"], batch["year"])
         rid = domain.check_person(data["person"]["id_number"], batch["exam_date"])
         domain.check_not_duplicate(self.db.scalars(select(Application.status).where(
             Application.batch_code == batch["code"],

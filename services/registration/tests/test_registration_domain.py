@@ -25,7 +25,8 @@ def test_catalogue_has_19_projects_in_2024_and_22_in_2026_each_with_a_known_cond
 def test_institutions_are_authorised_only_for_catalogue_projects():
     codes = {p["code"] for p in domain.catalogue_projects()}
     for inst in domain.catalogue_institutions():
-        assert set(inst["projects"]) <= codes
+        for projects in inst["authorisations"].values():
+            assert set(projects) <= codes
         assert "phone" not in inst and "contact" not in inst
 
 
@@ -68,19 +69,19 @@ def test_R3_duplicates_count_everything_but_withdrawn_and_V2_rejection_is_final(
 
 def test_I1_institution_channel():
     inst = {"code": "inst-02", "name": "某促进会", "active": True,
-            "projects": ["business-data-analysis"]}
+            "authorisations": {"2026": ["business-data-analysis"]}}
     review = {"reviewer": "x"}
-    domain.check_channel("institution", inst, "business-data-analysis", review)
-    domain.check_channel("individual", None, "business-data-analysis", None)
+    domain.check_channel("institution", inst, "business-data-analysis", review, 2026)
+    domain.check_channel("individual", None, "business-data-analysis", None, 2026)
     with pytest.raises(Forbidden):
-        domain.check_channel("institution", inst, "bigdata-platform-setup", review)
+        domain.check_channel("institution", inst, "bigdata-platform-setup", review, 2026)
     with pytest.raises(Forbidden):
         domain.check_channel("institution", dict(inst, active=False), "business-data-analysis",
-                             review)
+                             review, 2026)
     with pytest.raises(RuleViolation):
-        domain.check_channel("institution", inst, "business-data-analysis", None)
+        domain.check_channel("institution", inst, "business-data-analysis", None, 2026)
     with pytest.raises(RuleViolation):
-        domain.check_channel("individual", inst, "business-data-analysis", None)
+        domain.check_channel("individual", inst, "business-data-analysis", None, 2026)
 
 
 def test_project_must_be_offered_in_the_batch_year():
@@ -173,3 +174,39 @@ def test_V2_a_correction_found_still_wrong_ends_the_application_a_late_window_cl
     assert domain.transition("returned", "application_not_accepted") == "not_accepted"
     # the window's not_accepted crossing a last-day resubmission is ignored
     assert domain.transition("submitted", "application_not_accepted") is None
+
+
+def test_I1_authorisations_carry_the_year_of_the_batch():
+    inst = {"code": "inst-05", "name": "四川联合环境交易所", "active": True,
+            "authorisations": {"2024": ["carbon-emission-trading"],
+                               "2026": ["carbon-emission-trading", "carbon-asset-valuation"]}}
+    review = {"reviewer": "x"}
+    domain.check_channel("institution", inst, "carbon-asset-valuation", review, 2026)
+    with pytest.raises(Forbidden) as err:
+        domain.check_channel("institution", inst, "carbon-asset-valuation", review, 2024)
+    assert (err.value.code, err.value.rule, err.value.details) == (
+        "INSTITUTION_NOT_AUTHORISED", "I1", {"year": 2024})
+    with pytest.raises(Forbidden):       # no authorisation for a year not listed
+        domain.check_channel("institution", inst, "carbon-emission-trading", review, 2027)
+
+
+def test_I1_every_project_of_a_year_has_an_authorised_institution_the_center_for_all():
+    """The three projects new in 2026 (儿童青少年生殖健康教育咨询服务, 碳排放核算,
+    碳资产评估) had none, not even the center: the 2026 notice's 22 projects are
+    the center's (四、省职鉴中心同时开通机构报名和考生个人报名)."""
+    projects = domain.catalogue_projects()
+    institutions = {i["code"]: i for i in domain.catalogue_institutions()}
+    center = institutions["inst-01"]
+    assert center["name"] == "四川省职业技能鉴定指导中心"
+    for year in (2024, 2026):
+        offered = {p["code"] for p in projects if year in p["years"]}
+        assert set(center["authorisations"][str(year)]) == offered
+        for inst in institutions.values():
+            assert set(inst["authorisations"].get(str(year), ())) <= offered
+    new = {"child-adolescent-reproductive-health-counselling", "carbon-emission-accounting",
+           "carbon-asset-valuation"}
+    assert new <= set(center["authorisations"]["2026"])
+    assert not new & set(center["authorisations"]["2024"])
+    # 2024's 附件2 as the notice lists it: 四川联合环境交易所 碳排放交易、碳资产管理
+    assert sorted(institutions["inst-05"]["authorisations"]["2024"]) == [
+        "carbon-asset-management", "carbon-emission-trading"]

@@ -14,7 +14,7 @@ BATCH = {"code": "2026-12", "year": 2026, "status": "scheduled", "exam_date": da
          "review": (date(2026, 11, 2), date(2026, 11, 13)),
          "payment": (date(2026, 11, 16), date(2026, 11, 18))}
 INSTITUTION = {"code": "inst-02", "name": "某促进会", "active": True,
-               "projects": ["business-data-analysis"]}
+               "authorisations": {"2026": ["business-data-analysis"]}}
 FIRST_REVIEW = {"reviewer": "机构审核员"}
 
 
@@ -55,10 +55,10 @@ def test_V2_a_rejection_is_final_DUPLICATE_APPLICATION(status):
                                                        (None, FIRST_REVIEW)])
 def test_I1_an_individual_application_has_no_institution_nor_first_review_CHANNEL_MISMATCH(
         institution, first_review):
-    domain.check_channel("individual", None, "business-data-analysis", None)
+    domain.check_channel("individual", None, "business-data-analysis", None, 2026)
     with pytest.raises(RuleViolation) as err:
         domain.check_channel("individual", institution, "business-data-analysis",
-                             first_review)
+                             first_review, 2026)
     assert codes(err) == ("CHANNEL_MISMATCH", "I1", "institution_code")
 
 
@@ -67,15 +67,15 @@ def test_I1_the_institution_must_be_an_active_one_of_the_center_INSTITUTION_UNKN
         institution):
     with pytest.raises(Forbidden) as err:
         domain.check_channel("institution", institution, "business-data-analysis",
-                             FIRST_REVIEW)
+                             FIRST_REVIEW, 2026)
     assert codes(err) == ("INSTITUTION_UNKNOWN", "I1", "institution_code")
 
 
 def test_I1_the_institution_must_be_authorised_for_the_project_INSTITUTION_NOT_AUTHORISED():
-    domain.check_channel("institution", INSTITUTION, "business-data-analysis", FIRST_REVIEW)
+    domain.check_channel("institution", INSTITUTION, "business-data-analysis", FIRST_REVIEW, 2026)
     with pytest.raises(Forbidden) as err:
         domain.check_channel("institution", INSTITUTION, "bigdata-platform-setup",
-                             FIRST_REVIEW)
+                             FIRST_REVIEW, 2026)
     assert codes(err) == ("INSTITUTION_NOT_AUTHORISED", "I1", "project_code")
 
 
@@ -84,7 +84,7 @@ def test_V1_an_institution_application_comes_with_its_first_review_FIRST_REVIEW_
         first_review):
     with pytest.raises(RuleViolation) as err:
         domain.check_channel("institution", INSTITUTION, "business-data-analysis",
-                             first_review)
+                             first_review, 2026)
     assert codes(err) == ("FIRST_REVIEW_MISSING", "V1", "first_review")
 
 

@@ -116,11 +116,11 @@ def test_I1_V1_institution_channel_needs_authorisation_and_first_review(suite, r
 def test_institutions_are_managed_at_run_time(suite, rpc, application):
     saved = rpc.registration.save_institution({
         "code": "inst-new", "name": "成都测试职业培训学校", "address": "成都市",
-        "projects": ["bigdata-platform-setup"]})
-    assert saved["projects"] == ["bigdata-platform-setup"]
+        "authorisations": {"2026": ["bigdata-platform-setup"]}})
+    assert saved["authorisations"] == {"2026": ["bigdata-platform-setup"]}
     with pytest.raises(NotFound):
         rpc.registration.save_institution({"code": "inst-x", "name": "某机构",
-                                           "projects": ["no-such-project"]})
+                                           "authorisations": {"2026": ["no-such-project"]}})
     rpc.registration.save_institution(dict(saved, active=False))
     with pytest.raises(Forbidden) as err:
         rpc.registration.submit_application(application(
@@ -250,7 +250,7 @@ def test_batch_copy_follows_exam_updates_and_can_be_resynced(suite, rpc):
 
 def test_reference_data_is_loaded_idempotently(suite, rpc):
     again = rpc.registration.load_reference_data()
-    assert again == {"projects": 22, "institutions_added": 0}
+    assert again == {"projects": 22, "institutions_added": 0, "authorisation_years_added": 0}
     assert len(rpc.registration.list_projects(year=2024)) == 19
     assert len(rpc.registration.list_projects(year=2026)) == 22
     assert len(rpc.registration.list_institutions()) == 9
@@ -286,3 +286,35 @@ def test_E1_V1_eligibility_precheck_before_submitting_says_but_refuses_nothing(s
         rpc.registration.check_eligibility({"project_code": "bigdata-platform-setup",
                                             "person": {"education": "phd?"},
                                             "claim": {"alternative": "education"}})
+
+
+def test_I1_the_center_registers_the_projects_new_in_2026_and_years_are_kept_apart(
+        suite, rpc, application):
+    review = {"reviewer": "王审核", "reviewed_on": "2026-10-30", "opinion": "pass",
+              "pledge": True}
+    person = {"name": "李四", "education": "high_school", "phone": "13800138000"}
+    for project in ("carbon-emission-accounting", "carbon-asset-valuation"):
+        app = application(channel="institution", institution_code="inst-01",
+                          first_review=review, project_code=project)
+        app["claim"] = {"alternative": "education"}
+        app["person"] = dict(app["person"], **{k: v for k, v in person.items()
+                                               if k != "name"})
+        out = rpc.registration.submit_application(app)
+        assert out["institution_code"] == "inst-01" and out["status"] == "submitted"
+    center = [i for i in rpc.registration.list_institutions() if i["code"] == "inst-01"][0]
+    assert len(center["authorisations"]["2024"]) == 19
+    assert len(center["authorisations"]["2026"]) == 22
+    # an institution saved with its 2024 authorisations only is not authorised in 2026
+    inst = [i for i in rpc.registration.list_institutions() if i["code"] == "inst-05"][0]
+    rpc.registration.save_institution(dict(inst, authorisations={
+        "2024": inst["authorisations"]["2024"]}))
+    with pytest.raises(Forbidden) as err:
+        rpc.registration.submit_application(application(
+            channel="institution", institution_code="inst-05", first_review=review,
+            project_code="carbon-emission-trading", claim={"alternative": "education"}))
+    assert (err.value.code, err.value.rule, err.value.details) == (
+        "INSTITUTION_NOT_AUTHORISED", "I1", {"year": 2026})
+    # the notices' 2026 authorisations come back only for a year it has none of
+    assert rpc.registration.load_reference_data()["authorisation_years_added"] == 1
+    inst = [i for i in rpc.registration.list_institutions() if i["code"] == "inst-05"][0]
+    assert sorted(inst["authorisations"]) == ["2024", "2026"]
