@@ -119,7 +119,7 @@ def check_year(year, holidays, workdays):
     problems = []
     if not isinstance(year, int) or not 2000 <= year <= 2100:
         raise ValidationFailed("CALENDAR_DATA_INVALID", f"{year} is not a year between 2000 "
-                               "and 2100", field="year", rule="W1")
+                               "and 2100", field="year", rule="W1", details={"year": year})
     seen = {}
     for name, values, weekend in (("holidays", holidays, False),
                                   ("workdays", workdays, True)):

@@ -102,14 +102,24 @@ def test_builders_make_files_that_really_decode():
 # M1: the photo ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("kind", ["jpeg", "png"])
-def test_M1_photo_just_under_50_KB_is_accepted(kind):
-    assert files.check(BUILDERS[kind](50 * KB - 1), "photo") == kind
+@pytest.mark.parametrize("size", [50 * 1000, 50 * KB - 1])
+def test_M1_photo_just_under_50_KB_is_accepted(kind, size):
+    """50,000 bytes ("50 KB" to some) and 51,199 are under 50 KB of 1,024 bytes."""
+    assert files.check(BUILDERS[kind](size), "photo", photo_max=files.PHOTO_MAX) == kind
 
 
 @pytest.mark.parametrize("kind", ["jpeg", "png"])
 def test_M1_photo_of_exactly_50_KB_is_refused(kind):
-    err = assert_refused(BUILDERS[kind](50 * KB), "photo", "FILE_SIZE", "M1")
-    assert err.details["size"] == 50 * KB
+    with pytest.raises(RuleViolation) as err:
+        files.check(BUILDERS[kind](50 * KB), "photo", photo_max=files.PHOTO_MAX)
+    assert (err.value.code, err.value.rule) == ("FILE_SIZE", "M1")
+    assert err.value.details["size"] == 50 * KB
+
+
+@pytest.mark.parametrize("kind", ["jpeg", "png"])
+def test_M1_without_the_years_limit_a_larger_photo_is_accepted(kind):
+    """The 2024 notice states no photo limit: without ``photo_max`` no size check."""
+    assert files.check(BUILDERS[kind](80 * KB), "photo") == kind
 
 
 @pytest.mark.parametrize("kind", ["jpeg", "png"])
@@ -162,16 +172,17 @@ def test_M1_empty_file_is_refused():
 # M2: scans -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("kind", ["jpeg", "png", "pdf"])
-@pytest.mark.parametrize("size", [200 * KB, 250 * KB, 300 * KB])
+@pytest.mark.parametrize("size", [200_000, 200 * KB, 250 * KB, 300_000, 300 * KB])
 def test_M2_scan_from_200_to_300_KB_inclusive_is_accepted(kind, size):
+    """200,000 bytes is "200 KB" to a person, and so is 307,200 "300 KB"."""
     assert files.check(BUILDERS[kind](size), "scan") == kind
 
 
 @pytest.mark.parametrize("kind", ["jpeg", "png", "pdf"])
-@pytest.mark.parametrize("size", [200 * KB - 1, 300 * KB + 1])
+@pytest.mark.parametrize("size", [200_000 - 1, 300 * KB + 1])
 def test_M2_scan_outside_200_to_300_KB_is_refused(kind, size):
     err = assert_refused(BUILDERS[kind](size), "scan", "FILE_SIZE", "M2")
-    assert err.details == {"size": size, "min": 200 * KB, "max": 300 * KB}
+    assert err.details == {"size": size, "min": 200_000, "max": 300 * KB}
 
 
 def test_M2_text_named_pdf_is_refused_by_content():

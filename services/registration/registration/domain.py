@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from kernel import idnumber, projects
+from kernel import files, idnumber, projects
 from kernel.errors import Conflict, Forbidden, RuleViolation
 
 from registration.vocabulary import (EDUCATION_LEVELS, EDUCATION_PROOF_KINDS,  # noqa: F401
@@ -63,6 +63,28 @@ def check_registration_open(batch, today):
             f"registration for batch {batch['code']} is open from {window[0]} to {window[1]}; "
             f"today is {today}", field="batch_code", rule="R1",
             details={"window": [str(window[0]), str(window[1])], "today": str(today)})
+
+
+# --- the photo (M1) ---------------------------------------------------------
+
+# the photo's size limit by the year of the notice that states it (bytes,
+# exclusive): 2026 "考生本人照片（照片大小为<50kb）"; 2024 states none
+PHOTO_LIMITS = {2024: None, 2026: files.PHOTO_MAX}
+
+
+def photo_limit(year):
+    """M1: the photo limit of the batch's year: the latest notice's of that year
+    or before (2025 follows 2024, 2027 follows 2026 until a notice says
+    otherwise); None: no limit stated."""
+    known = [y for y in PHOTO_LIMITS if y <= int(year)]
+    return PHOTO_LIMITS[max(known)] if known else None
+
+
+def check_photo(size, year):
+    """M1 at submission and resubmission: the photo's size against its batch's year."""
+    limit = photo_limit(year)
+    if limit is not None:
+        files.check_photo_size(size, limit, field="materials.photo")
 
 
 # --- the person ------------------------------------------------------------

@@ -170,10 +170,12 @@ class RegistrationService(BatchCopyEntrypoints, ServiceBase):
         self.db.add_all(ApplicationFile(hash=h, application_id=app.id)
                         for h in sorted(hashes - held))
 
-    def _check_materials(self, materials):
+    def _check_materials(self, materials, year):
         uploads.require_all(self.db, Material, [
             (f"materials.{field}", key, "photo" if field == "photo" else "scan")
             for field, key in materials.items() if field != "education_proof_kind"])
+        photo = self.db.get(Material, (materials["photo"], "photo"))
+        domain.check_photo(photo.size, year)          # M1: the batch's year's limit
 
     # --- applications ------------------------------------------------------
 
@@ -201,7 +203,7 @@ class RegistrationService(BatchCopyEntrypoints, ServiceBase):
             Application.batch_code == batch["code"],
             Application.project_code == project["code"],
             Application.id_number == rid.number)).all())
-        self._check_materials(data["materials"])
+        self._check_materials(data["materials"], batch["year"])
         precheck = domain.precheck(project["condition"], data["claim"], data["person"])
         now = utcnow()
         person = {k: v for k, v in data["person"].items() if k not in ("name", "id_number")}
@@ -241,7 +243,7 @@ class RegistrationService(BatchCopyEntrypoints, ServiceBase):
         person = dict(before["person"], **data.get("person", {}))
         claim = dict(app.claim, **data.get("claim", {}))
         materials = dict(before["materials"], **data.get("materials", {}))
-        self._check_materials(materials)
+        self._check_materials(materials, batch["year"])
         project = self.db.get(Project, app.project_code)
         app.name = person.pop("name")
         app.person, app.claim = person, claim

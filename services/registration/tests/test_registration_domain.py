@@ -210,3 +210,14 @@ def test_I1_every_project_of_a_year_has_an_authorised_institution_the_center_for
     # 2024's 附件2 as the notice lists it: 四川联合环境交易所 碳排放交易、碳资产管理
     assert sorted(institutions["inst-05"]["authorisations"]["2024"]) == [
         "carbon-asset-management", "carbon-emission-trading"]
+
+
+def test_M1_photo_limit_by_the_batch_year():
+    assert domain.photo_limit(2026) == 51_200 and domain.photo_limit(2027) == 51_200
+    assert domain.photo_limit(2024) is None and domain.photo_limit(2025) is None
+    domain.check_photo(51_199, 2026)
+    domain.check_photo(500_000, 2024)
+    with pytest.raises(RuleViolation) as err:
+        domain.check_photo(51_200, 2026)
+    assert (err.value.code, err.value.rule, err.value.field) == ("FILE_SIZE", "M1",
+                                                                 "materials.photo")

@@ -318,3 +318,51 @@ def test_I1_the_center_registers_the_projects_new_in_2026_and_years_are_kept_apa
     assert rpc.registration.load_reference_data()["authorisation_years_added"] == 1
     inst = [i for i in rpc.registration.list_institutions() if i["code"] == "inst-05"][0]
     assert sorted(inst["authorisations"]) == ["2024", "2026"]
+
+
+def _upload_photo(rpc, size, seed):
+    from kernel.testing import sample_jpeg
+    return rpc.registration.upload_material({
+        "purpose": "photo",
+        "content_base64": base64.b64encode(sample_jpeg(seed, size=size)).decode()})["hash"]
+
+
+def test_M1_the_photo_limit_is_the_batch_years_under_50_KB_in_2026_none_in_2024(
+        suite, rpc, application, materials, start_registration):
+    """2026: "照片大小为<50kb" (read as 1,024-byte KB: under 51,200 bytes, so a
+    50,000-byte photo passes); 2024: the notice states no limit."""
+    base = materials(7)
+    just_under = _upload_photo(rpc, 51_199, 1)
+    fifty_thousand = _upload_photo(rpc, 50_000, 2)
+    at_limit = _upload_photo(rpc, 51_200, 3)         # uploads: the limit is the year's
+    large = _upload_photo(rpc, 80 * 1024, 4)
+    for photo in (just_under, fifty_thousand):
+        out = rpc.registration.submit_application(application(
+            materials=dict(base, photo=photo)))
+        assert out["status"] == "submitted"
+    for photo in (at_limit, large):
+        with pytest.raises(RuleViolation) as err:
+            rpc.registration.submit_application(application(materials=dict(base, photo=photo)))
+        assert (err.value.code, err.value.rule, err.value.field) == (
+            "FILE_SIZE", "M1", "materials.photo")
+        assert err.value.details["max"] == 51_199
+    suite["registration"].stop()
+    start_registration(today="2024-10-30")       # batch 2024-12 registers 10-28 to 11-01
+    out = rpc.registration.submit_application(application(
+        batch_code="2024-12", materials=dict(base, photo=large)))
+    assert out["status"] == "submitted" and out["batch_code"] == "2024-12"
+
+
+def test_M2_a_200000_byte_scan_is_200_KB_and_a_307200_byte_one_300_KB(suite, rpc):
+    from kernel.testing import sample_scan
+    for size in (200_000, 300 * 1024):
+        out = rpc.registration.upload_material({
+            "purpose": "scan", "content_base64": base64.b64encode(
+                sample_scan(size, size=size)).decode()})
+        assert out["size"] == size
+    for size in (199_999, 300 * 1024 + 1):
+        with pytest.raises(RuleViolation) as err:
+            rpc.registration.upload_material({
+                "purpose": "scan", "content_base64": base64.b64encode(
+                    sample_scan(size, size=size)).decode()})
+        assert (err.value.code, err.value.rule) == ("FILE_SIZE", "M2")

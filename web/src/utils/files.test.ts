@@ -49,6 +49,8 @@ describe('M1: the photo is a JPEG or PNG under 50 KB', () => {
 describe('M2: a scan is JPEG, PNG or PDF, 200 KB to 300 KB', () => {
   it('accepts the bounds themselves', () => {
     expect(checkBytes(PDF, SCAN_MIN, 'scan')).toBeNull()
+    expect(SCAN_MIN).toBe(200_000)
+    expect(checkBytes(PDF, 300 * 1024, 'scan')).toBeNull()
     expect(checkBytes(JPEG, SCAN_MAX, 'scan')).toBeNull()
     expect(checkBytes(PNG, 250 * 1024, 'scan')).toBeNull()
   })

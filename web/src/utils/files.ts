@@ -1,13 +1,15 @@
 // The file checks of the registration materials, in the browser, before an
 // upload: the same limits as the server's (shared/kernel/files.py), by the
 // file's content (magic bytes), never by its name.
-//   M1 the photo is a JPEG or PNG under 50 KB (size < 51200 bytes);
-//   M2 a scan is JPEG, PNG or PDF, 200 KB <= size <= 300 KB.
+//   M1 the photo is a JPEG or PNG under 50 KB (size < 51200 bytes; the 2026
+//      notice's limit, the server applies it by the batch's year);
+//   M2 a scan is JPEG, PNG or PDF, 200 KB <= size <= 300 KB: a lower bound in
+//      1,000-byte KB, an upper one in 1,024-byte KB (200,000 to 307,200 bytes).
 // The server checks again (and also that the file really opens).
 
 export const KB = 1024
 export const PHOTO_MAX = 50 * KB // the photo must be smaller than this
-export const SCAN_MIN = 200 * KB
+export const SCAN_MIN = 200 * 1000 // "200 KB" as a person reads 200,000 bytes
 export const SCAN_MAX = 300 * KB
 
 export type Kind = 'jpeg' | 'png' | 'pdf'
