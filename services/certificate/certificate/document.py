@@ -4,16 +4,25 @@ the dates, the number and the QR code, the CJK font embedded (kernel.documents).
 The QR payload is also kept in the PDF's Keywords (``skillcert:<payload>``) so
 that a tool can read it without decoding the image; the service itself
 recognises its PDFs by their SHA-256 (verify_pdf).
+
+The certificate's verifiable credential (#19) is attached to the PDF as the
+embedded file ``certificate-<number>.json`` (a PDF file attachment, pypdf):
+a wallet or a verifier takes it out of the file the holder has.
 """
+import io
+
+from pypdf import PdfReader, PdfWriter
+
 from kernel.documents import PAGE_WIDTH_MM, Document
 
 KEYWORDS_PREFIX = "skillcert:"
 SEX = {"M": "男", "F": "女"}
 
 
-def render(cert, photo, qr, issuer, verify_url):
+def render(cert, photo, qr, issuer, verify_url, credential=None):
     """``cert``: the certificate's columns; ``photo``: JPEG/PNG bytes; ``qr``:
-    the QR code's text. Returns the PDF's bytes (the same for the same input)."""
+    the QR code's text; ``credential``: the credential's JSON text to attach, or
+    None. Returns the PDF's bytes (the same for the same input)."""
     payload = qr.split("?p=", 1)[-1]
     doc = Document(title=f"专项职业能力证书 {cert['number']}",
                    subject="专项职业能力电子证书 Special Vocational Ability e-Certificate",
@@ -46,7 +55,32 @@ def render(cert, photo, qr, issuer, verify_url):
     doc.text(159, 257, "扫码核验 Scan to verify", size=8, align="center")
     doc.text(30, 262, f"核验：{verify_url}（证书编号或二维码）", size=8, color=(0.3, 0.3, 0.3))
     doc.text(30, 267, f"电子签名 Ed25519 · 密钥 {cert['kid']}", size=8, color=(0.3, 0.3, 0.3))
-    return doc.finish()
+    pdf = doc.finish()
+    if credential is not None:
+        pdf = attach(pdf, credential_filename(cert["number"]), credential.encode("utf-8"))
+    return pdf
+
+
+def credential_filename(number):
+    return f"certificate-{number}.json"
+
+
+def attach(pdf, filename, data):
+    """``pdf`` with ``data`` as an embedded file (deterministic: same bytes in,
+    same bytes out)."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    writer.add_attachment(filename, data)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def attached_credential(pdf):
+    """The credential text attached to an e-certificate PDF, or None."""
+    for name, contents in PdfReader(io.BytesIO(pdf)).attachments.items():
+        if name.startswith("certificate-") and name.endswith(".json"):
+            return contents[0].decode("utf-8")
+    return None
 
 
 def _zh_date(day):

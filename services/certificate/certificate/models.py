@@ -1,5 +1,5 @@
 """Tables of the certificate service's own database."""
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kernel.db import Timestamp, make_base
@@ -108,3 +108,31 @@ class Note(Base):
     event_id: Mapped[str] = mapped_column(String(36))
     application_id = mapped_column(String(36), nullable=True, index=True)
     note: Mapped[str] = mapped_column(Text)
+
+
+class Credential(Base):
+    """A certificate's verifiable credential (#19), the JSON text exactly as
+    signed, and its place in a status list (one index per certificate)."""
+    __tablename__ = "credentials"
+    __table_args__ = (UniqueConstraint("status_list", "status_index"),)
+    certificate_number: Mapped[str] = mapped_column(ForeignKey("certificates.number"),
+                                                    primary_key=True)
+    status_list: Mapped[int] = mapped_column(ForeignKey("status_lists.id"), index=True)
+    status_index: Mapped[int] = mapped_column(Integer)
+    document: Mapped[str] = mapped_column(Text)
+    kid: Mapped[str] = mapped_column(ForeignKey("signing_keys.kid"))
+    issued_at = mapped_column(Timestamp(), nullable=False)
+    # False for a certificate issued before credentials (the migration job): its
+    # PDF stays the one issued, without the credential attached
+    in_pdf: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class StatusList(Base):
+    """A Bitstring Status List credential (statusPurpose revocation), signed
+    again at every revocation of one of its certificates."""
+    __tablename__ = "status_lists"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    bits: Mapped[int] = mapped_column(Integer)
+    document = mapped_column(Text, nullable=True)
+    etag = mapped_column(String(64), nullable=True)
+    updated_at = mapped_column(Timestamp(), nullable=False)

@@ -25,6 +25,7 @@ from kernel.storage import Blobs
 from exam import events as exam_events
 
 from certificate import document, domain, events, signing, verification
+from certificate.credential_entrypoints import CredentialEntrypoints
 from certificate.keys import Keys
 from certificate.models import (Base, Certificate, Handover, Note,
                                 PrintBatch)
@@ -55,7 +56,7 @@ HANDOVERS = metrics.counter("skillcert_certificate_handovers_total",
                             "Paper certificate handovers (ledger rows)", ["kind"])
 
 
-class CertificateService(CalendarCopyEntrypoints, ServiceBase):
+class CertificateService(CredentialEntrypoints, CalendarCopyEntrypoints, ServiceBase):
     name = "certificate"
     calendar_contract = exam_events.CALENDAR_YEAR_LOADED     # W1: kernel.calendar
     db = Database(Base)
@@ -107,9 +108,11 @@ class CertificateService(CalendarCopyEntrypoints, ServiceBase):
             "status": "valid", "paper_status": "none",
             "record_format": domain.RECORD_FORMAT}
         cert["signature"] = signing.sign(key, domain.record_of(cert).encode("utf-8"))
-        cert["pdf_sha256"] = self.blobs.put(self._render(cert, photo))
+        credential = self._credential_of(cert, kid, key)        # #19, attached to the PDF
+        cert["pdf_sha256"] = self.blobs.put(self._render(cert, photo, credential["document"]))
         self.db.add(Certificate(**cert))
         self.db.flush()      # a concurrent twin fails here on application_id (C1)
+        self._keep_credential(credential)
         events.CERTIFICATE_ISSUED.emit(
             self.db, application_id=cert["application_id"], certificate_number=cert["number"],
             batch_code=cert["batch_code"], project_code=cert["project_code"],
@@ -118,12 +121,12 @@ class CertificateService(CalendarCopyEntrypoints, ServiceBase):
             issued_at=cert["issued_at"].isoformat(), kid=kid)
         ISSUED.inc()
 
-    def _render(self, cert, photo):
+    def _render(self, cert, photo, credential=None):
         record_text = domain.record_of(cert)
         qr = domain.qr_text(self._setting("CERTIFICATE_VERIFY_URL"),
                             domain.qr_payload(record_text, cert["signature"]))
         return document.render(cert, photo, qr, self._setting("CERTIFICATE_ISSUER"),
-                               self._setting("CERTIFICATE_VERIFY_URL"))
+                               self._setting("CERTIFICATE_VERIFY_URL"), credential)
 
     def _next_number(self, year):
         """A random serial for the year (C2: numbers are not enumerable), unique:
@@ -237,7 +240,8 @@ class CertificateService(CalendarCopyEntrypoints, ServiceBase):
         try:
             return self.blobs.get(row.pdf_sha256)
         except KeyError:
-            pdf = self._render(row.to_dict(), self._photo(row.photo_sha256))
+            pdf = self._render(row.to_dict(), self._photo(row.photo_sha256),
+                               self._embedded_credential(row.number))
             if self.blobs.put(pdf) != row.pdf_sha256:
                 raise Conflict("PDF_NOT_REPRODUCIBLE", "the e-certificate could not be "
                                "re-made identically", details={"number": row.number})
@@ -277,6 +281,7 @@ class CertificateService(CalendarCopyEntrypoints, ServiceBase):
         row.revoked_on = settings.today(self.config)
         row.revocation_reason_code, row.revocation_reason = data["reason_code"], data["reason"]
         row.revoked_by = data["actor"]
+        self._credential_revoked(row.number)       # #19: its status list bit
         events.CERTIFICATE_REVOKED.emit(
             self.db, application_id=row.application_id, certificate_number=row.number,
             reason=data["reason"], reason_code=data["reason_code"],
