@@ -3,6 +3,7 @@ PaymentService:
 
 - ``payee``, ``load_fee_schedule``, ``list_fees``, ``set_fees`` (RPC);
 - ``_center()``: the payee every receipt must show (P3), from the settings;
+- ``_slip_office()``: where a 2024 individual gets the 三联单 (P2);
 - ``_fees_due(items, batch)``: {application_id: fee in fen} (F1).
 
 The rules are payment.domain.fee_schedule; the rows payment.store.fees."""
@@ -31,6 +32,11 @@ class FeeEntrypoints:
             accounts = [a.strip() for a in accounts.split(",") if a.strip()]
         return {"payee_name": self._setting("PAYMENT_PAYEE_NAME", base["payee_name"]),
                 "payee_accounts": list(accounts)}
+
+    def _slip_office(self):
+        """Where a 2024 individual gets the 三联单 (P2, 000 五): PAYMENT_SLIP_OFFICE,
+        else the notice's words in payment/data/center.json."""
+        return self._setting("PAYMENT_SLIP_OFFICE", fee_schedule.default_center()["slip_office"])
 
     def _fees_due(self, items, batch):
         return store.fees.fees_due(self.db, items, batch)

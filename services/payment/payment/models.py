@@ -68,6 +68,10 @@ class Item(Base):
     approved_at = mapped_column(Timestamp(), nullable=True)
     paid_at = mapped_column(Timestamp(), nullable=True)
     note = mapped_column(Text, nullable=True)                    # why it closed
+    # P2 (2024 notice): the 三联单 the center's office issued to an individual
+    slip_number = mapped_column(String(40), nullable=True)
+    slip_issued_by = mapped_column(String(100), nullable=True)
+    slip_issued_at = mapped_column(Timestamp(), nullable=True)
     updated_at = mapped_column(Timestamp(), nullable=False)
 
 

@@ -103,6 +103,14 @@ class ManualMatchSchema(StrictSchema):
     actor = Actor
 
 
+class PaymentSlipSchema(StrictSchema):
+    """P2 (2024): the center's office issued a 三联单 to an individual candidate."""
+    idempotency_key = Key
+    application_id = fields.String(required=True)
+    slip_number = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    actor = Actor
+
+
 class RefundSchema(StrictSchema):
     idempotency_key = Key
     application_id = fields.String(required=True)

@@ -26,11 +26,11 @@ from payment import events, store
 from payment.bank import BankEntrypoints
 from payment.closing import ClosingEntrypoints
 from payment.counters import AWAITING, PAYMENTS
-from payment.domain import notes, payments, receipts, wording
+from payment.domain import notes, payments, receipts, wording, years
 from payment.fees import FeeEntrypoints
 from payment.models import Base, Batch
 from payment.schemas import (ConfirmSchema, IndividualPaymentSchema, InstitutionPaymentSchema,
-                             RejectSchema, UploadReceiptSchema)
+                             PaymentSlipSchema, RejectSchema, UploadReceiptSchema)
 from payment.store.common import decode_base64, iso
 
 
@@ -66,16 +66,22 @@ class PaymentService(FeeEntrypoints, ClosingEntrypoints, BankEntrypoints,
     @rpc
     def get_payable(self, application_id):
         """One application's payment: status, amount due, reference for the
-        transfer note, the payee, and the note a proxy payer must write (P2)."""
+        transfer note, the payee, the rules of the batch's year (payment.domain.years)
+        and, by them, the note a proxy payer must write (P2, 2026) or where the
+        三联单 is issued (P2, 2024)."""
         item = store.items.get(self.db, application_id)
         out = store.items.view(item)
         batch = self.db.get(Batch, item.batch_code)
         if batch is not None:
             batch = batches.as_dict(batch)
+            rules = years.rules_for(batch["year"])
             due = self._fees_due([item], batch)[item.application_id]
             out.update(amount_due_fen=due, exam_date=iso(batch["exam_date"]),
-                       payment_window=[iso(d) for d in batch["payment"]])
-            if item.channel == "individual":
+                       payment_window=[iso(d) for d in batch["payment"]],
+                       payment_rules=rules.as_dict())
+            if item.channel == "individual" and rules.payment_slip:
+                out["payment_slip_office"] = self._slip_office()
+            if item.channel == "individual" and rules.proxy_note:
                 out["proxy_note"] = notes.proxy_note(
                     "{payer}", item.name, batch["exam_date"],
                     store.fees.project_name(self.db, item.project_code), due)
@@ -147,7 +153,8 @@ class PaymentService(FeeEntrypoints, ClosingEntrypoints, BankEntrypoints,
         payments.check_institution_items([store.items.state(i) for i in items],
                                          data["institution_code"], batch["code"])
         self._check_receipt(data["receipt"])
-        notes.check_institution_note(data["note"], batch["exam_date"], len(items))
+        if years.rules_for(batch["year"]).institution_note:
+            notes.check_institution_note(data["note"], batch["exam_date"], len(items))
         return self._submit(items, batch, data, channel="institution",
                             payer_kind="institution", institution_code=data["institution_code"],
                             actor=data["actor"] or data["institution_code"])
@@ -156,14 +163,17 @@ class PaymentService(FeeEntrypoints, ClosingEntrypoints, BankEntrypoints,
     @command(IndividualPaymentSchema, rule="P2")
     def submit_individual_payment(self, data):
         """P2: a candidate's own payment, or a payment by someone else whose
-        note follows the required wording."""
+        note follows the required wording (2026); a 2024 one follows the 三联单
+        the center issued."""
         item = store.items.get(self.db, data["application_id"])
         batch = self._get_batch(item.batch_code)
+        rules = years.rules_for(batch["year"])
         payments.check_payment_open(batch, settings.today(self.config))
         payments.check_individual_item(store.items.state(item), data["candidate_id_number"])
+        years.check_slip_issued(item.slip_number, rules)
         self._check_receipt(data["receipt"])
         proxy = notes.is_proxy(data["receipt"]["payer_name"], item.name)
-        if proxy:
+        if proxy and rules.proxy_note:
             notes.check_proxy_note(data["note"], data["receipt"]["payer_name"], item.name,
                                    batch["exam_date"],
                                    store.fees.project_name(self.db, item.project_code),
@@ -171,6 +181,19 @@ class PaymentService(FeeEntrypoints, ClosingEntrypoints, BankEntrypoints,
         return self._submit([item], batch, data, channel="individual",
                             payer_kind="proxy" if proxy else "self", institution_code=None,
                             actor=data["actor"] or item.id_number)
+
+    @rpc
+    @command(PaymentSlipSchema, rule="P2")
+    def issue_payment_slip(self, data):
+        """P2 (2024, 000 五): the center's office issued the 三联单 to an individual
+        candidate in the payment window; the candidate may now pay and submit."""
+        item = store.items.get(self.db, data["application_id"])
+        batch = self._get_batch(item.batch_code)
+        years.check_slip_issuable(store.items.state(item), years.rules_for(batch["year"]))
+        payments.check_payment_open(batch, settings.today(self.config))
+        payments.check_item_payable(store.items.state(item))
+        store.items.issue_slip(self.db, item, data["slip_number"].strip(), data["actor"])
+        return store.items.view(item)
 
     def _submit(self, items, batch, data, channel, payer_kind, institution_code, actor):
         fees = self._fees_due(items, batch)

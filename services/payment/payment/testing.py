@@ -20,6 +20,17 @@ BATCH_2026_12 = {
     "exam_date": "2026-12-05", "re_review_working_days": 10,
     "accepted_id_documents": ["resident_id_card_2g"], "status": "scheduled", "version": 1,
 }
+# batch 2024-12 of the 2024 calendar (000 附件): a 2024 batch (000 五: 三联单)
+BATCH_2024 = "2024-12"
+BATCH_2024_12 = dict(
+    BATCH_2026_12, code=BATCH_2024, year=2024,
+    registration={"start": "2024-10-28", "end": "2024-11-01"},
+    review={"start": "2024-11-04", "end": "2024-11-15"},
+    payment={"start": "2024-11-18", "end": "2024-11-20"},
+    ticket={"start": "2024-12-02", "end": "2024-12-06"}, exam_date="2024-12-07",
+    re_review_working_days=5, accepted_id_documents=["resident_id_card_2g",
+                                                     "social_security_card"])
+IN_WINDOW_2024 = "2024-11-18"   # first day of 2024-12's payment window
 IN_WINDOW = "2026-11-16"        # first day of 2026-12's payment window
 AFTER_WINDOW = "2026-11-19"     # the day after it closed
 PROJECT = "bigdata-platform-setup"

@@ -7,7 +7,7 @@ import pytest
 
 from kernel.errors import RuleViolation
 
-from payment.domain import notes
+from payment.domain import notes, years
 
 EXAM = date(2026, 12, 5)
 
@@ -89,3 +89,37 @@ def test_P1_a_wrong_headcount_says_what_the_note_states():
 
 def test_P1_the_suggested_note_is_accepted():
     notes.check_institution_note(notes.institution_note(EXAM, 12, "SCABCDEFGH"), EXAM, 12)
+
+
+# --- the batch's year decides (payment.domain.years) -------------------------------
+
+def test_P1_P2_the_batch_year_picks_its_notice_rules():
+    r2024, r2026 = years.rules_for(2024), years.rules_for(2026)
+    assert (r2024.institution_note, r2024.proxy_note, r2024.payment_slip) == (False, False, True)
+    assert (r2026.institution_note, r2026.proxy_note, r2026.payment_slip) == (True, True, False)
+    assert years.rules_for(2025) == r2024 and years.rules_for(2027) == r2026
+    assert years.rules_for(2020) == r2024
+    assert years.rules_for("2026").as_dict() == {"notice_year": 2026, "institution_note": True,
+                                                 "proxy_note": True, "payment_slip": False}
+
+
+INDIVIDUAL = {"application_id": "a", "channel": "individual"}
+
+
+def test_P2_a_2024_individual_pays_after_the_center_issued_the_slip_PAYMENT_SLIP_MISSING():
+    years.check_slip_issued("2024-0001", years.rules_for(2024))
+    years.check_slip_issued(None, years.rules_for(2026))
+    with pytest.raises(RuleViolation) as err:
+        years.check_slip_issued(None, years.rules_for(2024))
+    assert (err.value.code, err.value.rule, err.value.field) == ("PAYMENT_SLIP_MISSING", "P2",
+                                                                 "application_id")
+
+
+@pytest.mark.parametrize("item, year", [(INDIVIDUAL, 2026),
+                                        (dict(INDIVIDUAL, channel="institution"), 2024)])
+def test_P2_a_slip_is_for_a_2024_individual_only_PAYMENT_SLIP_NOT_USED(item, year):
+    years.check_slip_issuable(INDIVIDUAL, years.rules_for(2024))
+    with pytest.raises(RuleViolation) as err:
+        years.check_slip_issuable(item, years.rules_for(year))
+    assert (err.value.code, err.value.rule, err.value.field) == ("PAYMENT_SLIP_NOT_USED", "P2",
+                                                                 "application_id")

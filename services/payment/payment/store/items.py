@@ -45,7 +45,17 @@ def view(item):
             "institution_code": item.institution_code, "id_number": item.id_number,
             "name": item.name, "reference": item.reference, "status": item.status,
             "submission_id": item.submission_id, "amount_fen": item.amount_fen,
-            "paid_at": iso(item.paid_at), "note": item.note}
+            "paid_at": iso(item.paid_at), "note": item.note,
+            "payment_slip": None if item.slip_number is None else {
+                "number": item.slip_number, "issued_by": item.slip_issued_by,
+                "issued_at": iso(item.slip_issued_at)}}
+
+
+def issue_slip(db, item, number, actor):
+    """Record the 三联单 the center's office issued (P2, 2024); a second one replaces it."""
+    item.slip_number, item.slip_issued_by = number, actor
+    item.slip_issued_at = item.updated_at = utcnow()
+    db.flush()
 
 
 def state(item):
