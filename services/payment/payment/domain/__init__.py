@@ -20,6 +20,7 @@ receipts).
 | fee_schedule | the fee schedule and the shipped reference data | F1 |
 | payments | statuses, window, references, who pays, receipt, confirmation, P4, B1 | P1-P4, B1, B2, F1 |
 | notes | transfer notes: the institution's, the proxy payer's wording | P1, P2 |
+| years | which notice's payment rules a batch's year follows (2024: 三联单; 2026: notes) | P1, P2 |
 | statements | bank statements read as credits | K1 |
 | matching | credits matched to submissions | K1 |
 | reconciliation | a batch's reconciliation report | K1 |
