@@ -15,6 +15,10 @@
 # driving Debian's Chromium against a suite it launches; their screenshots
 # stay in var/web-e2e/screenshots/). SKILLCERT_SKIP_WEB=1 leaves them out.
 #
+# tests/vc runs web/verifier (an independent Node verifier of the certificates'
+# verifiable credentials, #19) on credentials the suite issued: its packages are
+# installed first (npm ci, when its package-lock.json changed).
+#
 # Last, alone, the fault tests (run_faults below; SKILLCERT_SKIP_FAULTS=1 leaves
 # them out): the suite under SIGKILL, a broker restart and a database outage.
 set -u
@@ -24,7 +28,7 @@ BIN=.venv/bin
 GROUPS_=(
   "shared/tests services/registration services/review"
   "services/payment services/exam services/assessor-training tests/ops tests/test_*.py"
-  "services/certificate services/gateway tests/e2e"
+  "services/certificate services/gateway tests/e2e tests/vc"
 )
 LOGS=var/test-logs
 rm -rf "$LOGS"; mkdir -p "$LOGS"
@@ -123,6 +127,20 @@ run_web() {
   fi
 }
 
+# web/verifier's packages (tests/vc): npm ci when its lock file changed
+prepare_verifier() {
+  local dir=web/verifier lock_hash
+  command -v npm >/dev/null 2>&1 || { echo "== web/verifier: npm not found; tests/vc will fail"; return; }
+  lock_hash=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+  if [ ! -f "$dir/node_modules/.skillcert-lock" ] || [ "$(cat "$dir/node_modules/.skillcert-lock")" != "$lock_hash" ]; then
+    echo "== web/verifier: npm ci (package-lock.json changed)"
+    ( cd "$dir" && npm ci --no-audit --no-fund --loglevel=error ) > "$LOGS/verifier-npm-ci.log" 2>&1 \
+      && echo "$lock_hash" > "$dir/node_modules/.skillcert-lock" \
+      || { tail -n 20 "$LOGS/verifier-npm-ci.log"; echo "== web/verifier: npm ci failed; tests/vc will fail"; }
+  fi
+}
+
+prepare_verifier
 run_pass "tests on SQLite" "$@"
 if [ "${SKILLCERT_SKIP_WEB:-}" != 1 ] && [ $# -eq 0 ]; then
   run_web

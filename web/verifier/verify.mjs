@@ -14,6 +14,7 @@
 //   {"file", "verified", "proof", "status": {"checked", "revoked"} | null, "error"}
 // and exits 0 when every credential verified (and, when checked, is not revoked).
 import {readFileSync} from 'node:fs';
+import {basename} from 'node:path';
 import * as vc from '@digitalbazaar/vc';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite as eddsaRdfc2022} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
@@ -97,10 +98,10 @@ async function main() {
   for(const file of a.files) {
     let line;
     try {
-      line = {file, ...await verifyOne(
+      line = {file: basename(file), ...await verifyOne(
         {credential: read(file), documentLoader, status: a.status})};
     } catch(e) {
-      line = {file, verified: false, proof: false, status: null, error: e.message};
+      line = {file: basename(file), verified: false, proof: false, status: null, error: e.message};
     }
     ok = ok && line.verified;
     console.log(JSON.stringify(line));

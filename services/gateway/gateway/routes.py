@@ -26,7 +26,8 @@ from gateway import domain, schemas as s
 from gateway.domain import (ANY_ACCOUNT, CANDIDATE, CENTER, CERTIFICATE_OFFICER, EVERYONE,
                             EXAM_ADMIN, FINANCE, INSTITUTION, MUNICIPAL, PROVINCIAL, PUBLIC,
                             REVIEWER)
-from gateway.handlers import accounts, files, flows, meta, registration, verification
+from gateway.handlers import (accounts, credentials, files, flows, meta, registration,
+                              verification)
 from gateway.handlers.common import body, relay
 
 JSON = "application/json"
@@ -496,6 +497,10 @@ ROUTES = (
           (CANDIDATE,), flows.my_certificate_pdf,
           "Download one's e-certificate, PDF (C3)", "certificates", produces=PDF,
           services=("certificate",)),
+    Route("GET", "/certificates/{certificate_number}/credential", "my_certificate_credential",
+          (CANDIDATE,), credentials.my_credential,
+          "Download one's e-certificate as a verifiable credential, .json (C3, #19)",
+          "certificates", services=("certificate",)),
     Route("GET", "/public/certificates/{certificate_number}", "verify_certificate", EVERYONE,
           relay("certificate", "verify_number", path=("certificate_number",)),
           "Is this certificate genuine and valid (C2; rate-limited)", "public",
@@ -528,6 +533,21 @@ ROUTES = (
     Route("GET", "/public/certificate-status", "certificate_status", EVERYONE,
           relay("certificate", "status_list"), "Revoked certificates (offline verification)",
           "public", services=("certificate",)),
+    # verifiable credentials (#19): did:web:<domain>:api:credentials resolves to
+    # /api/credentials/did.json; docs/certificate.md
+    Route("GET", "/credentials/did.json", "credential_issuer_did", EVERYONE,
+          credentials.did_document, "The issuer's DID document: every key that signs "
+          "credentials, as Multikey (C2)", "public", services=("certificate",)),
+    Route("GET", "/credentials/status/{list_id}", "credential_status_list", EVERYONE,
+          credentials.status_list, "A signed Bitstring Status List credential (revocation; "
+          "Cache-Control, ETag)", "public", services=("certificate",)),
+    Route("GET", "/credentials/contexts/certificate/v1", "credential_context", EVERYONE,
+          credentials.context, "SkillCert's JSON-LD context of the certificate's fields",
+          "public", services=("certificate",)),
+    Route("GET", "/public/credentials/{certificate_number}", "certificate_credential",
+          EVERYONE, relay("certificate", "get_credential", path=("certificate_number",)),
+          "A certificate's verifiable credential, W3C VC 2.0 (C2; rate-limited)", "public",
+          rate_limited=True, per_target="certificate_number", services=("certificate",)),
     Route("GET", "/admin/certificates", "list_certificates", (INSTITUTION,) + CERTIFICATE_STAFF,
           relay("certificate", "list_certificates",
                 query=("batch_code", "institution_code", "status")),
