@@ -28,6 +28,8 @@ class Period(Base):
     exam_location: Mapped[str] = mapped_column(String(300), default="")
     expected_trainees: Mapped[int] = mapped_column(Integer)
     places_per_unit = mapped_column(Integer, nullable=True)     # None: the configured figure
+    pass_score = mapped_column(Integer, nullable=True)          # A5; None: EXAM_PASS_SCORE
+    sitting_capacity = mapped_column(Integer, nullable=True)    # A1; None: EXAM_SITTING_CAPACITY
     created_at = mapped_column(Timestamp(), nullable=False)
 
     __table_args__ = (UniqueConstraint("year", "seq"),)
@@ -152,3 +154,59 @@ class CardSerial(Base):
     __tablename__ = "card_serials"
     period_code: Mapped[str] = mapped_column(ForeignKey("periods.code"), primary_key=True)
     last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class TrackEvent(Base):
+    """A7: what a unit's or a municipal center's record is made of: a returned
+    recommendation, an application let through and found ineligible, a finding."""
+    __tablename__ = "track_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    subject: Mapped[str] = mapped_column(String(10))          # unit | municipal
+    code: Mapped[str] = mapped_column(String(40), index=True)  # unit code | region code
+    kind: Mapped[str] = mapped_column(String(30))
+    period_code: Mapped[str] = mapped_column(ForeignKey("periods.code"), index=True)
+    application_id = mapped_column(ForeignKey("applications.id"), nullable=True)
+    note = mapped_column(Text, nullable=False)
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    at = mapped_column(Timestamp(), nullable=False)
+
+
+class UnitNotice(Base):
+    """A7 通报 of a unit: who named it, when, why; from then on it is not accepted."""
+    __tablename__ = "unit_notices"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"), index=True)
+    reason = mapped_column(Text, nullable=False)
+    named_by: Mapped[str] = mapped_column(String(100))
+    named_on = mapped_column(Date, nullable=False)
+    at = mapped_column(Timestamp(), nullable=False)
+
+
+class MunicipalPlaces(Base):
+    """A7 减少参培人员名额: the places the provincial center leaves a municipal center
+    in a period (approvals at its step)."""
+    __tablename__ = "municipal_places"
+    period_code: Mapped[str] = mapped_column(ForeignKey("periods.code"), primary_key=True)
+    region: Mapped[str] = mapped_column(String(6), primary_key=True)
+    places: Mapped[int] = mapped_column(Integer)
+    reason = mapped_column(Text, nullable=False)
+    decided_by: Mapped[str] = mapped_column(String(100))
+    at = mapped_column(Timestamp(), nullable=False)
+
+
+class Sitting(Base):
+    """A1 分批组织考试: one sitting of a period's exam (90 minutes)."""
+    __tablename__ = "sittings"
+    period_code: Mapped[str] = mapped_column(ForeignKey("periods.code"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    starts_at: Mapped[str] = mapped_column(String(5))       # HH:MM on the exam date
+    ends_at: Mapped[str] = mapped_column(String(5))
+    capacity: Mapped[int] = mapped_column(Integer)
+
+
+class SittingSeat(Base):
+    """A trainee's sitting."""
+    __tablename__ = "sitting_seats"
+    application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"), primary_key=True)
+    period_code: Mapped[str] = mapped_column(String(10), index=True)
+    seq: Mapped[int] = mapped_column(Integer)

@@ -49,6 +49,12 @@ class PeriodSchema(StrictSchema):
     expected_trainees = fields.Integer(required=True, validate=validate.Range(1, 100000))
     places_per_unit = fields.Integer(load_default=None, allow_none=True,
                                      validate=validate.Range(0, 100000))
+    # A5 "考核合格": the period's pass mark on 100 (None: the configured EXAM_PASS_SCORE)
+    pass_score = fields.Integer(load_default=None, allow_none=True,
+                                validate=validate.Range(0, 100))
+    # A1 "分批组织考试": trainees per sitting (None: the configured EXAM_SITTING_CAPACITY)
+    sitting_capacity = fields.Integer(load_default=None, allow_none=True,
+                                      validate=validate.Range(1, 10000))
 
 
 class UnitSchema(StrictSchema):
@@ -188,6 +194,49 @@ class RevokeSchema(StrictSchema):
     reason = text(500)
     actor = fields.String(load_default="provincial",
                           validate=validate.Length(min=1, max=100))
+
+
+# --- track record (A7) and sittings (A1) ------------------------------------------
+
+class FindingSchema(StrictSchema):
+    """A finding a center records against a unit (lax_review, inaccurate_information)
+    or a municipal center (ineligible_passed: an application it let through found
+    ineligible afterwards)."""
+    idempotency_key = Key
+    subject = fields.String(required=True, validate=validate.OneOf(["unit", "municipal"]))
+    code = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    kind = fields.String(required=True, validate=validate.Length(min=1, max=30))
+    period_code = fields.String(required=True, validate=validate.Length(max=10))
+    application_id = fields.String(load_default=None, allow_none=True,
+                                   validate=validate.Length(max=36))
+    note = text(500)
+    recorded_by = fields.String(load_default="provincial",
+                                validate=validate.Length(min=1, max=100))
+
+
+class UnitNoticeSchema(StrictSchema):
+    """通报 of a unit (A7): why, by whom; the date is today."""
+    idempotency_key = Key
+    unit_code = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    reason = text(500)
+    named_by = fields.String(load_default="provincial", validate=validate.Length(min=1, max=100))
+
+
+class MunicipalPlacesSchema(StrictSchema):
+    """减少参培人员名额 (A7): the places left to a municipal center in a period."""
+    idempotency_key = Key
+    period_code = fields.String(required=True, validate=validate.Length(max=10))
+    region = fields.String(required=True, validate=validate.Regexp(r"^\d{6}$"))
+    places = fields.Integer(required=True, validate=validate.Range(0, 100000))
+    reason = text(500)
+    decided_by = fields.String(load_default="provincial",
+                               validate=validate.Length(min=1, max=100))
+
+
+class SittingPlanSchema(StrictSchema):
+    """Seat the period's eligible trainees in sittings (A1 分批组织考试)."""
+    idempotency_key = Key
+    period_code = fields.String(required=True, validate=validate.Length(max=10))
 
 
 # --- output ---------------------------------------------------------------------

@@ -25,8 +25,8 @@ from kernel.storage import Blobs
 from assessor_training import store
 from assessor_training.cards import CardEntrypoints
 from assessor_training.counters import APPLICATIONS, EXPIRING
-from assessor_training.domain import (applications, reference, review_chain, track_record,
-                                      training_periods)
+from assessor_training.domain import (applications, materials, reference, review_chain,
+                                      track_record, training_periods)
 from assessor_training.domain.review_chain import ApplicationStatus as Status
 from assessor_training.models import Application, Base, Material, Period
 from assessor_training.schemas import ApplicationSchema, PeriodSchema, ReviewSchema
@@ -100,8 +100,12 @@ class AssessorTrainingService(UnitEntrypoints, StudyEntrypoints, CardEntrypoints
 
     @rpc
     def upload_material(self, upload):
-        """A photo (M1) or a scan (M2), checked by content; returns its hash."""
-        return uploads.accept(self.db, self.blobs, Material, upload)
+        """A photo or a scan, checked by content with assessor training's own
+        limits (AT2; not the candidates' M1/M2); returns its hash."""
+        policy = self._policy()
+        return uploads.accept(self.db, self.blobs, Material, upload,
+                              check=lambda data, purpose, field: materials.check_material(
+                                  data, purpose, policy, field))
 
     @rpc
     def get_material(self, hash):
@@ -131,9 +135,10 @@ class AssessorTrainingService(UnitEntrypoints, StudyEntrypoints, CardEntrypoints
         rid = idnumber.parse(data["person"]["id_number"])                      # R2
         unit = store.units.as_dict(store.units.get(self.db, data["unit"]["code"]))
         applications.check_recommending_unit(unit, data["unit"])
-        track_record.check_not_barred(unit, self._record(unit["code"]))
+        track_record.check_not_barred(unit, self._record(unit["code"]))     # A7
         project_type = applications.check_projects(data["projects"])
-        conditions = applications.check_conditions(data["conditions"], data["person"])
+        conditions = applications.check_conditions(data["conditions"], data["person"],
+                                                   data["projects"])
         chars = applications.check_work_summary(data["work_summary"])
         self._check_materials(data)
         applications.check_not_duplicate(store.applications.existing_status(
@@ -198,15 +203,11 @@ class AssessorTrainingService(UnitEntrypoints, StudyEntrypoints, CardEntrypoints
         period = store.periods.as_dict(period_row)
         target = review_chain.check_review(store.applications.state(app), data["step"],
                                            data["authority"], data["decision"], period, today)
-        if data["step"] == "unit" and data["decision"] == "approve":
-            # the unit's row is locked (PostgreSQL) so that concurrent approvals
-            # count each other's places
-            row = store.units.get(self.db, app.unit_code, lock=True)
-            unit, record = store.units.as_dict(row), self._record(row.code)
-            track_record.check_not_barred(unit, record)
-            track_record.check_places(
-                unit, store.units.places_used(self.db, unit["code"], period["code"]),
-                self._places(period_row, record["standing"]), record)
+        # a unit's approvals lock its row (PostgreSQL) so that concurrent ones
+        # count each other's places
+        unit = store.units.get(self.db, app.unit_code, lock=data["step"] == "unit" and
+                               data["decision"] == "approve")
+        self._track_review(app, period_row, data, unit, today)            # A7
         store.applications.add_review(self.db, app, data["step"], data["authority"],
                                       data["reviewer"], data["decision"], data["reason"], today)
         store.applications.move(self.db, app, target, closed_step=data["step"]

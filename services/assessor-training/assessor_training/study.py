@@ -20,7 +20,7 @@ from assessor_training.counters import APPLICATIONS
 from assessor_training.domain import cards, review_chain, training, training_periods
 from assessor_training.domain.review_chain import ApplicationStatus as Status
 from assessor_training.models import Application, StudyEntry
-from assessor_training.schemas import ExamScoreSchema, StudySchema
+from assessor_training.schemas import ExamScoreSchema, SittingPlanSchema, StudySchema
 
 
 
@@ -51,11 +51,46 @@ class StudyEntrypoints:
             .order_by(Application.unit_code, Application.submitted_at)).all()
         need = training.minutes_required(period)
         entries = [dict(self._study(a, period), name=a.name, id_number=a.id_number,
-                        unit_code=a.unit_code) for a in rows]
+                        unit_code=a.unit_code, sitting=store.sittings.seat_of(self.db, a.id))
+                   for a in rows]
         return {"period_code": period["code"], "exam_date": period["exam_date"].isoformat(),
                 "exam_minutes": training_periods.EXAM_MINUTES,
+                "pass_score": training.pass_score(period, self._policy()),
                 "eligible": [e for e in entries if e["studied_minutes"] >= need],
                 "short": [e for e in entries if e["studied_minutes"] < need]}
+
+    @rpc
+    @command(SittingPlanSchema)
+    def plan_sittings(self, data):
+        """A1 "根据具体参培人数分批组织考试": seat the trainees who may sit the exam
+        (admitted, with the study hours: A5) in sittings of the period's capacity,
+        90 minutes each, one after another on the exam date. Trainees already
+        seated keep their sitting; run again to seat those who completed their
+        hours since. Returns the sittings."""
+        period_row = store.periods.get(self.db, data["period_code"])
+        period, policy = store.periods.as_dict(period_row), self._policy()
+        need = training.minutes_required(period)
+        seated = store.sittings.seated(self.db, period["code"])
+        unseated = [a.id for a in self.db.scalars(select(Application).where(
+            Application.period_code == period["code"],
+            Application.status == review_chain.ADMITTED)
+            .order_by(Application.unit_code, Application.submitted_at))
+            if a.study_minutes >= need and a.id not in seated]
+        capacity = period["sitting_capacity"] or policy.sitting_capacity
+        new, seats = training.assign_sittings(unseated, store.sittings.existing(
+            self.db, period["code"]), capacity, policy.first_sitting_at,
+            policy.sitting_break_minutes)
+        store.sittings.add(self.db, period["code"], new, seats)
+        return self.list_sittings(period["code"])
+
+    @rpc
+    def list_sittings(self, period_code):
+        """The exam's sittings of a period with their trainees (A1)."""
+        period = store.periods.get(self.db, period_code)
+        return {"period_code": period.code, "exam_date": period.exam_date.isoformat(),
+                "exam_minutes": training_periods.EXAM_MINUTES,
+                "sittings": store.sittings.listed(self.db, period.code,
+                                                  period.exam_date.isoformat())}
 
     @rpc
     @command(ExamScoreSchema)

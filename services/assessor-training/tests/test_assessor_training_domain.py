@@ -82,7 +82,8 @@ def _person(**kw):
 
 def test_A3_each_claimed_condition_is_backed_by_the_form():
     senior = [{"level": "senior", "occupation": "x"}]
-    assert applications.check_conditions([{"condition": 1}], _person(qualifications=senior))
+    assert applications.check_conditions([{"condition": 1}], _person(qualifications=senior))[0][
+        "verdict"] == "needs_judgement"
     assert applications.check_conditions([{"condition": 1}], _person(title={"level": "junior"}))
     cases = [
         ([{"condition": 1}], _person(qualifications=[{"level": "intermediate"}])),
@@ -224,13 +225,91 @@ def test_A6_renewal_window_and_states():
         cards.check_revocable(dict(card, status="revoked"))
 
 
-def test_A7_rejected_share_flags_then_bars_a_unit():
-    assert track_record.standing(4, 4, POLICY)["standing"] == "good"        # too few decided
-    assert track_record.standing(1, 5, POLICY)["standing"] == "good"        # 20%: not over
-    flagged = track_record.standing(2, 5, POLICY)
-    assert flagged == {"rejected": 2, "decided": 5, "rejected_share": 0.4,
-                       "standing": "flagged"}
-    assert track_record.standing(3, 5, POLICY)["standing"] == "barred"
-    assert track_record.places(20, "good", POLICY) == 20
-    assert track_record.places(20, "flagged", POLICY) == 10
-    assert track_record.places(20, "barred", POLICY) == 0
+def test_A7_returns_and_findings_make_a_unit_due_for_notice_and_a_notice_stops_it():
+    assert track_record.unit_standing({}, [], POLICY)["standing"] == "good"
+    once = track_record.unit_standing({"returned": 1}, [], POLICY)
+    assert once["standing"] == "good" and once["returned"] == 1       # 多次: not once
+    assert track_record.unit_standing({"returned": 2}, [], POLICY)["standing"] == \
+        "due_for_notice"
+    assert track_record.unit_standing({"inaccurate_information": 1}, [], POLICY)[
+        "standing"] == "due_for_notice"
+    lax = reference.Policy(returns_for_notice=5)
+    assert track_record.unit_standing({"returned": 4}, [], lax)["standing"] == "good"
+    notice = {"reason": "多次推荐被退回", "named_by": "provincial", "named_on": "2025-05-16"}
+    named = track_record.unit_standing({}, [notice], POLICY)
+    assert named["standing"] == "not_accepted" and named["notices"] == [notice]
+
+
+def test_A7_a_rejection_after_review_returns_the_recommendation_and_marks_the_center():
+    chain = ("unit", "municipal", "provincial")
+    assert track_record.returned_against("unit", "reject", chain) == []
+    assert track_record.returned_against("municipal", "approve", chain) == []
+    assert track_record.returned_against("municipal", "reject", chain) == [("unit", "returned")]
+    assert track_record.returned_against("provincial", "reject", chain) == [
+        ("unit", "returned"), ("municipal", "ineligible_passed")]
+    assert track_record.returned_against("provincial", "reject", ("unit", "provincial")) == [
+        ("unit", "returned")]
+    center = track_record.municipal_standing("510100", 3, None, 0, POLICY)
+    assert center["due_for_cut"] is True and center["batch"] == 3
+    assert track_record.municipal_standing("510100", 2, None, 0, POLICY)["due_for_cut"] is False
+
+
+def test_A3_condition_1_needs_a_senior_qualification_in_an_occupation_of_the_project():
+    def verdict(occupation, level="senior", projects=("bigdata-analysis",), title=None):
+        person = _person(qualifications=[{"level": level, "occupation": occupation}],
+                         title=title)
+        return applications.qualification_match(person, projects)[0]
+    assert verdict("大数据工程技术人员") == "met"
+    assert verdict(" 大数据工程技术人员（三级） ") == "met"           # spaces, bracketed note
+    assert verdict("大数据工程技术人员", level="technician") == "met"
+    assert verdict("碳排放管理员") == "needs_judgement"                # not listed for big data
+    assert verdict("碳排放管理员", projects=("carbon-emission-trading",)) == "met"
+    assert verdict("会计专业人员", projects=("carbon-financial-accounting",)) == "met"
+    assert verdict("会计专业人员", projects=("carbon-emission-trading",)) == "needs_judgement"
+    assert verdict("大数据工程技术人员", level="intermediate") == "not_met"
+    assert verdict("无关职业", level="intermediate", title={"level": "junior"}) == "met"
+    [claim] = applications.check_conditions([{"condition": 1}], _person(qualifications=[
+        {"level": "senior", "occupation": "厨师"}]), ("bigdata-analysis",))
+    assert claim["verdict"] == "needs_judgement" and "厨师" in claim["note"]
+
+
+def test_A5_the_pass_mark_is_the_periods_else_the_configured_one():
+    p = period(pass_score=70)
+    assert training.check_exam_result("admitted", p, 1200, 69, D("2025-06-06"), POLICY) == \
+        review_chain.ApplicationStatus.FAILED
+    assert training.check_exam_result("admitted", p, 1200, 70, D("2025-06-06"), POLICY) == \
+        review_chain.ApplicationStatus.PASSED
+    assert training.pass_score(period(), reference.Policy(pass_score=65)) == 65
+
+
+def test_A1_sittings_last_90_minutes_and_seat_trainees_by_headcount():
+    assert training_periods.EXAM_MINUTES == 90
+    assert training.sitting_times(1, "09:00", 30) == ("09:00", "10:30")
+    assert training.sitting_times(3, "09:00", 30) == ("13:00", "14:30")
+    new, seats = training.assign_sittings(["a", "b", "c", "d", "e"], {}, 2, "09:00", 30)
+    assert [(s["seq"], s["starts_at"], s["ends_at"]) for s in new] == [
+        (1, "09:00", "10:30"), (2, "11:00", "12:30"), (3, "13:00", "14:30")]
+    assert seats == [("a", 1), ("b", 1), ("c", 2), ("d", 2), ("e", 3)]
+    new, seats = training.assign_sittings(["f", "g"], {1: (2, 2), 2: (3, 2)}, 2, "09:00", 30)
+    assert seats == [("f", 2), ("g", 3)] and [s["seq"] for s in new] == [3]
+    with pytest.raises(RuleViolation) as err:
+        training.assign_sittings(list(range(20)), {}, 1, "09:00", 30)
+    assert (err.value.code, err.value.rule) == ("SITTINGS_EXCEED_DAY", "A1")
+
+
+def test_AT2_assessor_uploads_have_their_own_size_limits_not_M1_M2():
+    from kernel.testing import sample_photo, sample_scan
+    from assessor_training.domain import materials
+    photo = sample_photo(1)
+    assert materials.check_material(photo, "photo", POLICY) in ("jpeg", "png")
+    tight = reference.Policy(photo_max_kb=1, scan_max_kb=1)
+    with pytest.raises(RuleViolation) as err:
+        materials.check_material(photo, "photo", tight)
+    assert (err.value.code, err.value.rule) == ("ASSESSOR_FILE_TOO_LARGE", "AT2")
+    assert err.value.details["max"] == 1024
+    with pytest.raises(RuleViolation) as err:
+        materials.check_material(sample_scan(1), "scan", tight)
+    assert (err.value.code, err.value.rule) == ("ASSESSOR_FILE_TOO_LARGE", "AT2")
+    with pytest.raises(RuleViolation) as err:
+        materials.check_material(b"%PDF-1.4 not a photo", "photo", POLICY)
+    assert (err.value.code, err.value.rule) == ("FILE_TYPE", "AT2")

@@ -62,15 +62,39 @@ def test_AT1_one_application_per_person_and_period_DUPLICATE_APPLICATION():
         "DUPLICATE_APPLICATION", "AT1", {"status": "rejected"})
 
 
-def test_A7_a_barred_unit_recommends_no_one_UNIT_BARRED():
-    track_record.check_not_barred(UNIT, track_record.standing(2, 5, POLICY))    # flagged
+def test_A7_a_named_unit_recommends_no_one_UNIT_BARRED():
+    due = track_record.unit_standing({"returned": 5}, [], POLICY)
+    track_record.check_not_barred(UNIT, due)            # due for notice: still accepted
+    notice = {"reason": "审核把关不严", "named_by": "provincial", "named_on": "2025-05-16"}
+    named = track_record.unit_standing({}, [notice], POLICY)
     with pytest.raises(Forbidden) as err:
-        track_record.check_not_barred(UNIT, track_record.standing(3, 5, POLICY))
+        track_record.check_not_barred(UNIT, named)
     assert (err.value.code, err.value.rule) == ("UNIT_BARRED", "A7")
+    assert err.value.details == {"notice": notice}
+    with pytest.raises(Conflict) as err:
+        track_record.check_not_named(UNIT, named)
+    assert (err.value.code, err.value.rule) == ("UNIT_ALREADY_NAMED", "A7")
+
+
+def test_A7_findings_are_of_known_kinds_FINDING_KIND_UNKNOWN():
+    track_record.check_finding("unit", "lax_review")
+    track_record.check_finding("municipal", "ineligible_passed")
+    with pytest.raises(RuleViolation) as err:
+        track_record.check_finding("unit", "ineligible_passed")
+    assert (err.value.code, err.value.rule, err.value.field) == (
+        "FINDING_KIND_UNKNOWN", "A7", "kind")
+
+
+def test_A7_a_municipal_center_whose_places_were_cut_MUNICIPAL_PLACES_EXHAUSTED():
+    track_record.check_municipal_places("510100", 10, None)       # no cut: no limit
+    track_record.check_municipal_places("510100", 4, 5)
+    with pytest.raises(RuleViolation) as err:
+        track_record.check_municipal_places("510100", 5, 5)
+    assert (err.value.code, err.value.rule) == ("MUNICIPAL_PLACES_EXHAUSTED", "A7")
 
 
 def test_A7_a_unit_recommends_up_to_its_places_UNIT_PLACES_EXHAUSTED():
-    record = track_record.standing(0, 0, POLICY)
+    record = track_record.unit_standing({}, [], POLICY)
     track_record.check_places(UNIT, 19, 20, record)
     with pytest.raises(RuleViolation) as err:
         track_record.check_places(UNIT, 20, 20, record)

@@ -388,40 +388,158 @@ def test_A6_valid_assessors_by_project_and_date_with_their_unit(svc, rpc, start)
     assert err.value.field == "on_date"
 
 
-def test_A7_units_with_many_rejected_recommendations_lose_places_then_are_barred(start, rpc):
+def test_A7_returned_recommendations_then_a_notice_then_the_unit_is_not_accepted(start, rpc):
     from assessor_training.testing import upload_files
-    start(A7_MIN_DECIDED=3, UNIT_PLACES=4)
+    start(A7_RETURNS_FOR_NOTICE=2)
     at(rpc).load_reference_data()
     at(rpc).save_unit(sample_unit())
     files = upload_files(rpc)
     apps = [at(rpc).submit_application(sample_application(files, seq=30 + n))
-            for n in range(6)]
-    walk_chain(rpc, apps[0])
-    for app in apps[1:3]:                     # the municipal center rejects two
-        walk_chain(rpc, app, until="unit")
-        at(rpc).review_application(review(app, "municipal", "510100", "reject"))
-    # the unit rejecting its own applicant is no mark against it
-    at(rpc).review_application(review(apps[3], "unit", "unit-chengdu", "reject"))
+            for n in range(5)]
+    at(rpc).review_application(review(apps[3], "unit", "unit-chengdu", "reject"))  # its own
+    walk_chain(rpc, apps[0], until="unit")
+    at(rpc).review_application(review(apps[0], "municipal", "510100", "reject", "学历不符"))
     unit = at(rpc).get_unit("unit-chengdu", PERIOD)
-    assert unit["record"] == {"rejected": 2, "decided": 3, "rejected_share": 0.6667,
-                              "standing": "barred"}
-    assert unit["places"] == {"period_code": PERIOD, "places": 0, "used": 3}
+    assert (unit["record"]["returned"], unit["record"]["standing"]) == (1, "good")   # once
+    assert unit["events"][0]["kind"] == "returned" and unit["events"][0]["note"] == "学历不符"
+    walk_chain(rpc, apps[1], until="unit")
+    at(rpc).review_application(review(apps[1], "municipal", "510100", "reject"))
+    unit = at(rpc).get_unit("unit-chengdu", PERIOD)
+    assert (unit["record"]["returned"], unit["record"]["standing"]) == (2, "due_for_notice")
+    assert [u["code"] for u in at(rpc).list_units(standing="due_for_notice")] == ["unit-chengdu"]
+    # due is the center's cue, not a sanction: the unit still recommends
+    assert walk_chain(rpc, apps[2], until="unit")["status"] == "awaiting_municipal"
+    finding = at(rpc).record_finding({"subject": "unit", "code": "unit-chengdu",
+                                      "kind": "inaccurate_information", "period_code": PERIOD,
+                                      "application_id": apps[2]["id"],
+                                      "note": "申报表与系统填报信息不一致"})
+    assert finding["record"]["findings"] == 1
+    with pytest.raises(RuleViolation) as err:
+        at(rpc).record_finding({"subject": "unit", "code": "unit-chengdu", "kind": "late",
+                                "period_code": PERIOD, "note": "x"})
+    assert (err.value.code, err.value.rule) == ("FINDING_KIND_UNKNOWN", "A7")
+    named = at(rpc).name_unit({"unit_code": "unit-chengdu", "reason": "多次推荐被退回",
+                               "named_by": "省职鉴中心"})
+    assert named["record"]["standing"] == "not_accepted"
+    assert [(n["reason"], n["named_by"], n["named_on"]) for n in named["record"]["notices"]] == \
+        [("多次推荐被退回", "省职鉴中心", "2025-05-12")]
+    with pytest.raises(Conflict) as err:
+        at(rpc).name_unit({"unit_code": "unit-chengdu", "reason": "again"})
+    assert (err.value.code, err.value.rule) == ("UNIT_ALREADY_NAMED", "A7")
     with pytest.raises(Forbidden) as err:
         at(rpc).review_application(review(apps[4], "unit", "unit-chengdu"))
     assert (err.value.code, err.value.rule) == ("UNIT_BARRED", "A7")
     with pytest.raises(Forbidden) as err:
         at(rpc).submit_application(sample_application(files, seq=40))
     assert (err.value.code, err.value.rule) == ("UNIT_BARRED", "A7")
-    assert [u["code"] for u in at(rpc).list_units(standing="barred")] == ["unit-chengdu"]
-    # a laxer policy: the same record only flags the unit, which keeps half its places
-    start(A7_MIN_DECIDED=3, UNIT_PLACES=4, A7_BAR_SHARE=0.7)
-    unit = at(rpc).get_unit("unit-chengdu", PERIOD)
-    assert unit["record"]["standing"] == "flagged"
-    assert unit["places"] == {"period_code": PERIOD, "places": 2, "used": 3}
-    with pytest.raises(RuleViolation) as err:
-        at(rpc).review_application(review(apps[4], "unit", "unit-chengdu"))
-    assert (err.value.code, err.value.rule) == ("UNIT_PLACES_EXHAUSTED", "A7")
     assert at(rpc).get_application(apps[4]["id"])["status"] == "awaiting_unit"
+
+
+def test_A7_a_municipal_center_that_let_ineligible_applicants_through_gets_fewer_places(
+        start, rpc):
+    from assessor_training.testing import upload_files
+    start(A7_INELIGIBLE_BATCH=2)
+    at(rpc).load_reference_data()
+    at(rpc).save_unit(sample_unit())
+    files = upload_files(rpc)
+    apps = [walk_chain(rpc, at(rpc).submit_application(sample_application(files, seq=60 + n)),
+                       until="municipal") for n in range(3)]
+    at(rpc).review_application(review(apps[0], "provincial", "provincial", "reject"))
+    [center] = at(rpc).municipal_records(PERIOD)
+    assert (center["region"], center["ineligible_passed"], center["due_for_cut"]) == \
+        ("510100", 1, False)
+    at(rpc).review_application(review(apps[1], "provincial", "provincial", "reject"))
+    [center] = at(rpc).municipal_records(PERIOD)
+    assert (center["ineligible_passed"], center["due_for_cut"], center["places"]) == \
+        (2, True, None)
+    assert center["center_zh"] == "成都市职业技能鉴定指导中心" and center["used"] == 3
+    cut = at(rpc).set_municipal_places({"period_code": PERIOD, "region": "510100",
+                                        "places": 4, "reason": "八(一) 批量不符合申报条件"})
+    assert (cut["places"], cut["used"]) == (4, 3)
+    fourth = walk_chain(rpc, at(rpc).submit_application(sample_application(files, seq=70)),
+                        until="municipal")
+    assert fourth["status"] == "awaiting_provincial"
+    fifth = walk_chain(rpc, at(rpc).submit_application(sample_application(files, seq=71)),
+                       until="unit")
+    with pytest.raises(RuleViolation) as err:
+        at(rpc).review_application(review(fifth, "municipal", "510100"))
+    assert (err.value.code, err.value.rule) == ("MUNICIPAL_PLACES_EXHAUSTED", "A7")
+    with pytest.raises(NotFound):
+        at(rpc).set_municipal_places({"period_code": PERIOD, "region": "510000",
+                                      "places": 1, "reason": "省直 has no municipal step"})
+
+
+def test_A3_a_qualification_in_an_occupation_not_listed_for_the_project_needs_judgement(
+        svc, rpc):
+    form = sample_application(svc, seq=80)
+    form["person"]["title"] = None
+    form["person"]["qualifications"][0]["occupation"] = "中式烹调师"
+    app = at(rpc).submit_application(form)
+    first = app["conditions"][0]
+    assert (first["condition"], first["verdict"]) == (1, "needs_judgement")
+    assert "中式烹调师" in first["note"] and app["conditions"][1]["verdict"] == "met"
+    form = sample_application(svc, seq=81)
+    form["person"]["title"] = None
+    form["person"]["qualifications"][0]["level"] = "intermediate"
+    with pytest.raises(RuleViolation) as err:
+        at(rpc).submit_application(form)
+    assert (err.value.code, err.value.rule, err.value.details["condition"]) == \
+        ("CONDITION_NOT_MET", "A3", 1)
+    matched = at(rpc).submit_application(dict(sample_application(svc, seq=82)))
+    assert matched["conditions"][0]["verdict"] == "met"
+
+
+def test_A5_A1_the_periods_pass_mark_and_sittings_of_90_minutes_by_headcount(start, rpc):
+    from assessor_training.testing import upload_files
+    start()
+    at(rpc).save_unit(sample_unit())
+    files = upload_files(rpc)
+    period = at(rpc).schedule_period({
+        "year": 2025, "seq": 3, "name": "2025年第三期", "expected_trainees": 3,
+        "application": {"start": "2025-05-07", "end": "2025-05-13"},
+        "review_deadlines": {"unit": "2025-05-13", "municipal": "2025-05-15",
+                             "provincial": "2025-05-16"},
+        "study": {"start": "2025-05-19", "end": "2025-06-04"}, "required_study_hours": 12,
+        "exam_date": "2025-06-06", "pass_score": 75, "sitting_capacity": 2})
+    assert (period["pass_score"], period["sitting_capacity"], period["exam_minutes"]) == \
+        (75, 2, 90)
+    apps = [walk_chain(rpc, at(rpc).submit_application(sample_application(
+        files, seq=90 + n, period_code="2025-3"))) for n in range(4)]
+    start(EXAM_DAY)
+    for app in apps[:3]:
+        study(rpc, app, 12)
+    study(rpc, apps[3], 11)                                   # short of the period's hours
+    plan = at(rpc).plan_sittings({"period_code": "2025-3"})
+    assert [(s["seq"], s["starts_at"], s["ends_at"], s["minutes"], len(s["trainees"]))
+            for s in plan["sittings"]] == [(1, "09:00", "10:30", 90, 2),
+                                           (2, "11:00", "12:30", 90, 1)]
+    assert plan["exam_minutes"] == 90 and plan["exam_date"] == "2025-06-06"
+    assert at(rpc).plan_sittings({"period_code": "2025-3"}) == plan        # safe twice
+    roster = at(rpc).exam_roster("2025-3")
+    assert roster["pass_score"] == 75
+    assert sorted(e["sitting"] for e in roster["eligible"]) == [1, 1, 2]
+    assert [e["sitting"] for e in roster["short"]] == [None]
+    failed = at(rpc).record_exam_score({"application_id": apps[0]["id"], "score": 74})
+    passed = at(rpc).record_exam_score({"application_id": apps[1]["id"], "score": 75})
+    assert (failed["status"], passed["status"]) == ("failed", "passed")
+
+
+def test_AT2_assessor_uploads_have_their_own_size_limits_not_the_candidates(start, rpc):
+    import base64
+    from kernel.testing import sample_photo, sample_scan
+    start(ASSESSOR_PHOTO_MAX_KB=20)
+
+    def upload(purpose, content):
+        return at(rpc).upload_material({"purpose": purpose,
+                                        "content_base64": base64.b64encode(content).decode()})
+    small = sample_photo(3)
+    assert len(small) < 200 * 1024                    # under M2's 200 KB floor
+    assert upload("scan", small)["purpose"] == "scan"
+    big = sample_scan(3)                                 # 200-300 KB: over 20 KB
+    with pytest.raises(RuleViolation) as err:
+        upload("photo", big)
+    assert (err.value.code, err.value.rule) == ("ASSESSOR_FILE_TOO_LARGE", "AT2")
+    assert err.value.details["max"] == 20 * 1024
 
 
 def test_A6_summary_table_exports_the_units_people_as_csv(svc, rpc, start):

@@ -2,7 +2,7 @@
 the projects and the work summary (A4), one per person and period (AT1)."""
 from kernel.errors import Conflict, Forbidden, NotFound, RuleViolation
 
-from assessor_training.domain.reference import project, regions
+from assessor_training.domain.reference import project, project_occupations, regions
 from assessor_training.vocabulary import (EDUCATION_LEVELS, QUALIFICATION_KINDS,  # noqa: F401
                                          QUALIFICATION_LEVELS, TITLE_LEVELS, UNIT_KINDS)
 
@@ -109,9 +109,44 @@ def _rank(levels, value):
     return levels.index(value) if value in levels else -1
 
 
-def check_conditions(claims, person):
+def _occupation_key(name):
+    """An occupation's name compared without spaces and without a trailing
+    bracketed note (（工种）, (三级))."""
+    key = "".join(str(name).split())
+    for bracket in ("（", "("):
+        if bracket in key:
+            key = key[:key.index(bracket)]
+    return key
+
+
+def qualification_match(person, project_codes):
+    """A3 condition 1: "具备相关专项职业能力考核项目相对应的职业（工种）高级及以上等级国家职业资格
+    （职业技能等级认定）证书或初级及以上专业技术职称". Returns (verdict, note): ``met``
+    with a professional title (初级 or higher, every level there is) or with a
+    三级/高级工 or higher qualification in an occupation the data lists for a
+    declared project; ``needs_judgement`` when the senior qualifications are in
+    occupations the data does not list (the list is not exhaustive: a reviewer
+    judges); ``not_met`` without either."""
+    senior = [q for q in person["qualifications"]
+              if _rank(QUALIFICATION_LEVELS, q["level"]) >= QUALIFICATION_LEVELS.index("senior")]
+    if person.get("title"):
+        return "met", "初级及以上专业技术职称"
+    if not senior:
+        return "not_met", ("no senior-level (三级/高级工) or higher qualification and no "
+                           "professional title is declared")
+    wanted = {_occupation_key(o) for code in project_codes for o in project_occupations(code)}
+    matched = [q["occupation"] for q in senior if _occupation_key(q["occupation"]) in wanted]
+    if matched:
+        return "met", f"相对应的职业（工种）: {'、'.join(matched)}"
+    return "needs_judgement", (f"the qualification's occupation ({'、'.join(q['occupation'] for q in senior)}) "
+                               "is not one the data lists for the declared projects: a reviewer "
+                               "judges whether it corresponds (相对应)")
+
+
+def check_conditions(claims, person, project_codes=()):
     """A3: at least one of the five conditions, each backed by evidence and by
-    what the form itself declares. Returns the claims ordered by condition."""
+    what the form itself declares. Returns the claims ordered by condition, each
+    with its ``verdict`` (met | needs_judgement) and, for condition 1, a ``note``."""
     codes = [c["condition"] for c in claims]
     if len(set(codes)) != len(codes):
         raise RuleViolation("CONDITION_REPEATED", "a condition is claimed twice",
@@ -122,14 +157,14 @@ def check_conditions(claims, person):
                             f"{why}", field="conditions", rule="A3",
                             details={"condition": code})
 
+    checked = []
     for claim in claims:
-        code = claim["condition"]
+        code, verdict = claim["condition"], {"verdict": "met"}
         if code == 1:
-            senior = [q for q in person["qualifications"]
-                      if _rank(QUALIFICATION_LEVELS, q["level"]) >= 2]
-            if not senior and not person.get("title"):
-                unmet(1, "no senior-level (三级/高级工) or higher qualification and no "
-                         "professional title is declared")
+            state, note = qualification_match(person, project_codes)
+            if state == "not_met":
+                unmet(1, note)
+            verdict = {"verdict": state, "note": note}
         elif code in (2, 5) and not (claim.get("detail") or "").strip():
             unmet(code, "name the honour or the competition and the role in the detail")
         elif code == 3:
@@ -141,7 +176,8 @@ def check_conditions(claims, person):
         elif code == 4 and person["professional_years"] < MIN_WORK_YEARS:
             unmet(4, f"the form declares {person['professional_years']} years of related "
                      f"work (专业工龄); at least {MIN_WORK_YEARS} are required")
-    return sorted(claims, key=lambda c: c["condition"])
+        checked.append(dict(claim, **verdict))
+    return sorted(checked, key=lambda c: c["condition"])
 
 
 def check_not_duplicate(existing_status):

@@ -15,13 +15,18 @@ DATA = Path(__file__).parent.parent / "data"
 
 @dataclass(frozen=True)
 class Policy:
-    """Figures the notice leaves to the center; set in the service config."""
-    pass_score: int = 60               # exam pass mark on 100
-    unit_places: int = 20              # A7: recommendations per unit and period
-    flag_share: float = 0.2            # A7: rejected share above which a unit is flagged
-    bar_share: float = 0.5             # A7: ... and above which it is barred
-    min_decided: int = 5               # A7: decided recommendations before shares count
-    flagged_places_share: float = 0.5  # A7: share of its places a flagged unit keeps
+    """Figures the notice leaves to the center; set in the service config
+    (docs/assessor-training.md, "Configuration", quotes the notice for each)."""
+    pass_score: int = 60               # A5: exam pass mark on 100, unless the period sets one
+    unit_places: int = 20              # recommendations per unit and period (not in 004)
+    returns_for_notice: int = 2        # A7 八(二) "多次推荐被退回": returns that make a unit due
+    findings_for_notice: int = 1       # A7 八(二) "审核把关不严、个人信息填报不准确": findings ditto
+    ineligible_batch: int = 3          # A7 八(一) "批量不符合申报条件人员": per municipal center, period
+    sitting_capacity: int = 100        # A1 "分批组织考试": trainees per sitting, unless the period sets it
+    sitting_break_minutes: int = 30    # between two sittings of the exam day
+    first_sitting_at: str = "09:00"    # the first sitting's start
+    photo_max_kb: int = 2048           # AT2: an assessor's photo, at most (KB of 1,024 bytes)
+    scan_max_kb: int = 5120            # AT2: an assessor's scan, at most
     renewal_window_days: int = 90      # A6: renewal review from this many days before expiry
 
 
@@ -45,6 +50,16 @@ def project_types():
 @lru_cache(maxsize=None)
 def regions():
     return {r["code"]: r for r in _load("regions.json")}
+
+
+@lru_cache(maxsize=None)
+def project_occupations(code):
+    """A3 condition 1: the occupations that correspond to project ``code``
+    (data/project_occupations.json: its type's and its own); empty when the
+    data has none (a reviewer judges)."""
+    data = _load("project_occupations.json")
+    kind = projects()[code]["type"]
+    return tuple(data["types"].get(kind, [])) + tuple(data["projects"].get(code, []))
 
 
 def shipped_periods():

@@ -1,8 +1,10 @@
 """Study and exam (A5): study hours inside the study period, the exam for a
-trainee with the required hours."""
+trainee with the required hours, its pass mark, and the exam's sittings
+(A1: "根据具体参培人数分批组织考试", "考试时长为90分钟")."""
 from kernel.errors import Conflict, RuleViolation
 
 from assessor_training.domain.review_chain import ADMITTED, ApplicationStatus
+from assessor_training.domain.training_periods import EXAM_MINUTES
 
 
 def check_study_entry(status, period, studied_on, today):
@@ -44,4 +46,62 @@ def check_exam_result(status, period, studied_minutes, score, today, policy):
         raise RuleViolation("EXAM_NOT_HELD_YET", f"the exam is on {period['exam_date']}",
                             field="score", rule="A1",
                             details={"exam_date": str(period["exam_date"])})
-    return ApplicationStatus.PASSED if score >= policy.pass_score else ApplicationStatus.FAILED
+    mark = pass_score(period, policy)
+    return ApplicationStatus.PASSED if score >= mark else ApplicationStatus.FAILED
+
+
+def pass_score(period, policy):
+    """A5: the period's pass mark, or the configured one (the notice gives none:
+    "考核合格")."""
+    mark = period.get("pass_score")
+    return policy.pass_score if mark is None else mark
+
+
+def _minutes(hhmm, field="first_sitting_at"):
+    try:
+        hours, minutes = (int(x) for x in str(hhmm).split(":"))
+    except ValueError:
+        hours = minutes = -1
+    if not (0 <= hours < 24 and 0 <= minutes < 60):
+        raise RuleViolation("VALIDATION_FAILED", f"{field}: a time of day HH:MM expected",
+                            field=field)
+    return hours * 60 + minutes
+
+
+def sitting_times(seq, first_at, break_minutes):
+    """A1: sitting ``seq`` (1, 2, ...) of the exam day: it starts after the
+    sittings before it and their breaks, and lasts EXAM_MINUTES (90). Returns
+    (starts_at, ends_at) as HH:MM; a sitting that would end after midnight is
+    SITTINGS_EXCEED_DAY."""
+    start = _minutes(first_at) + (seq - 1) * (EXAM_MINUTES + break_minutes)
+    end = start + EXAM_MINUTES
+    if end > 24 * 60:
+        raise RuleViolation("SITTINGS_EXCEED_DAY", f"sitting {seq} would end after midnight: "
+                            "raise the capacity per sitting or start earlier",
+                            field="capacity", rule="A1", details={"sitting": seq})
+    return f"{start // 60:02d}:{start % 60:02d}", f"{end // 60:02d}:{end % 60:02d}"
+
+
+def assign_sittings(unseated, sittings, capacity, first_at, break_minutes):
+    """A1 分批组织考试: seat the trainees ``unseated`` (application ids, in order)
+    in the free seats of the existing ``sittings`` ({seq: (capacity, used)}),
+    then in new sittings of ``capacity`` each. Trainees already seated keep their
+    sitting. Returns (new sittings [{seq, starts_at, ends_at, capacity}],
+    seats [(application id, seq)])."""
+    if capacity < 1:
+        raise RuleViolation("VALIDATION_FAILED", "a sitting seats at least one trainee",
+                            field="capacity")
+    free = [(seq, cap - used) for seq, (cap, used) in sorted(sittings.items()) if cap > used]
+    new, seats, queue = [], [], list(unseated)
+    for seq, room in free:
+        seats += [(app_id, seq) for app_id in queue[:room]]
+        queue = queue[room:]
+    seq = max(sittings, default=0)
+    while queue:
+        seq += 1
+        starts_at, ends_at = sitting_times(seq, first_at, break_minutes)
+        new.append({"seq": seq, "starts_at": starts_at, "ends_at": ends_at,
+                    "capacity": capacity})
+        seats += [(app_id, seq) for app_id in queue[:capacity]]
+        queue = queue[capacity:]
+    return new, seats

@@ -2,5 +2,6 @@
 of assessor_training.domain): queries, rows and the answers built from them.
 No rules here: a decision is a pure function of assessor_training.domain that
 the service calls. Every function takes the worker's session ``db`` first."""
-from assessor_training.store import (applications, cards, periods, units)  # noqa: F401
+from assessor_training.store import (applications, cards, periods, sittings, track,  # noqa: F401
+                                     units)
 from assessor_training.store.common import flush, found  # noqa: F401

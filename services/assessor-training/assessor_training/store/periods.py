@@ -27,7 +27,8 @@ def add(db, data):
         study_end=data["study"][1], required_study_hours=data["required_study_hours"],
         exam_date=data["exam_date"], exam_location=data["exam_location"],
         expected_trainees=data["expected_trainees"],
-        places_per_unit=data["places_per_unit"], created_at=utcnow())
+        places_per_unit=data["places_per_unit"], pass_score=data.get("pass_score"),
+        sitting_capacity=data.get("sitting_capacity"), created_at=utcnow())
     db.add(row)
     db.flush()
     db.add(CardSerial(period_code=row.code, last=0))
@@ -46,7 +47,8 @@ def as_dict(row):
             "required_study_hours": row.required_study_hours, "exam_date": row.exam_date,
             "exam_minutes": training_periods.EXAM_MINUTES, "exam_location": row.exam_location,
             "expected_trainees": row.expected_trainees,
-            "places_per_unit": row.places_per_unit}
+            "places_per_unit": row.places_per_unit, "pass_score": row.pass_score,
+            "sitting_capacity": row.sitting_capacity}
 
 
 def wire(row):

@@ -1,9 +1,7 @@
-"""Recommending units (A2) as stored, and the counts their track record (A7) is
-computed from."""
+"""Recommending units (A2) as stored, and the places they used."""
 from sqlalchemy import func, select
 
 from assessor_training.domain import review_chain
-from assessor_training.domain.review_chain import ApplicationStatus as Status
 from assessor_training.models import Application, Review, Unit
 from assessor_training.store.common import found
 
@@ -29,16 +27,6 @@ def wire(row, record):
 
 def all_rows(db):
     return db.scalars(select(Unit).order_by(Unit.code)).all()
-
-
-def decided_counts(db, unit_code):
-    """Of the unit's recommendations the centers decided: (rejected, decided)."""
-    rejected = db.scalar(select(func.count()).select_from(Application).where(
-        Application.unit_code == unit_code, Application.status == Status.REJECTED,
-        Application.closed_step != "unit"))
-    approved = db.scalar(select(func.count()).select_from(Application).where(
-        Application.unit_code == unit_code, Application.status.in_(review_chain.TRAINED)))
-    return rejected, rejected + approved
 
 
 def places_used(db, unit_code, period_code):
