@@ -162,9 +162,11 @@ class CalendarOwnerEntrypoints:
         version, now = (row.version + 1 if row else 1), utcnow()
         keep(self.db, data["year"], holidays, workdays_, data["source"], data["actor"],
              version, now)
-        self.calendar_event.emit(self.db, year=data["year"], holidays=holidays,
-                                 workdays=workdays_, source=data["source"],
-                                 loaded_by=data["actor"], version=version, loaded_at=now)
+        self.calendar_event.emit(self.db, year=data["year"],
+                                 holidays=[d.isoformat() for d in holidays],
+                                 workdays=[d.isoformat() for d in workdays_],
+                                 source=data["source"], loaded_by=data["actor"],
+                                 version=version, loaded_at=now.isoformat())
         self.db.flush()
         refresh(self.name, self.db)
         return {"year": data["year"], "version": version, "source": data["source"],

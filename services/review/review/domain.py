@@ -64,6 +64,15 @@ def due_on(channel, received, batch):
     return batch["review"][1]
 
 
+def due_pending_year(channel, received, batch):
+    """V1: the year whose working-day calendar an institution application's due
+    date waits for (nobody loaded it yet: kernel.calendar), or None."""
+    if batch is None or channel != "institution":
+        return None
+    return workdays.or_pending(workdays.add_workdays, received,
+                               batch["re_review_working_days"])[1]
+
+
 def is_overdue(due, today):
     return due is not None and today > due
 

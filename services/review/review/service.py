@@ -3,13 +3,14 @@ domain.py, persist, record events. Nothing else."""
 from sqlalchemy import case, func, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
-from kernel import batches, metrics, settings
+from kernel import batches, calendar, metrics, settings
 from kernel.db import Database, utcnow
 from kernel.entrypoints import handles, rpc, timer
 from kernel.errors import Conflict, NotFound
 from kernel.rpc import RpcClient
 from kernel.schemas import load
 from kernel.batch_copy import BatchCopyEntrypoints
+from kernel.calendar import CalendarCopyEntrypoints
 from kernel.commands import command
 from kernel.service import ServiceBase
 
@@ -35,8 +36,9 @@ SNAPSHOT = ("person", "claim", "precheck", "first_review", "photo", "materials",
             "birth_date", "changed")
 
 
-class ReviewService(BatchCopyEntrypoints, ServiceBase):
+class ReviewService(BatchCopyEntrypoints, CalendarCopyEntrypoints, ServiceBase):
     name = "review"
+    calendar_contract = exam_events.CALENDAR_YEAR_LOADED   # W1: the years loaded at run time
     db = Database(Base)
     exam = RpcClient("exam")
     batch_model = Batch        # list_batches, sync_batches and the exam batch handlers
@@ -59,6 +61,22 @@ class ReviewService(BatchCopyEntrypoints, ServiceBase):
     def after_batch_kept(self, code):
         """Open tasks' due dates follow their batch's new settings (V1)."""
         self._set_due_dates(Task.state == "open", Application.batch_code == code)
+
+    def after_calendar_loaded(self, year):
+        """V1: due dates that waited for a working-day year are computed now."""
+        self._set_due_dates(Task.state == "open", Task.due_on.is_(None))
+
+    def refresh_business_metrics(self):
+        """skillcert_calendar_pending{service="review",year}: open tasks whose due
+        date (V1) waits for a year's working-day calendar."""
+        cache, pending = {}, {}
+        for task, app in self.db.execute(select(Task, Application).join(Application).where(
+                Task.state == "open", Task.due_on.is_(None))).all():
+            year = domain.due_pending_year(app.channel, task.received_on,
+                                           self._batch(app.batch_code, cache))
+            if year is not None:
+                pending[year] = pending.get(year, 0) + 1
+        calendar.set_pending(self.name, pending)
 
     def _batch(self, code, cache=None):
         if cache is not None and code in cache:
