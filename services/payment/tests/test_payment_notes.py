@@ -4,6 +4,7 @@ and the notes it refuses. Pure: payment.domain.notes."""
 from datetime import date
 
 import pytest
+from hypothesis import given, strategies as st
 
 from kernel.errors import RuleViolation
 
@@ -123,3 +124,13 @@ def test_P2_a_slip_is_for_a_2024_individual_only_PAYMENT_SLIP_NOT_USED(item, yea
         years.check_slip_issuable(item, years.rules_for(year))
     assert (err.value.code, err.value.rule, err.value.field) == ("PAYMENT_SLIP_NOT_USED", "P2",
                                                                  "application_id")
+
+
+@given(st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 12, 31)),
+       st.integers(min_value=1, max_value=999))
+def test_P1_the_suggested_note_states_any_exam_date_and_headcount(day, headcount):
+    note = notes.institution_note(day, headcount, "SCABCDEFGH")
+    notes.check_institution_note(note, day, headcount)
+    with pytest.raises(RuleViolation) as err:
+        notes.check_institution_note(note, day, headcount + 1)
+    assert err.value.code == "NOTE_HEADCOUNT_WRONG"
