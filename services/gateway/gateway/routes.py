@@ -83,6 +83,7 @@ PDF = "application/pdf"
 DecisionBody = body(review.DecideSchema, "DecisionBody", "application_id", "reviewer")
 DecisionsBody = body(review.DecideManySchema, "DecisionsBody", "reviewer")
 FeesBody = body(pay.SetFeesSchema, "FeesBody", "actor")
+DishonestyBody = body(review.DishonestySchema, "DishonestyBody", "application_id", "reviewer")
 InstitutionPaymentBody = body(pay.InstitutionPaymentSchema, "InstitutionPaymentBody",
                               "institution_code", "actor")
 IndividualPaymentBody = body(pay.IndividualPaymentSchema, "IndividualPaymentBody",
@@ -290,6 +291,17 @@ ROUTES = (
           relay("review", "decide_many", body=True, inject=flows.reviewer),
           "Many decisions at once, each with its own outcome (V2)", "review",
           body=DecisionsBody, services=("review",)),
+    Route("POST", "/review/applications/{application_id}/dishonesty", "record_dishonesty",
+          REVIEWERS, relay("review", "record_dishonesty", path=("application_id",), body=True,
+                           inject=flows.reviewer),
+          "Record falsified material found in this application against the person (R4; "
+          "2024: 不诚信行为): reviewers see it when the person applies again", "review",
+          body=DishonestyBody, response=review.DishonestyRecordSchema, status=201,
+          services=("review",)),
+    Route("GET", "/review/applications/{application_id}/dishonesty", "dishonesty_of",
+          REVIEWERS, relay("review", "dishonesty_of", path=("application_id",)),
+          "The records of falsified material against this application's person (R4)",
+          "review", response=review.DishonestyRecordSchema, many=True, services=("review",)),
 
     # --- payment (P1-P4) and reconciliation ------------------------------------------------------------
     Route("GET", "/payments/payee", "payee", ANY_ACCOUNT, relay("payment", "payee"),

@@ -8,6 +8,7 @@ Rule IDs are DOMAIN.md's:
 - V2 approved; rejected (final); returned for modification, to be resubmitted
   inside the review window, else no longer accepted.
 """
+import hashlib
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -214,3 +215,36 @@ def overdue_by(due, today):
         return workdays.workdays_between(due, today)
     except CalendarUnavailable:
         return None
+
+
+# --- R4: falsified material, recorded against the person -------------------------
+
+# what the year's notice calls it (四(二)2): 2024 "对于弄虚作假的，一经查实将认定为不诚信
+# 行为，按有关规定处理"; 2026 "对于弄虚作假的，一经查实，按有关规定处理" (no 不诚信行为)
+DISHONESTY_KINDS = {2024: "dishonest_conduct",        # 不诚信行为
+                    2026: "falsified_material"}       # 弄虚作假（按有关规定处理）
+PERSON_KEY_PREFIX = "skillcert-person:"
+
+
+def person_key(id_number):
+    """The key a person's records are kept and found under: a SHA-256 of the
+    ID number (upper case, trimmed), never the number (logs, record keys)."""
+    number = str(id_number or "").strip().upper()
+    return hashlib.sha256((PERSON_KEY_PREFIX + number).encode("utf-8")).hexdigest()
+
+
+def dishonesty_kind(year):
+    """R4: the latest notice's wording of that year or before."""
+    known = [y for y in DISHONESTY_KINDS if y <= int(year)]
+    return DISHONESTY_KINDS[max(known) if known else min(DISHONESTY_KINDS)]
+
+
+def check_can_record_dishonesty(reviewer, batch):
+    """R4: the center finds it (一经查实): a reviewer acting for an institution does
+    not record it against a person (it rejects or returns, and tells the center)."""
+    if reviewer["role"] != "center":
+        raise Forbidden("DISHONESTY_CENTER_ONLY", "falsified material is recorded against "
+                        "the person by the center's reviewers", field="reviewer", rule="R4")
+    if batch is None:
+        raise NotFound("BATCH_NOT_FOUND", "review has no copy of this application's batch yet "
+                       "(run sync_batches)", field="application_id")

@@ -71,3 +71,22 @@ class HistoryEntry(Base):
     actor: Mapped[str] = mapped_column(String(100))
     note = mapped_column(Text, nullable=True)
     details = mapped_column(JSON, nullable=True)
+
+
+class DishonestyRecord(Base):
+    """R4: falsified material found in an application, recorded against the
+    person (2024: "一经查实将认定为不诚信行为"), shown to reviewers whenever that
+    person applies again. The person is keyed by a hash of the ID number
+    (domain.person_key), never the number itself."""
+    __tablename__ = "dishonesty_records"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    person_key: Mapped[str] = mapped_column(String(64), index=True)
+    application_id: Mapped[str] = mapped_column(String(36), index=True)
+    batch_code: Mapped[str] = mapped_column(String(20))
+    project_code: Mapped[str] = mapped_column(String(80))
+    year: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(30))        # domain.DISHONESTY_KINDS
+    finding = mapped_column(Text, nullable=False)        # what was falsified
+    materials = mapped_column(JSON, nullable=True)       # which fields / files
+    recorded_by = mapped_column(JSON, nullable=False)    # {name, role}
+    recorded_at = mapped_column(Timestamp(), nullable=False)

@@ -52,6 +52,16 @@ class DecideManySchema(StrictSchema):
                             validate=validate.Length(min=1, max=MAX_BULK))
 
 
+class DishonestySchema(StrictSchema):
+    """R4: falsified material found in an application (what, which materials)."""
+    idempotency_key = Key
+    application_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+    finding = fields.String(required=True, validate=validate.Length(min=2, max=1000))
+    materials = fields.List(fields.String(validate=validate.Length(max=60)),
+                            load_default=list, validate=validate.Length(max=30))
+    reviewer = fields.Nested(ReviewerSchema, required=True)
+
+
 class QueueSchema(StrictSchema):
     batch_code = fields.String(load_default=None, allow_none=True)
     project_code = fields.String(load_default=None, allow_none=True)
@@ -95,6 +105,21 @@ class _ApplicationHead(Schema):
     name = fields.String()
 
 
+class DishonestyRecordSchema(Schema):
+    """R4: one record of falsified material against the person: who found it,
+    when, what, in which application (the person's ID number is not in it)."""
+    id = fields.Integer()
+    application_id = fields.String()
+    batch_code = fields.String()
+    project_code = fields.String()
+    year = fields.Integer()
+    kind = fields.String()          # dishonest_conduct (2024: 不诚信行为) | falsified_material
+    finding = fields.String()
+    materials = fields.List(fields.String())
+    recorded_by = fields.Raw()
+    recorded_at = fields.DateTime()
+
+
 class QueueItemSchema(_ApplicationHead):
     """A row of a work queue."""
     stage = fields.String()
@@ -104,6 +129,7 @@ class QueueItemSchema(_ApplicationHead):
     overdue = fields.Boolean()
     overdue_workdays = fields.Integer(allow_none=True)
     precheck_outcome = fields.String(allow_none=True)
+    dishonesty_records = fields.Integer()    # R4: records against this person
 
 
 class HistorySchema(Schema):
@@ -124,7 +150,10 @@ class ReviewSchema(_ApplicationHead):
     task = fields.Nested(TaskSchema, allow_none=True)
     tasks = fields.List(fields.Nested(TaskSchema))
     history = fields.List(fields.Nested(HistorySchema))
+    # R4: every record against this person, from any application (this one too)
+    dishonesty = fields.List(fields.Nested(DishonestyRecordSchema))
 
 
+dishonesty_record_schema = DishonestyRecordSchema()
 queue_item_schema = QueueItemSchema()
 review_schema = ReviewSchema()

@@ -18,9 +18,10 @@ from exam import events as exam_events
 from registration import events as registration_events
 
 from review import bulk, domain, events
-from review.models import Application, Base, Batch, HistoryEntry, Task
+from review.models import Application, Base, Batch, DishonestyRecord, HistoryEntry, Task
 from review.schemas import (DaySchema, DecideManySchema, DecideSchema, DecisionSchema,
-                            QueueSchema, queue_item_schema, review_schema)
+                            DishonestySchema, QueueSchema, dishonesty_record_schema,
+                            queue_item_schema, review_schema)
 
 DECISIONS = metrics.counter("skillcert_review_decisions_total",
                             "Review decisions by outcome (V2)", ["outcome"])
@@ -283,6 +284,55 @@ class ReviewService(BatchCopyEntrypoints, CalendarCopyEntrypoints, ServiceBase):
         staff route calls (its broker user may call nothing dated, docs/architecture.md)."""
         return self.close_review_window()
 
+    # --- falsified material, recorded against the person (R4) ---------------------
+
+    @rpc
+    @command(DishonestySchema)
+    def record_dishonesty(self, data):
+        """R4: a center reviewer records falsified material found in an
+        application against the person (2024: 不诚信行为): who, when, what, by
+        whom. Reviewers see it whenever the person applies again. It decides
+        nothing: the reviewer rejects or returns the application as usual."""
+        app = self._get_app(data["application_id"])
+        batch = self._batch(app.batch_code)
+        domain.check_can_record_dishonesty(data["reviewer"], batch)
+        reviewer = {"name": data["reviewer"]["name"], "role": data["reviewer"]["role"]}
+        row = DishonestyRecord(
+            person_key=domain.person_key(app.id_number), application_id=app.id,
+            batch_code=app.batch_code, project_code=app.project_code, year=batch["year"],
+            kind=domain.dishonesty_kind(batch["year"]), finding=data["finding"].strip(),
+            materials=list(data["materials"]), recorded_by=reviewer, recorded_at=utcnow())
+        self.db.add(row)
+        self.db.flush()
+        self._note(app.id, "dishonesty_recorded", reviewer["name"], None, None,
+                   record_id=row.id, kind=row.kind, rule="R4")
+        return self._dishonesty(row)
+
+    @rpc
+    def dishonesty_of(self, application_id):
+        """R4: the records against the person of this application, newest first."""
+        app = self._get_app(application_id)
+        return [self._dishonesty(r) for r in self._records_of(app.id_number)]
+
+    def _records_of(self, id_number):
+        return self.db.scalars(select(DishonestyRecord).where(
+            DishonestyRecord.person_key == domain.person_key(id_number))
+            .order_by(DishonestyRecord.recorded_at.desc(), DishonestyRecord.id.desc())).all()
+
+    def _record_counts(self, apps):
+        keys = {a.id: domain.person_key(a.id_number) for a in apps}
+        if not keys:
+            return {}
+        counts = dict(self.db.execute(select(DishonestyRecord.person_key, func.count())
+                                      .where(DishonestyRecord.person_key.in_(
+                                          set(keys.values())))
+                                      .group_by(DishonestyRecord.person_key)).all())
+        return {app_id: counts.get(key, 0) for app_id, key in keys.items()}
+
+    @staticmethod
+    def _dishonesty(row):
+        return dishonesty_record_schema.dump(row)
+
     # --- work queues -------------------------------------------------------------
 
     @rpc
@@ -298,7 +348,8 @@ class ReviewService(BatchCopyEntrypoints, CalendarCopyEntrypoints, ServiceBase):
         return review_schema.dump(dict(
             self._head(app), **{c: getattr(app, c) for c in (
                 "status", "round", "submission", "submitted_at", "updated_at")},
-            task=open_task, tasks=tasks, history=history))
+            task=open_task, tasks=tasks, history=history,
+            dishonesty=self._records_of(app.id_number)))
 
     @rpc
     def list_pending(self, batch_code=None, project_code=None, institution_code=None,
@@ -314,7 +365,9 @@ class ReviewService(BatchCopyEntrypoints, CalendarCopyEntrypoints, ServiceBase):
         rows = self.db.execute(self._queue_query(where).limit(q["limit"])
                                .offset(q["offset"])).all()
         today = settings.today(self.config)
-        return {"total": total, "items": [self._queue_item(t, a, today) for t, a in rows]}
+        records = self._record_counts([a for _, a in rows])
+        return {"total": total, "items": [self._queue_item(t, a, today, records)
+                                          for t, a in rows]}
 
     @rpc
     def queue_summary(self, batch_code=None):
@@ -342,7 +395,8 @@ class ReviewService(BatchCopyEntrypoints, CalendarCopyEntrypoints, ServiceBase):
         day = q["today"] or settings.today(self.config)
         where = self._queue_filters(q) + [Task.due_on < day]
         rows = self.db.execute(self._queue_query(where)).all()
-        return [self._queue_item(t, a, day) for t, a in rows]
+        records = self._record_counts([a for _, a in rows])
+        return [self._queue_item(t, a, day, records) for t, a in rows]
 
     @timer(interval=OVERDUE_INTERVAL)
     @rpc
@@ -378,9 +432,10 @@ class ReviewService(BatchCopyEntrypoints, CalendarCopyEntrypoints, ServiceBase):
                 .order_by(Task.due_on.is_(None), Task.due_on, Task.received_on,
                           Application.id))
 
-    def _queue_item(self, task, app, today):
+    def _queue_item(self, task, app, today, records=None):
         return queue_item_schema.dump(dict(
-            self._head(app), stage=task.stage, round=task.round,
+            self._head(app), dishonesty_records=(records or {}).get(app.id, 0),
+            stage=task.stage, round=task.round,
             received_on=task.received_on, due_on=task.due_on,
             overdue=domain.is_overdue(task.due_on, today),
             overdue_workdays=domain.overdue_by(task.due_on, today),

@@ -165,3 +165,17 @@ def test_V2_a_return_of_an_individual_correction_is_not_accepted_not_another_rou
     assert domain.decision_outcome("return", "institution", 2) == "returned"
     assert domain.decision_outcome("approve", "individual", 2) == "approved"
     assert domain.decision_outcome("reject", "individual", 3) == "rejected"
+
+
+def test_R4_the_person_is_keyed_by_a_hash_of_the_id_number_and_the_kind_by_the_year():
+    key = domain.person_key("51010419950315001x")
+    assert key == domain.person_key(" 51010419950315001X ") and len(key) == 64
+    assert "51010419950315001" not in key
+    assert key != domain.person_key("510104199503150029")
+    assert domain.dishonesty_kind(2024) == "dishonest_conduct"      # 不诚信行为
+    assert domain.dishonesty_kind(2025) == "dishonest_conduct"
+    assert domain.dishonesty_kind(2026) == "falsified_material"
+    with pytest.raises(Forbidden) as err:
+        domain.check_can_record_dishonesty({"role": "institution"}, {"year": 2024})
+    assert (err.value.code, err.value.rule) == ("DISHONESTY_CENTER_ONLY", "R4")
+    domain.check_can_record_dishonesty({"role": "center"}, {"year": 2024})

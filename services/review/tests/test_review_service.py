@@ -413,3 +413,47 @@ def test_V2_an_individual_correction_still_wrong_ends_the_application(review, rp
     again = decide(rpc, inst["application_id"], "return", reason="仍缺页",
                    fields_to_fix=["materials.education_proof"])
     assert (again["status"], again["round"]) == ("returned", 2)
+
+
+def test_R4_falsified_material_is_recorded_against_the_person_and_shown_when_they_apply_again(
+        review, rpc, submit):
+    """2024: "对于弄虚作假的，一经查实将认定为不诚信行为": who (the reviewer), when,
+    what, in which application; the person keyed by a hash of the ID number."""
+    first = submit(batch_code="2024-12")
+    other = submit()
+    out = rpc.review.record_dishonesty({
+        "application_id": first["application_id"], "finding": "学历证书系伪造",
+        "materials": ["materials.education_proof"], "reviewer": CENTER})
+    assert (out["kind"], out["year"], out["batch_code"]) == ("dishonest_conduct", 2024,
+                                                             "2024-12")
+    assert out["finding"] == "学历证书系伪造" and out["recorded_by"] == {
+        "name": "复审员A", "role": "center"} and out["recorded_at"]
+    assert first["id_number"] not in str(out)
+    with pytest.raises(Forbidden) as err:
+        rpc.review.record_dishonesty({
+            "application_id": first["application_id"], "finding": "身份证复印件涂改",
+            "reviewer": {"name": "机构审核员", "role": "institution",
+                         "institution_code": "inst-02"}})
+    assert (err.value.code, err.value.rule) == ("DISHONESTY_CENTER_ONLY", "R4")
+    with pytest.raises(ValidationFailed):
+        rpc.review.record_dishonesty({"application_id": first["application_id"],
+                                      "finding": "", "reviewer": CENTER})
+    # the same person applies again (2026): the reviewer sees the record
+    again = submit(id_number=first["id_number"])
+    seen = rpc.review.get_review(again["application_id"])
+    assert [(r["application_id"], r["kind"]) for r in seen["dishonesty"]] == [
+        (first["application_id"], "dishonest_conduct")]
+    assert rpc.review.get_review(other["application_id"])["dishonesty"] == []
+    queue = {i["application_id"]: i["dishonesty_records"]
+             for i in rpc.review.list_pending(batch_code="2026-12")["items"]}
+    assert queue[again["application_id"]] == 1 and queue[other["application_id"]] == 0
+    assert [r["id"] for r in rpc.review.dishonesty_of(again["application_id"])] == [out["id"]]
+    history = rpc.review.get_review(first["application_id"])["history"]
+    assert history[-1]["what"] == "dishonesty_recorded" and history[-1]["actor"] == "复审员A"
+    assert first["id_number"] not in str(history[-1])
+    # 2026's notice: "一经查实，按有关规定处理" (no 不诚信行为): recorded as falsified material
+    later = rpc.review.record_dishonesty({"application_id": again["application_id"],
+                                          "finding": "照片非本人", "reviewer": CENTER})
+    assert later["kind"] == "falsified_material"
+    assert [r["id"] for r in rpc.review.dishonesty_of(first["application_id"])] == [
+        later["id"], out["id"]]
