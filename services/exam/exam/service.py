@@ -247,12 +247,13 @@ class ExamService(CatalogueEntrypoints, CalendarJobs, CalendarOwnerEntrypoints, 
         batch, institution = self._batch(data["batch_code"]), data["institution_code"]
         today = self._today()
         late = tickets.check_institution_printing(batch.to_dict(), today)
+        hand_out = tickets.hand_out_by(batch.exam_date)
         pdf, numbers = self._tickets_pdf(tickets.check_institution_candidates(
             store.tickets.confirmed_of_institution(self.db, batch.code, institution)))
         self._printed(batch.code, "institution", institution, numbers, today, late)
         return {"batch_code": batch.code, "institution_code": institution, "tickets": numbers,
                 "count": len(numbers), "late": late,
-                "hand_out_by": tickets.hand_out_by(batch.exam_date).isoformat(),
+                "hand_out_by": hand_out and hand_out.isoformat(),   # None: calendar pending
                 "filename": f"准考证-{institution}-{batch.code}.pdf", "media_type": PDF,
                 "content_base64": base64.b64encode(pdf).decode()}
 

@@ -19,8 +19,10 @@ def workdays_before(day, n):
 
 
 def hand_out_by(exam_date):
-    """T1: institutions hand tickets out at least 2 working days before the exam."""
-    return workdays_before(exam_date, HAND_OUT_WORKING_DAYS)
+    """T1: institutions hand tickets out at least 2 working days before the exam;
+    None while the working-day calendar of that year is not loaded (W1: shown as
+    pending, never guessed)."""
+    return workdays.or_pending(workdays_before, exam_date, HAND_OUT_WORKING_DAYS)[0]
 
 
 def check_ticket_window(batch, today):
@@ -42,7 +44,8 @@ def check_institution_printing(batch, today):
                             f"{batch['code']} from {start} until the exam on "
                             f"{batch['exam_date']}; today is {today}", field="batch_code",
                             rule="T1")
-    return today > hand_out_by(batch["exam_date"])
+    last = hand_out_by(batch["exam_date"])     # None: not flagged until the day is known
+    return last is not None and today > last
 
 
 def named(candidates, name):

@@ -64,7 +64,8 @@ def printed(db, batch_code, channel, requester, count, today, late):
 
 def prints(db, batch):
     """Who printed tickets when; institution prints after the hand-out day are late."""
-    return {"batch_code": batch.code, "hand_out_by": hand_out_by(batch.exam_date).isoformat(),
+    last = hand_out_by(batch.exam_date)          # None: its year's calendar is not loaded
+    return {"batch_code": batch.code, "hand_out_by": last and last.isoformat(),
             "prints": [{"channel": p.channel, "requester": p.requester,
                         "tickets": p.tickets, "printed_on": p.printed_on.isoformat(),
                         "late": p.late} for p in db.scalars(
