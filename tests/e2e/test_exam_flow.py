@@ -15,7 +15,8 @@ from sqlalchemy import create_engine, delete
 from kernel import idnumber, privacy
 from kernel.documents import decode_qr, pdf_fonts, pdf_text, render_page
 from kernel.errors import Forbidden
-from kernel.testing import EventTap, publish_event, sample_photo, wait_until
+from kernel.testing import (EventTap, publish_event, sample_id_number, sample_photo,
+                            sample_scan, wait_until)
 
 from exam import testing as t
 from exam.models import Profile
@@ -113,9 +114,8 @@ def test_B1_T1_T2_T3_T4_T5_one_batch_from_confirmed_payments_to_finalized_result
     staff = {s["room"]: s for s in
              rpc.exam.dispatch_assessors({"batch_code": t.BATCH})["session_rooms"]}
     assert set(staff) == {"R1", "R2"}
-    dispatched = {p["id_number"] for s in staff.values()
-                  for p in s["assessors"] + [s["supervisor"]]}
-    assert len(dispatched) == 8 and cards[8]["id_number"] not in dispatched
+    dispatched = {p["id_number"] for s in staff.values() for p in s["assessors"]}
+    assert len(dispatched) == 6 and cards[8]["id_number"] not in dispatched
 
     # --- admission tickets (T1), read back ---
     exam_on(t.TICKET_DAY)
@@ -149,7 +149,19 @@ def test_B1_T1_T2_T3_T4_T5_one_batch_from_confirmed_payments_to_finalized_result
             "type": "resident_id_card_2g", "number": app["id_number"],
             "expires_on": "2031-05-01"}})
 
-    # --- scores (T4): computer part by CSV, three assessors per room, the checker ---
+    # --- the center's quality supervisor and the assessors' meeting (T4, 002 二(八)(九)) ---
+    session = {"batch_code": t.BATCH, "session_code": "AM"}
+    supervisor = {"name": "督导员甲", "id_number": sample_id_number("19700101", seq=90)}
+    rpc.exam.assign_supervisor(dict(session, supervisor=supervisor, assigned_by="省职鉴中心"))
+    rpc.exam.record_assessor_meeting(dict(
+        session, held_at="2026-12-05T08:00:00+08:00", standard="统一评分标准",
+        roles="考评员、记录员、核分员分工", process="签到、考核、汇总", recorded_by="考务",
+        told_to_candidates="考前宣读", attendees=[
+            {"name": p["name"], "id_number": p["id_number"]} for s in staff.values()
+            for p in s["assessors"]]))
+
+    # --- scores (T4): 智能化上机考核, the computer score by CSV is the score; the
+    # recorder totals each room, the checker checks it with the stamped scan ---
     marks = {app["id"]: 50 + 4 * n for n, app in enumerate(present)}   # 50, 54, ... 90
     sheet = t.score_csv([(seats[a["id"]]["ticket_number"], a["id_number"], a["name"],
                           marks[a["id"]]) for a in present],
@@ -157,16 +169,16 @@ def test_B1_T1_T2_T3_T4_T5_one_batch_from_confirmed_payments_to_finalized_result
     assert rpc.exam.import_computer_scores({
         "batch_code": t.BATCH, "session_code": "AM", "csv": sheet, "filename": "上午.csv",
         "recorded_by": "记录员"})["recorded"] == 11
-    for room, slot in staff.items():
-        rows = [{"ticket_number": seats[a["id"]]["ticket_number"], "score": marks[a["id"]]}
-                for a in present if seats[a["id"]]["room"] == room]
-        for assessor in slot["assessors"]:
-            rpc.exam.record_practical_scores({
-                "batch_code": t.BATCH, "session_code": "AM", "room_code": room,
-                "assessor_id_number": assessor["id_number"], "scores": rows})
-        assert rpc.exam.verify_scores({"batch_code": t.BATCH, "session_code": "AM",
-                                       "room_code": room, "checker": "核分员王",
-                                       "approve": True})["status"] == "verified"
+    scan = rpc.exam.upload_summary_scan({"content_base64": base64.b64encode(
+        sample_scan(5)).decode()})["hash"]
+    for room in staff:
+        where = dict(session, room_code=room)
+        rpc.exam.total_scores(dict(where, recorder="记录员", overseer="监督员"))
+        assert rpc.exam.export_score_summary(t.BATCH, "AM", room)["filename"].endswith(".xlsx")
+        assert rpc.exam.verify_scores(dict(
+            where, checker="核分员王", checker_id_number=sample_id_number("19750101", seq=91),
+            approve=True, scan=scan))["status"] == "verified"
+    rpc.exam.record_supervision(dict(session, record="全程督导，未见违规", signed_by=supervisor))
 
     # --- publication (T5): the public list read back, an objection holds one result ---
     with EventTap(amqp_uri, "exam") as tap:

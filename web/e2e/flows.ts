@@ -2,8 +2,8 @@
 // need a candidate far along the way (paid, seated, scored, certified): one
 // batch of this run copying the windows of 2026-12, registration over the API,
 // the review, finance's confirmation, rosters, a room, seating, four assessors
-// with cards and their dispatch, check-in, computer and practical scores, the
-// checker's verification, publication and the e-certificate. The rehearsal
+// with cards and their dispatch, check-in, computer scores, the
+// score summary checked, publication and the e-certificate. The rehearsal
 // clock moves between the windows as the demo moves it (PUT /admin/clock).
 import { request as pwRequest, expect } from '@playwright/test'
 import { Api, PASSWORD, candidateAccount, newIdNumber, newName, staffAccount } from './helpers'
@@ -83,7 +83,7 @@ export async function newBatch(s: Suite) {
 }
 
 /** Four assessors from their applications to their cards (A1-A6): the exam needs
- * three assessors and a quality supervisor in each room. */
+ * three assessors in each room (the quality supervisor is the center's). */
 export async function assessors(s: Suite, count = 4) {
   await s.at(ASSESSOR_DAYS.apply)
   const cards: string[] = []
@@ -198,7 +198,7 @@ export async function arrange(s: Suite, code: string) {
   return { seats, slots: dispatch.session_rooms as any[] }
 }
 
-/** Exam day: check-in, computer and practical scores, the checker's verification;
+/** Exam day: check-in, computer scores, the score summary checked, the supervision;
  * then the no-shows two days later. */
 export async function examDay(s: Suite, code: string, plan: { seats: any[]; slots: any[] }, score = 88) {
   await s.at(DAYS.exam)
@@ -209,11 +209,19 @@ export async function examDay(s: Suite, code: string, plan: { seats: any[]; slot
     const rows = plan.seats.filter((x) => x.session === session).map((x) => `${x.ticket_number},${x.id_number},${x.name},${score}`)
     await admin.post(`/exam/batches/${code}/computer-scores`, { session_code: session, csv: ['ticket_number,id_number,name,score', ...rows].join('\n') + '\n', filename: `${code}-${session}.csv` })
   }
+  // 智能化上机考核: the computer score is the score (T4); the recorder totals each room,
+  // the checker (not an assessor) checks it with the stamped scan; the center's
+  // quality supervisor signs the session's record (no certificate without it)
+  const sheetScan = (await admin.post('/exam/summary-scans', { content_base64: scan(), filename: '成绩汇总表.jpg' })).hash
+  const checker = newIdNumber('19750101')
   for (const slot of plan.slots) {
-    const here = plan.seats.filter((x) => x.session === slot.session && x.room === slot.room)
-    for (const a of slot.assessors)
-      await admin.post(`/exam/batches/${code}/practical-scores`, { session_code: slot.session, room_code: slot.room, assessor_id_number: a.id_number, scores: here.map((x) => ({ ticket_number: x.ticket_number, score })) })
-    await admin.post(`/exam/batches/${code}/verifications`, { session_code: slot.session, room_code: slot.room, approve: true, note: '核分无误' })
+    await admin.post(`/exam/batches/${code}/score-summaries`, { session_code: slot.session, room_code: slot.room, overseer: '监督人员' })
+    await admin.post(`/exam/batches/${code}/verifications`, { session_code: slot.session, room_code: slot.room, approve: true, note: '核分无误', checker_id_number: checker, scan: sheetScan })
+  }
+  for (const session of [...new Set(plan.slots.map((x) => x.session))]) {
+    const supervisor = { name: '质量督导员', id_number: newIdNumber('19700101') }
+    await admin.put(`/exam/batches/${code}/sessions/${session}/supervisor`, { supervisor })
+    await admin.post(`/exam/batches/${code}/sessions/${session}/supervision`, { record: '考核全过程现场督导，未见违规', signed_by: supervisor })
   }
   await s.at(DAYS.afterExam)
   await admin.post('/exam/no-shows')

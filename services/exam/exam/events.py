@@ -48,6 +48,12 @@ class ResultsPublishedPayload(Payload):
     candidates = fields.Integer(required=True)
 
 
+class Supervision(Payload):
+    """The session's quality supervision record, signed (002 二(九)): who, when."""
+    name = text(50, required=True)
+    at = fields.AwareDateTime(required=True)
+
+
 class ResultFinalizedPayload(Payload):
     application_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
     batch_code = text(20, required=True)
@@ -57,6 +63,16 @@ class ResultFinalizedPayload(Payload):
     passed = fields.Boolean(required=True)
     score = fields.Raw(load_default=None, allow_none=True)
     exam_date = fields.Date(required=True)
+    # what the certificate needs, so that it asks no one (#14); optional: an event
+    # queued before these fields lacks them and certificate notes it, issues nothing
+    roster_status = text(12, load_default=None, allow_none=True)
+    sex = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(("M", "F")))
+    channel = text(12, load_default=None, allow_none=True)
+    institution_code = text(40, load_default=None, allow_none=True)
+    project_name = text(100, load_default=None, allow_none=True)
+    photo = text(64, load_default=None, allow_none=True)
+    photo_base64 = fields.String(load_default=None, allow_none=True)
+    supervision = fields.Nested(Supervision, load_default=None, allow_none=True)
 
 
 class CalendarYearLoadedPayload(Payload):
@@ -83,7 +99,10 @@ RESULTS_PUBLISHED = Event("exam", "results_published", ResultsPublishedPayload, 
     T5: a batch's results are published (`candidates`: how many).""")
 RESULT_FINALIZED = Event("exam", "result_finalized", ResultFinalizedPayload, doc="""
     T5: exactly once per candidate, the day after publication ends; `score` 0-100
-    with one decimal, null for a no-show.""")
+    with one decimal, null for a no-show. For the certificate (#14): the roster
+    status (`confirmed`), the application's `sex`, `channel`, `institution_code`
+    and photo (`photo` hash, `photo_base64` its bytes), the `project_name`, and
+    the session's signed `supervision` (T4; null: none was recorded).""")
 CALENDAR_YEAR_LOADED = Event("exam", "calendar_year_loaded", CalendarYearLoadedPayload, doc="""
     W1: the provincial administrator loaded (or corrected: `version` grows) a
     year's holidays and make-up working days (`set_calendar_year`); every

@@ -11,7 +11,8 @@ from kernel.errors import CalendarUnavailable
 
 from exam import events, store
 from exam.counters import FINALIZED, ROSTER
-from exam.domain import candidates, publication, rosters, scores
+from exam.scoring import project_name
+from exam.domain import candidates, publication, rosters, scores, supervision
 from exam.domain.candidates import CandidateStatus
 
 TIMER_INTERVAL = 3600       # the daily jobs look every hour; each is safe to run twice
@@ -137,21 +138,40 @@ class CalendarJobs:
         return pub
 
     def _finalize(self, batch, pub):
+        """result_finalized once per result no open objection holds and whose
+        session has its signed supervision record (T4, 002 二(九)); the event
+        carries what the certificate needs (#14), so that it asks no one."""
         held = store.publication.held(self.db, batch.code)
         rows = store.publication.unfinalized(self.db, batch.code)
-        send, sent = publication.finalizable([r.application_id for r, _ in rows], held), 0
+        sessions = store.publication.sessions_of(self.db, [r.application_id for r, _ in rows])
+        signed = store.supervision.supervisions(self.db, batch.code)
+        waiting = supervision.unsupervised(set(sessions.values()), signed)
+        unsupervised = {a for a, s in sessions.items() if s in waiting}
+        send, sent = publication.finalizable([r.application_id for r, _ in rows],
+                                             held | unsupervised), 0
+        found = store.profiles.of(self.db, self.registration,
+                                  sorted(a for a in send if a in sessions))
         for result, cand in rows:
             if result.application_id not in send or not store.publication.claim(self.db,
                                                                                  result):
                 continue
             passed = scores.passed(result.final)
+            profile, signed_by = found.get(cand.application_id), signed.get(
+                sessions.get(cand.application_id))
             events.RESULT_FINALIZED.emit(
                 self.db, application_id=cand.application_id, batch_code=batch.code,
                 project_code=cand.project_code, id_number=cand.id_number,
                 name=cand.name, passed=passed, score=scores.tenths_to_points(result.final),
-                exam_date=batch.exam_date.isoformat())
+                exam_date=batch.exam_date.isoformat(), roster_status=cand.status,
+                project_name=project_name(cand.project_code),
+                supervision=signed_by and {"name": signed_by["name"], "at": signed_by["at"]},
+                **store.profiles.for_certificate(self.blobs, self.registration, profile,
+                                                 cand.id_number, with_photo=passed))
             FINALIZED.labels(str(passed).lower()).inc()
             sent += 1
-        if publication.finalized(sent, rows, held):
+        if publication.finalized(sent, rows, held | unsupervised):
             store.publication.finalized(pub)
-        return {"sent": sent, "held": len(held)}
+        out = {"sent": sent, "held": len(held)}
+        if waiting:
+            out["unsupervised"] = waiting
+        return out

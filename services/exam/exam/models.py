@@ -80,6 +80,7 @@ class Profile(Base):
     channel: Mapped[str] = mapped_column(String(12))
     institution_code = mapped_column(String(40), nullable=True)
     work_unit = mapped_column(String(200), nullable=True)
+    sex = mapped_column(String(1), nullable=True)          # M | F, as registration has it
     photo: Mapped[str] = mapped_column(String(64))
     submitted_at = mapped_column(Timestamp(), nullable=True)
 
@@ -194,14 +195,40 @@ class ScoreSheet(Base):
     at = mapped_column(Timestamp(), nullable=False)
 
 
-class Verification(Base):
-    """The score checker's (核分员) sign-off of a session-room's scores (T4)."""
-    __tablename__ = "verifications"
+class ScoreSummary(Base):
+    """A session-room's score summary sheet (成绩汇总表, T4): the recorder's totals
+    under the overseer's eye, the score checker's check with the stamped and
+    signed scan (then its results count), the paper's archiving."""
+    __tablename__ = "score_summaries"
     batch_code: Mapped[str] = mapped_column(String(20), primary_key=True)
     session_code: Mapped[str] = mapped_column(String(8), primary_key=True)
     room_code: Mapped[str] = mapped_column(String(20), primary_key=True)
-    checker: Mapped[str] = mapped_column(String(50))
-    at = mapped_column(Timestamp(), nullable=False)
+    status: Mapped[str] = mapped_column(String(10))        # totalled | checked | archived
+    totals = mapped_column(JSON, nullable=False)           # {application id: tenths}
+    totalled = mapped_column(JSON, nullable=False)         # {recorder, overseer, at}
+    checked = mapped_column(JSON, nullable=True)           # {checker, id_number, note, scan, at}
+    archived = mapped_column(JSON, nullable=True)          # {by, location, at}
+
+
+class SummaryScan(Base):
+    """An uploaded scan of a stamped, signed score summary (kept by hash)."""
+    __tablename__ = "summary_scans"
+    hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    media_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    uploader = mapped_column(String(100), nullable=True)
+    uploaded_at = mapped_column(Timestamp(), nullable=False)
+
+
+class SessionRecord(Base):
+    """What the center records with a session (T4): the quality supervisor it
+    dispatched, their signed supervision record, the assessors' meeting."""
+    __tablename__ = "session_records"
+    batch_code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    session_code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    supervisor = mapped_column(JSON, nullable=True)        # {name, id_number, unit, by, at}
+    supervision = mapped_column(JSON, nullable=True)       # {record, name, id_number, at}
+    meeting = mapped_column(JSON, nullable=True)           # {held_at, attendees, ..., by, at}
 
 
 class Result(Base):

@@ -128,13 +128,72 @@ class PracticalScoresSchema(_Idempotent):
                          validate=validate.Length(min=1))
 
 
-class VerifySchema(_Idempotent):
+class _SessionRoom(_Idempotent):
     batch_code = fields.String(required=True)
     session_code = fields.String(required=True)
     room_code = fields.String(required=True)
+
+
+class TotalSchema(_SessionRoom):
+    """The recorder (记录员) totals a session-room under the overseer's (监督人员) eye."""
+    recorder = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    overseer = fields.String(required=True, validate=validate.Length(min=1, max=50))
+
+
+class VerifySchema(_SessionRoom):
+    """The score checker (核分员) checks the summary; approving names its scan."""
     checker = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    checker_id_number = fields.String(required=True, validate=validate.Length(min=1, max=18))
     approve = fields.Boolean(required=True)
     note = fields.String(load_default=None, validate=validate.Length(max=500))
+    scan = fields.String(load_default=None, validate=validate.Regexp(
+        r"^[0-9a-f]{64}$", error="a file reference is the hash returned by the upload"))
+
+
+class ArchiveSchema(_SessionRoom):
+    archived_by = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    location = fields.String(load_default=None, validate=validate.Length(max=200))
+
+
+class SummaryScanSchema(StrictSchema):
+    content_base64 = fields.String(required=True)
+    filename = fields.String(load_default=None, validate=validate.Length(max=200))
+
+
+class PersonSchema(StrictSchema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    id_number = fields.String(required=True, validate=validate.Length(min=1, max=18))
+    unit = fields.String(load_default=None, validate=validate.Length(max=200))
+    role = fields.String(load_default=None, validate=validate.Length(max=50))
+
+
+class _Session(_Idempotent):
+    batch_code = fields.String(required=True)
+    session_code = fields.String(required=True)
+
+
+class SupervisorSchema(_Session):
+    """The center dispatches a quality supervisor (质量督导员) to a session."""
+    supervisor = fields.Nested(PersonSchema, required=True)
+    assigned_by = fields.String(required=True, validate=validate.Length(min=1, max=50))
+
+
+class SupervisionSchema(_Session):
+    """The supervisor's record of the session, signed."""
+    record = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    signed_by = fields.Nested(PersonSchema, required=True)
+
+
+class MeetingSchema(_Session):
+    """The assessors' meeting (考评工作会) before the session."""
+    held_at = fields.AwareDateTime(required=True)
+    attendees = fields.List(fields.Nested(PersonSchema), required=True,
+                            validate=validate.Length(min=1, max=50))
+    standard = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    roles = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    process = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    told_to_candidates = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    recorded_by = fields.String(required=True, validate=validate.Length(min=1, max=50))
 
 
 class ObjectionSchema(_Idempotent):

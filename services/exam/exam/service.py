@@ -2,9 +2,11 @@
 (exam.domain, a module per area), persist (exam.store, the same areas), record
 events. Rosters (B1) and a candidate's status (E1), rooms, sessions and
 arrangement (T3), assessor dispatch (T4), admission tickets (T1), check-in (T2),
-scores (T4) and publication (T5). Two mixins complete the class: the batch
-catalogue (exam.catalogue) and the calendar's jobs (exam.jobs: rosters closed,
-no-shows, publication). The layout: docs/exam.md, "The code"."""
+scores (T4) and publication (T5). Mixins complete the class: the batch
+catalogue (exam.catalogue), the calendar's jobs (exam.jobs: rosters closed,
+no-shows, publication), the score summary sheet (exam.scoring: totals, the
+checker, the scan, the archive) and the session's records (exam.sessions:
+the quality supervisor, the assessors' meeting). The layout: docs/exam.md, "The code"."""
 import base64
 
 from kernel import settings
@@ -29,12 +31,15 @@ from exam.domain import (arrangement, candidates, checkin, dispatch, publication
 from exam.domain.candidates import CandidateStatus
 from exam.domain.checkin import Attendance
 from exam.jobs import CalendarJobs
+from exam.scoring import ScoreSummaryEntrypoints
+from exam.sessions import SessionRecordEntrypoints
 from exam.models import Base
 
 PDF = "application/pdf"
 
 
-class ExamService(CatalogueEntrypoints, CalendarJobs, CalendarOwnerEntrypoints, ServiceBase):
+class ExamService(CatalogueEntrypoints, CalendarJobs, ScoreSummaryEntrypoints,
+                  SessionRecordEntrypoints, CalendarOwnerEntrypoints, ServiceBase):
     name = "exam"
     calendar_event = exam_events.CALENDAR_YEAR_LOADED       # W1 (kernel.calendar)
     db = Database(Base)
@@ -203,7 +208,8 @@ class ExamService(CatalogueEntrypoints, CalendarJobs, CalendarOwnerEntrypoints, 
     @rpc
     @command(schemas.BatchRequestSchema)
     def dispatch_assessors(self, data):
-        """Three assessors and a quality supervisor for every session-room (T4)."""
+        """Three assessors for every session-room (T4); the quality supervisor is the
+        center's (assign_supervisor)."""
         batch = self._batch(data["batch_code"])
         seats = store.dispatch.seats(self.db, batch.code)
         dispatch.check_dispatch_allowed(batch.code, batch.exam_date, self._today(),
@@ -303,8 +309,11 @@ class ExamService(CatalogueEntrypoints, CalendarJobs, CalendarOwnerEntrypoints, 
     @rpc
     @command(schemas.PracticalScoresSchema)
     def record_practical_scores(self, data):
-        """One dispatched assessor's score sheet for a session-room (T4)."""
+        """One dispatched assessor's score sheet for a session-room (T4), for a
+        project whose assessment has an on-site practical part."""
         key = (self._batch(data["batch_code"]).code, data["session_code"], data["room_code"])
+        project = store.summary.room_project(self.db, *key)
+        scores.check_practical_part(self._assessment(project), project)
         assessor = data["assessor_id_number"].strip().upper()
         staff = store.dispatch.staff(self.db, *key, assessor)
         scores.check_dispatched(staff and staff.role)
@@ -323,28 +332,6 @@ class ExamService(CatalogueEntrypoints, CalendarJobs, CalendarOwnerEntrypoints, 
                                                                 session_code))
         return store.scores.record(self.db, batch_code, session_code, room_code, part,
                                    assessor, by, filename, len(scored), new)
-
-    @rpc
-    @command(schemas.VerifySchema)
-    def verify_scores(self, data):
-        """The score checker (核分员) signs a session-room off: every present candidate
-        has the computer part and the three assessors' practical scores; the final
-        scores then count. Rejecting clears the room's scores to be entered again."""
-        key = (self._batch(data["batch_code"]).code, data["session_code"], data["room_code"])
-        answer = {"batch_code": key[0], "session_code": key[1], "room_code": key[2]}
-        scores.check_not_verified(store.scores.is_verified(self.db, *key))
-        seats = store.scores.session_seats(self.db, *key)
-        scores.check_room_seated(seats)
-        present = [s["application_id"] for s in seats.values()
-                   if s["attendance"] == Attendance.PRESENT]
-        if not data["approve"]:
-            return dict(answer, status="rejected", cleared=store.scores.clear(self.db, present),
-                        note=data["note"])
-        finals = scores.room_results(present, store.dispatch.assessors(self.db, *key),
-                                     store.scores.parts(self.db, present))
-        store.scores.verify(self.db, *key, data["checker"], finals)
-        return dict(answer, status="verified", checker=data["checker"], results=len(finals),
-                    passed=sum(scores.passed(f) for f in finals.values()))
 
     @rpc
     def get_scores(self, batch_code, session_code=None, room_code=None):

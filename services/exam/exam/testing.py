@@ -39,16 +39,17 @@ def batch_2026_12():
 
 
 def exam_starter(container_factory, service_config, db_url):
-    """start(today) -> a running exam container on ``db_url``; the previous one
-    stops first (a restart on another date, the same database)."""
+    """start(today, **config) -> a running exam container on ``db_url``; the
+    previous one stops first (a restart on another date or with other settings,
+    the same database)."""
     running = []
 
-    def start(today=AFTER_PAYMENT):
+    def start(today=AFTER_PAYMENT, **config):
         from exam.service import ExamService
         while running:
             running.pop().stop()
-        container = container_factory(ExamService, service_config(db_url,
-                                                                  SKILLCERT_TODAY=today))
+        container = container_factory(ExamService, service_config(
+            db_url, SKILLCERT_TODAY=today, **config))
         container.start()
         running.append(container)
         return container
@@ -100,6 +101,12 @@ def card(n, projects=(PROJECT,), unit=None, valid_from="2025-06-01",
 def room(code, seats=20, spacing="all", name=None, location="成都市青羊区鉴定考点3楼"):
     return {"code": code, "name": name or f"第{code}考场", "location": location,
             "seats": [f"{n:02d}" for n in range(1, seats + 1)], "spacing": {"rule": spacing}}
+
+
+def practical_assessment(project=PROJECT, combination="mean", computer_weight="1/2"):
+    """EXAM_PROJECT_ASSESSMENT for a project with an on-site practical part (T4)."""
+    return {project: {"practical_part": True, "practical_combination": combination,
+                      "computer_weight": computer_weight}}
 
 
 def score_csv(rows, header=("ticket_number", "id_number", "name", "score")):

@@ -119,7 +119,7 @@ def test_T3_rooms_sessions_and_the_arrangement(exam, play, rpc, start_exam):
     assert (err.value.code, err.value.rule) == ("ARRANGEMENT_FROZEN", "T1")
 
 
-def test_T4_dispatch_three_assessors_and_a_supervisor_per_session_room(
+def test_T4_dispatch_three_assessors_per_session_room_and_no_card_holder_supervises(
         exam, registration, play, rpc):
     one_session = [{"code": "AM", "label": "上午", "starts": "09:00", "ends": "11:30"}]
     play.seat(20, rooms=(t.room("R1", 10), t.room("R2", 10)), sessions=one_session,
@@ -128,7 +128,7 @@ def test_T4_dispatch_three_assessors_and_a_supervisor_per_session_room(
         rpc.exam.dispatch_assessors({"batch_code": t.BATCH})
     assert (err.value.code, err.value.rule) == ("ASSESSORS_SHORT", "T4")
 
-    good = [t.card(n) for n in range(1, 8)]
+    good = [t.card(n) for n in range(1, 6)]
     play.cards(good + [
         t.card(8, unit="四川省科教兴川促进会"),               # inst-02 has candidates in both rooms
         t.card(9, unit="成都某科技有限公司"),                  # the candidates' work unit
@@ -137,21 +137,22 @@ def test_T4_dispatch_three_assessors_and_a_supervisor_per_session_room(
     with pytest.raises(RuleViolation) as err:
         rpc.exam.dispatch_assessors({"batch_code": t.BATCH})
     assert err.value.details["short"] == [{"session": "AM", "room": "R2",
-                                           "project": t.PROJECT, "qualified": 3}]
+                                           "project": t.PROJECT, "qualified": 2}]
     play.cards([t.card(12)])
     staff = rpc.exam.dispatch_assessors({"batch_code": t.BATCH})["session_rooms"]
-    assert [(s["room"], len(s["assessors"]), bool(s["supervisor"])) for s in staff] == [
-        ("R1", 3, True), ("R2", 3, True)]
-    people = [p["id_number"] for s in staff for p in s["assessors"] + [s["supervisor"]]]
-    assert len(set(people)) == 8                             # nobody in two rooms at once
+    # 002 二(八): three assessors; the quality supervisor is the center's (assign_supervisor)
+    assert [(s["room"], len(s["assessors"]), "supervisor" in s) for s in staff] == [
+        ("R1", 3, False), ("R2", 3, False)]
+    people = [p["id_number"] for s in staff for p in s["assessors"]]
+    assert len(set(people)) == 6                             # nobody in two rooms at once
     allowed = {c["id_number"] for c in good + [t.card(12)]}
     assert set(people) == allowed
 
     play.cards([dict(t.card(3), reason="违规")], event="card_revoked")
     after = rpc.exam.get_dispatch(t.BATCH)["session_rooms"]
-    assert [p["card_valid"] for s in after for p in s["assessors"] + [s["supervisor"]]
+    assert [p["card_valid"] for s in after for p in s["assessors"]
             if p["id_number"] == t.card(3)["id_number"]] == [False]
-    with pytest.raises(RuleViolation):                       # 7 qualified people left
+    with pytest.raises(RuleViolation):                       # 5 qualified people left
         rpc.exam.dispatch_assessors({"batch_code": t.BATCH})
     play.cards([t.card(13)])
     staff = rpc.exam.dispatch_assessors({"batch_code": t.BATCH})["session_rooms"]

@@ -1,4 +1,6 @@
 """Unit tests of exam.domain.scores: score sheets, verification and the final score (T4)."""
+import json
+
 import pytest
 
 from kernel.errors import Conflict, Forbidden, NotFound, RuleViolation, ValidationFailed
@@ -26,11 +28,47 @@ def test_T4_a_score_is_a_number_with_at_most_one_decimal_SCORE_INVALID(value):
                                                                  "scores.0.score")
 
 
-def test_T4_final_score_is_half_computer_half_mean_practical_and_pass_is_60():
-    assert scores.final_score(800, [600, 700, 800]) == 750
-    assert scores.final_score(595, [600, 600, 601]) == 598       # 59.8: 59.75 rounds up
-    assert scores.final_score(600, [600, 600, 600]) == 600
-    assert scores.passed(600) and not scores.passed(599) and not scores.passed(None)
+COMPUTER_ONLY = scores.assessment({}, "p")
+MEAN_HALF = {"p": {"practical_part": True, "practical_combination": "mean",
+                   "computer_weight": "1/2"}}
+
+
+def test_T4_computer_exam_score_is_the_score_and_pass_is_60_inclusive():
+    # 2024/2026: 均采用智能化上机考核; 百分制，成绩达60分（含）以上者为合格
+    assert COMPUTER_ONLY == {"practical_part": False, "practical_combination": None,
+                             "computer_weight": 1}
+    assert scores.final_score(COMPUTER_ONLY, 785) == 785
+    assert scores.final_score(COMPUTER_ONLY, 600) == 600 and scores.passed(600)
+    assert not scores.passed(599) and not scores.passed(None)
+
+
+def test_T4_a_practical_part_combines_as_the_projects_setting_says():
+    rule = scores.assessment(MEAN_HALF, "p")
+    assert scores.final_score(rule, 800, [600, 700, 800]) == 750
+    assert scores.final_score(rule, 595, [600, 600, 601]) == 598     # 59.75 rounds up
+    median = scores.assessment(json.dumps({"p": {
+        "practical_part": True, "practical_combination": "median", "computer_weight": 0}}), "p")
+    assert scores.final_score(median, None, [500, 900, 610]) == 610  # on-site only: the median
+    assert scores.assessment(MEAN_HALF, "other") == COMPUTER_ONLY     # not named: computer-based
+
+
+@pytest.mark.parametrize("entry", [{"practical_part": True},
+                                   {"practical_part": True, "practical_combination": "mean"},
+                                   {"practical_part": True, "practical_combination": "max",
+                                    "computer_weight": 0.5},
+                                   {"practical_part": True, "practical_combination": "mean",
+                                    "computer_weight": 2}])
+def test_T4_a_practical_part_without_its_combination_is_PROJECT_ASSESSMENT_INCOMPLETE(entry):
+    with pytest.raises(RuleViolation) as err:
+        scores.assessment({"p": entry}, "p")
+    assert (err.value.code, err.value.rule) == ("PROJECT_ASSESSMENT_INCOMPLETE", "T4")
+
+
+def test_T4_a_computer_based_project_takes_no_practical_sheet_NO_PRACTICAL_PART():
+    scores.check_practical_part(scores.assessment(MEAN_HALF, "p"), "p")
+    with pytest.raises(RuleViolation) as err:
+        scores.check_practical_part(COMPUTER_ONLY, "p")
+    assert (err.value.code, err.value.rule) == ("NO_PRACTICAL_PART", "T4")
     assert scores.tenths_to_points(785) == 78.5 and scores.tenths_to_points(None) is None
 
 
@@ -145,12 +183,22 @@ def test_T4_a_session_room_to_verify_has_candidates_SESSION_ROOM_EMPTY():
     assert err.value.code == "SESSION_ROOM_EMPTY"
 
 
-def test_T4_a_room_counts_only_when_every_present_candidate_has_all_three_assessors_scores():
+def test_T4_with_a_practical_part_a_room_needs_all_three_assessors_scores():
+    rule = scores.assessment(MEAN_HALF, "p")
     parts = {"a": {("computer", ""): 700, ("practical", "X"): 600, ("practical", "Y"): 600,
                    ("practical", "Z"): 610},
              "b": {("computer", ""): 500, ("practical", "X"): 500}}
     with pytest.raises(RuleViolation) as err:
-        scores.room_results(["a", "b"], ["X", "Y", "Z"], parts)
+        scores.room_results(["a", "b"], ["X", "Y", "Z"], parts, rule)
     assert err.value.code == "SCORES_INCOMPLETE" and err.value.details["missing"] == [
         {"application_id": "b", "computer": True, "practical": 1}]
-    assert scores.room_results(["a"], ["X", "Y", "Z"], parts) == {"a": 652}
+    assert scores.room_results(["a"], ["X", "Y", "Z"], parts, rule) == {"a": 652}
+
+
+def test_T4_a_computer_only_room_is_complete_with_the_computer_scores_alone():
+    parts = {"a": {("computer", ""): 700}, "b": {}}
+    assert scores.room_results(["a"], [], parts, COMPUTER_ONLY) == {"a": 700}
+    with pytest.raises(RuleViolation) as err:
+        scores.room_results(["a", "b"], [], parts, COMPUTER_ONLY)
+    assert err.value.code == "SCORES_INCOMPLETE" and err.value.details["missing"] == [
+        {"application_id": "b", "computer": False, "practical": 0}]

@@ -78,6 +78,7 @@ EXAM_STAFF = (EXAM_ADMIN, PROVINCIAL)
 CERTIFICATE_STAFF = (CERTIFICATE_OFFICER, PROVINCIAL)
 FILE = "application/octet-stream"
 PDF = "application/pdf"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # request bodies: the services' schemas without what the gateway fills in
 DecisionBody = body(review.DecideSchema, "DecisionBody", "application_id", "reviewer")
@@ -101,6 +102,13 @@ ComputerScoresBody = body(exam.ComputerScoresSchema, "ComputerScoresBody", "batc
                           "recorded_by")
 PracticalScoresBody = body(exam.PracticalScoresSchema, "PracticalScoresBody", "batch_code")
 VerifyBody = body(exam.VerifySchema, "VerifyBody", "batch_code", "checker")
+TotalBody = body(exam.TotalSchema, "TotalBody", "batch_code", "recorder")
+ArchiveSummaryBody = body(exam.ArchiveSchema, "ArchiveSummaryBody", "batch_code", "archived_by")
+SupervisorBody = body(exam.SupervisorSchema, "SupervisorBody", "batch_code", "session_code",
+                      "assigned_by")
+SupervisionBody = body(exam.SupervisionSchema, "SupervisionBody", "batch_code", "session_code")
+MeetingBody = body(exam.MeetingSchema, "MeetingBody", "batch_code", "session_code",
+                   "recorded_by")
 ResolveBody = body(exam.ResolveSchema, "ResolveBody", "objection_id", "actor")
 RevokeBody = body(cert.RevokeSchema, "RevokeBody", "certificate_number", "actor")
 PrintBatchBody = body(cert.PrintBatchSchema, "PrintBatchBody", "actor")
@@ -428,7 +436,7 @@ ROUTES = (
           "The seating of a batch", "exam", query=s.PlaceQuery, services=("exam",)),
     Route("POST", "/exam/batches/{batch_code}/dispatch", "dispatch_assessors", EXAM_STAFF,
           relay("exam", "dispatch_assessors", body=True, path=("batch_code",)),
-          "Three assessors and a supervisor per session and room (T4)", "exam",
+          "Three assessors per session and room (T4)", "exam",
           body=DispatchBody, services=("exam",)),
     Route("GET", "/exam/batches/{batch_code}/dispatch", "get_dispatch", EXAM_STAFF,
           relay("exam", "get_dispatch", path=("batch_code",)), "The assessor dispatch",
@@ -466,8 +474,55 @@ ROUTES = (
           body=PracticalScoresBody, services=("exam",)),
     Route("POST", "/exam/batches/{batch_code}/verifications", "verify_scores", EXAM_STAFF,
           relay("exam", "verify_scores", body=True, path=("batch_code",), actor="checker"),
-          "The score checker verifies a room's sheet (核分, T4)", "scores", body=VerifyBody,
+          "The score checker (核分员, not an assessor of the session) checks a room's "
+          "score summary and names its stamped scan (T4)", "scores", body=VerifyBody,
           services=("exam",)),
+    Route("POST", "/exam/batches/{batch_code}/score-summaries", "total_scores", EXAM_STAFF,
+          relay("exam", "total_scores", body=True, path=("batch_code",), actor="recorder"),
+          "The recorder totals a room's scores under the overseer's eye (成绩汇总, T4)",
+          "scores", body=TotalBody, services=("exam",)),
+    Route("GET", "/exam/batches/{batch_code}/score-summaries/{session_code}/{room_code}",
+          "get_score_summary", EXAM_STAFF,
+          relay("exam", "get_score_summary", path=("batch_code", "session_code", "room_code")),
+          "A room's score summary: totalled, checked, archived (T4)", "scores",
+          services=("exam",)),
+    Route("GET", "/exam/batches/{batch_code}/score-summaries/{session_code}/{room_code}/xlsx",
+          "export_score_summary", EXAM_STAFF,
+          relay("exam", "export_score_summary",
+                path=("batch_code", "session_code", "room_code"), file=True),
+          "The 成绩汇总表 of a room as an .xlsx template (T4)", "scores", produces=XLSX,
+          services=("exam",)),
+    Route("POST", "/exam/summary-scans", "upload_summary_scan", EXAM_STAFF,
+          relay("exam", "upload_summary_scan", body=True),
+          "Upload the stamped, signed score summary's scan (JPG, PNG or PDF); answers its "
+          "hash (T4)", "scores", body=exam.SummaryScanSchema, status=201, services=("exam",)),
+    Route("POST", "/exam/batches/{batch_code}/score-summaries/archive",
+          "archive_score_summary", EXAM_STAFF,
+          relay("exam", "archive_score_summary", body=True, path=("batch_code",),
+                actor="archived_by"),
+          "The checked paper score summary is archived (T4)", "scores",
+          body=ArchiveSummaryBody, services=("exam",)),
+    Route("GET", "/exam/batches/{batch_code}/sessions/{session_code}", "get_session",
+          EXAM_STAFF, relay("exam", "get_session", path=("batch_code", "session_code")),
+          "A session's details: its supervisor, supervision record, assessors' meeting and "
+          "score summaries (T4)", "exam", services=("exam",)),
+    Route("PUT", "/exam/batches/{batch_code}/sessions/{session_code}/supervisor",
+          "assign_supervisor", EXAM_STAFF,
+          relay("exam", "assign_supervisor", body=True, path=("batch_code", "session_code"),
+                actor="assigned_by"),
+          "The center dispatches a quality supervisor (质量督导员) to a session (T4)", "exam",
+          body=SupervisorBody, services=("exam",)),
+    Route("POST", "/exam/batches/{batch_code}/sessions/{session_code}/supervision",
+          "record_supervision", EXAM_STAFF,
+          relay("exam", "record_supervision", body=True, path=("batch_code", "session_code")),
+          "The supervisor's signed record of the session (T4; no certificate without it)",
+          "exam", body=SupervisionBody, services=("exam",)),
+    Route("PUT", "/exam/batches/{batch_code}/sessions/{session_code}/meeting",
+          "record_assessor_meeting", EXAM_STAFF,
+          relay("exam", "record_assessor_meeting", body=True,
+                path=("batch_code", "session_code"), actor="recorded_by"),
+          "The assessors' meeting before the session (考评工作会, T4)", "exam",
+          body=MeetingBody, services=("exam",)),
     Route("GET", "/exam/batches/{batch_code}/scores", "get_scores", EXAM_STAFF,
           relay("exam", "get_scores", path=("batch_code",),
                 query=("session_code", "room_code")),

@@ -1,5 +1,7 @@
-"""Assessor dispatch (T4): three assessors and a quality supervisor per
-session-room, with cards valid for its project, from no unit with candidates in it."""
+"""Assessor dispatch (T4): three assessors per session-room (002 二(八): "由三名
+考评人员对同一考生进行考核评定"), with cards valid for its project, from no unit
+with candidates in it. The quality supervisor is not drawn from the cards: the
+center dispatches a staff person to the session (exam.domain.supervision)."""
 import unicodedata
 from collections import Counter, defaultdict
 
@@ -7,7 +9,7 @@ from kernel.errors import Conflict, RuleViolation
 
 ASSESSORS_PER_ROOM = 3
 CARD_VALID, CARD_EXPIRED, CARD_REVOKED = "valid", "expired", "revoked"
-ASSESSOR, SUPERVISOR = "assessor", "supervisor"
+ASSESSOR = "assessor"
 
 
 def unit_key(name):
@@ -61,7 +63,7 @@ def slots(seats, units_of, order):
 
 
 def dispatch(slots, cards, exam_date):
-    """Staff every session-room: three assessors and one quality supervisor.
+    """Staff every session-room with three assessors.
 
     slots: [{session, room, project, units: {unit keys of the candidates'
     institutions and work units}}] in (session, room) order; cards: assessor
@@ -70,7 +72,7 @@ def dispatch(slots, cards, exam_date):
     card valid for its project on the exam date, not busy in another room in
     that session, and not from a unit that has candidates in that room. Among
     those, the least-dispatched first (then by ID number): the first three
-    assess, the fourth supervises. Deterministic. Raises ASSESSORS_SHORT (T4)
+    assess. Deterministic. Raises ASSESSORS_SHORT (T4)
     naming every slot that could not be staffed; nothing is dispatched then.
     """
     people = {}
@@ -89,22 +91,22 @@ def dispatch(slots, cards, exam_date):
                 continue
             fit.append((load[id_number], id_number, card))
         fit.sort(key=lambda f: (f[0], f[1]))
-        if len(fit) < ASSESSORS_PER_ROOM + 1:
+        if len(fit) < ASSESSORS_PER_ROOM:
             short.append({"session": slot["session"], "room": slot["room"],
                           "project": slot["project"], "qualified": len(fit)})
             continue
-        for n, (_, id_number, card) in enumerate(fit[:ASSESSORS_PER_ROOM + 1]):
+        for _, id_number, card in fit[:ASSESSORS_PER_ROOM]:
             busy[slot["session"]].add(id_number)
             load[id_number] += 1
             out.append({"session": slot["session"], "room": slot["room"],
                         "project": slot["project"], "id_number": id_number,
-                        "role": ASSESSOR if n < ASSESSORS_PER_ROOM else SUPERVISOR,
+                        "role": ASSESSOR,
                         "card_number": card["card_number"], "name": card["name"],
                         "unit": card["unit"]})
     if short:
         raise RuleViolation(
-            "ASSESSORS_SHORT", f"{len(short)} session-rooms cannot get three assessors and a "
-            "quality supervisor with a card valid for the project on the exam date, free in "
+            "ASSESSORS_SHORT", f"{len(short)} session-rooms cannot get three assessors "
+            "with a card valid for the project on the exam date, free in "
             "that session and from no unit with candidates in the room", field="batch_code",
             rule="T4", details={"short": short})
     return out

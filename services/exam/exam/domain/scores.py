@@ -1,7 +1,17 @@
 """Scores (T4): the computer-based part by session, each dispatched assessor's
-practical sheet, the score checker's verification and the final score."""
+practical sheet (only for a project whose assessment has an on-site practical
+part), and the final score.
+
+The 2024 and 2026 notices: every project "均采用智能化上机考核" (a computer-based
+exam), "实行百分制，成绩达60分（含）以上者为合格": the final score is the exam
+system's score on the 100-point scale. A project whose assessment specification
+has an on-site practical part follows 002 二(八) ("由三名考评人员对同一考生进行
+考核评定"): three assessors score the candidate; how their scores combine, and
+with the computer score, is the project's setting (``assessment``), never a
+formula of this module."""
 import csv
 import io
+import json
 from fractions import Fraction
 
 from kernel import names
@@ -10,9 +20,11 @@ from kernel.errors import Conflict, Forbidden, NotFound, RuleViolation, Validati
 from exam.domain.checkin import Attendance
 from exam.domain.dispatch import ASSESSOR, ASSESSORS_PER_ROOM
 
-PASS_MARK = 600                         # tenths of a point: 60.0 of 100
-COMPUTER_WEIGHT = Fraction(1, 2)        # the rest is the practical part
+PASS_MARK = 600                         # tenths of a point: 60 分（含） of 100
 COMPUTER, PRACTICAL = "computer", "practical"
+COMBINATIONS = ("mean", "median")       # how the three assessors' scores combine
+COMPUTER_ONLY = {"practical_part": False, "practical_combination": None,
+                 "computer_weight": Fraction(1)}
 SCORE_COLUMNS = {"ticket_number": ("ticket_number", "准考证号"),
                  "id_number": ("id_number", "身份证号"),
                  "name": ("name", "姓名"),
@@ -180,35 +192,91 @@ def check_room_seated(seats):
                        field="room_code")
 
 
-def final_score(computer, practical):
-    """The final score in tenths: half the computer-based part plus half the mean
-    of the three assessors' practical scores, rounded half up to 0.1."""
-    mean = Fraction(sum(practical), len(practical))
-    exact = COMPUTER_WEIGHT * computer + (1 - COMPUTER_WEIGHT) * mean
+def assessment(settings, project_code):
+    """The project's assessment (T4) from the setting EXAM_PROJECT_ASSESSMENT
+    ({project code: {practical_part, practical_combination, computer_weight}},
+    a mapping or its JSON text). A project not named is computer-based only
+    (智能化上机考核): {practical_part: false, computer_weight: 1}. A project with
+    ``practical_part: true`` must name ``practical_combination`` (mean | median
+    of the three assessors) and ``computer_weight`` (the computer score's share
+    of the final, 0 to 1; 0: the practical part alone): the notices give no
+    figure, so none is assumed (PROJECT_ASSESSMENT_INCOMPLETE)."""
+    if isinstance(settings, str):
+        settings = json.loads(settings) if settings.strip() else {}
+    entry = (settings or {}).get(project_code)
+    if not entry or not entry.get("practical_part"):
+        return dict(COMPUTER_ONLY)
+    combination, weight = entry.get("practical_combination"), entry.get("computer_weight")
+    try:
+        weight = None if weight is None else Fraction(str(weight))
+    except (ValueError, ZeroDivisionError):
+        weight = None
+    if combination not in COMBINATIONS or weight is None or not 0 <= weight <= 1:
+        raise RuleViolation("PROJECT_ASSESSMENT_INCOMPLETE", f"project {project_code} has an "
+                            "on-site practical part: its setting needs practical_combination "
+                            f"({' | '.join(COMBINATIONS)}) and computer_weight (0 to 1)",
+                            field="project_code", rule="T4",
+                            details={"project_code": project_code})
+    return {"practical_part": True, "practical_combination": combination,
+            "computer_weight": weight}
+
+
+def check_practical_part(rule, project_code):
+    """T4: practical sheets only for a project whose assessment has that part."""
+    if not rule["practical_part"]:
+        raise RuleViolation("NO_PRACTICAL_PART", f"project {project_code} is a computer-based "
+                            "exam (智能化上机考核): its score is the exam system's, no "
+                            "practical sheets", field="room_code", rule="T4")
+
+
+def final_score(rule, computer, practical=()):
+    """The final score in tenths (T4). Computer-based (the default): the exam
+    system's score itself. With an on-site practical part: the three assessors'
+    scores combined as the project's setting says (mean or median), weighted
+    with the computer score by the setting's computer_weight, rounded half up
+    to 0.1."""
+    if not rule["practical_part"]:
+        return computer
+    ordered = sorted(practical)
+    if rule["practical_combination"] == "median":
+        combined = Fraction(ordered[len(ordered) // 2]) if len(ordered) % 2 else \
+            Fraction(ordered[len(ordered) // 2 - 1] + ordered[len(ordered) // 2], 2)
+    else:
+        combined = Fraction(sum(ordered), len(ordered))
+    weight = rule["computer_weight"]
+    exact = weight * (computer or 0) + (1 - weight) * combined
     return int(exact + Fraction(1, 2))
 
 
-def room_results(present, assessors, parts):
+def room_results(present, assessors, parts, rule):
     """The final scores of a session-room's present candidates, once complete (T4).
 
     present: application ids; assessors: the ID numbers of the three assessors
     dispatched to the room; parts: {application id: {(part, assessor): tenths}}
-    with assessor '' for the computer part. Raises SCORES_INCOMPLETE naming
-    every candidate who lacks the computer part or an assessor's score."""
+    with assessor '' for the computer part; rule: the project's ``assessment``.
+    A computer-based exam needs the computer score only; with a practical
+    part, the three assessors' too (and the computer score unless its weight
+    is 0). Raises SCORES_INCOMPLETE naming every candidate who lacks a part."""
     incomplete, finals = [], {}
+    needs_computer = rule["computer_weight"] > 0
     for app_id in present:
         got = parts.get(app_id, {})
-        practical = [got.get((PRACTICAL, a)) for a in assessors]
         computer = got.get((COMPUTER, ""))
-        if computer is None or len(assessors) != ASSESSORS_PER_ROOM or None in practical:
+        practical = [got.get((PRACTICAL, a)) for a in assessors] if rule["practical_part"] \
+            else []
+        lacking = (needs_computer and computer is None) or (rule["practical_part"] and (
+            len(assessors) != ASSESSORS_PER_ROOM or None in practical))
+        if lacking:
             incomplete.append({"application_id": app_id, "computer": computer is not None,
                                "practical": sum(p is not None for p in practical)})
             continue
-        finals[app_id] = final_score(computer, practical)
+        finals[app_id] = final_score(rule, computer, practical)
     if incomplete:
-        raise RuleViolation("SCORES_INCOMPLETE", f"{len(incomplete)} present candidates lack the "
-                            "computer part or one of the three assessors' scores",
-                            field="room_code", rule="T4", details={"missing": incomplete})
+        what = "the computer score" if not rule["practical_part"] else \
+            "the computer score or one of the three assessors' scores"
+        raise RuleViolation("SCORES_INCOMPLETE", f"{len(incomplete)} present candidates lack "
+                            f"{what}", field="room_code", rule="T4",
+                            details={"missing": incomplete})
     return finals
 
 

@@ -4,4 +4,5 @@ a decision is a pure function of exam.domain that the service calls. Every
 function takes the worker's session ``db`` first (and the registration client
 or the blob store where it needs them)."""
 from exam.store import (arrangement, batches, checkin, dispatch, notes, profiles,  # noqa: F401
-                        publication, rooms, rosters, scores, tickets)
+                        publication, rooms, rosters, scores, summary, supervision,
+                        tickets)

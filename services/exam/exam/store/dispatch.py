@@ -4,7 +4,7 @@ from sqlalchemy import delete, insert, select
 from kernel import names
 from kernel.db import utcnow
 
-from exam.domain.dispatch import ASSESSOR, CARD_VALID, SUPERVISOR, card_valid_for
+from exam.domain.dispatch import ASSESSOR, CARD_VALID, card_valid_for
 from exam.models import Candidate, Card, Dispatch, Seating
 from exam.store import profiles
 from exam.store.rooms import session_order
@@ -87,6 +87,13 @@ def assessors(db, batch_code, session_code, room_code):
         Dispatch.room_code == room_code, Dispatch.role == ASSESSOR)))
 
 
+def session_assessors(db, batch_code, session_code):
+    """The ID numbers of every assessor dispatched to any room of a session."""
+    return sorted({d.id_number for d in db.scalars(select(Dispatch).where(
+        Dispatch.batch_code == batch_code, Dispatch.session_code == session_code,
+        Dispatch.role == ASSESSOR))})
+
+
 def view(db, batch_code, exam_date):
     """Each session-room's staff, ``card_valid`` checked again on the exam date."""
     cards_ = {c.card_number: card_dates(c) for c in db.scalars(select(Card))}
@@ -95,15 +102,12 @@ def view(db, batch_code, exam_date):
     for d in db.scalars(select(Dispatch).where(Dispatch.batch_code == batch_code)):
         slot = slots.setdefault((d.session_code, d.room_code), {
             "session": d.session_code, "room": d.room_code, "project_code": d.project_code,
-            "assessors": [], "supervisor": None})
+            "assessors": []})
         person = {"id_number": d.id_number, "name": d.name, "unit": d.unit,
                   "card_number": d.card_number,
                   "card_valid": d.card_number in cards_ and card_valid_for(
                       cards_[d.card_number], d.project_code, exam_date)}
-        if d.role == SUPERVISOR:
-            slot["supervisor"] = person
-        else:
-            slot["assessors"].append(person)
+        slot["assessors"].append(person)
     for slot in slots.values():
         slot["assessors"].sort(key=lambda p: p["id_number"])
     return {"batch_code": batch_code, "session_rooms": [

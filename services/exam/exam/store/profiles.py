@@ -4,6 +4,8 @@ import base64
 
 from sqlalchemy import select
 
+from kernel import idnumber
+
 from exam.models import Profile
 
 
@@ -16,6 +18,7 @@ def keep(db, data):
     row = row or Profile(application_id=data["application_id"])
     row.channel, row.institution_code = data["channel"], data["institution_code"]
     row.work_unit, row.photo = data["person"].get("work_unit"), data["photo"]
+    row.sex = data.get("sex")
     row.submitted_at = data["submitted_at"]
     db.add(row)
 
@@ -32,7 +35,7 @@ def of(db, registration, application_ids):
             row = Profile(application_id=app_id, channel=app["channel"],
                           institution_code=app["institution_code"],
                           work_unit=(app.get("person") or {}).get("work_unit"),
-                          photo=app["photo"], submitted_at=None)
+                          photo=app["photo"], sex=app.get("sex"), submitted_at=None)
             db.add(row)
             found[app_id] = row
     return found
@@ -56,3 +59,19 @@ def photo(blobs, registration, key):
     except KeyError:
         material = registration.get_material(key)
         return blobs.get(blobs.put(base64.b64decode(material["content_base64"])))
+
+
+def for_certificate(blobs, registration, profile, id_number, with_photo):
+    """What result_finalized carries of the application (#14): sex, channel,
+    institution and photo (its hash, and its bytes for a pass). The sex is
+    registration's (from the ID number, as registration derives it) and, for a
+    profile kept before exam kept it, read from the ID number the same way."""
+    if profile is None:
+        return {}
+    sex = profile.sex or idnumber.parse(id_number).sex
+    out = {"sex": sex, "channel": profile.channel,
+           "institution_code": profile.institution_code, "photo": profile.photo}
+    if with_photo:
+        out["photo_base64"] = base64.b64encode(photo(blobs, registration,
+                                                     profile.photo)).decode()
+    return out

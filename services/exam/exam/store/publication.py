@@ -62,6 +62,14 @@ def unfinalized(db, batch_code):
         Result.batch_code == batch_code, Result.finalized_at.is_(None))).all()
 
 
+def sessions_of(db, application_ids):
+    """{application id: its session code} of those seated."""
+    if not application_ids:
+        return {}
+    return dict(db.execute(select(Seating.application_id, Seating.session_code).where(
+        Seating.application_id.in_(application_ids))).all())
+
+
 def claim(db, result):
     """Mark a result finalized unless another replica did first."""
     return db.execute(update(Result).where(

@@ -9,7 +9,8 @@ from kernel.db import utcnow
 from exam.domain.candidates import CandidateStatus
 from exam.domain.publication import result_label
 from exam.domain.scores import COMPUTER, PRACTICAL, passed, tenths_to_points
-from exam.models import Candidate, Result, Score, ScoreSheet, Seating, Verification
+from exam.domain.summary import COUNTS
+from exam.models import Candidate, Result, Score, ScoreSheet, ScoreSummary, Seating
 from exam.store.rooms import session
 
 
@@ -44,18 +45,17 @@ def parts_recorded(db, application_ids, part, assessor):
 
 
 def verified_rooms(db, batch_code, session_code):
-    return {v.room_code for v in db.scalars(select(Verification).where(
-        Verification.batch_code == batch_code, Verification.session_code == session_code))}
+    """The rooms of the session whose score summary is checked (their results count)."""
+    return {v.room_code for v in db.scalars(select(ScoreSummary).where(
+        ScoreSummary.batch_code == batch_code, ScoreSummary.session_code == session_code,
+        ScoreSummary.status.in_(COUNTS)))}
 
 
 def verified(db, batch_code):
-    """{(session, room)} of the batch verified."""
+    """{(session, room)} of the batch whose score summary is checked."""
     return {(v.session_code, v.room_code) for v in db.scalars(
-        select(Verification).where(Verification.batch_code == batch_code))}
-
-
-def is_verified(db, batch_code, session_code, room_code):
-    return db.get(Verification, (batch_code, session_code, room_code)) is not None
+        select(ScoreSummary).where(ScoreSummary.batch_code == batch_code,
+                                   ScoreSummary.status.in_(COUNTS)))}
 
 
 def record(db, batch_code, session_code, room_code, part, assessor, by, filename, rows, new):
@@ -87,14 +87,12 @@ def parts(db, application_ids):
     return found
 
 
-def verify(db, batch_code, session_code, room_code, checker, finals):
-    """The session-room's final scores count; the checker's sign-off is kept."""
+def count_results(db, batch_code, finals):
+    """The session-room's final scores count (its score summary is checked)."""
     for app_id, final in finals.items():
         row = db.get(Result, app_id) or Result(application_id=app_id)
         row.batch_code, row.final, row.absent = batch_code, final, False
         db.add(row)
-    db.add(Verification(batch_code=batch_code, session_code=session_code, room_code=room_code,
-                        checker=checker, at=utcnow()))
 
 
 def view(db, query, batch_code):
