@@ -134,3 +134,14 @@ def test_P1_the_suggested_note_states_any_exam_date_and_headcount(day, headcount
     with pytest.raises(RuleViolation) as err:
         notes.check_institution_note(note, day, headcount + 1)
     assert err.value.code == "NOTE_HEADCOUNT_WRONG"
+
+
+@pytest.mark.parametrize("written", ["2026年12月5日", "2026-12-05", "2026.12.05", "20261205",
+                                     "12月5日", "12月5号", "二〇二六年十二月五日"])
+def test_P2_the_proxy_note_takes_the_exam_date_as_people_write_it(written):
+    note = f"该笔费用由李四代张三缴纳{written}考试日期大数据运行平台搭建考试项目的费用，金额为200元"
+    notes.check_proxy_note(note, "李四", "张三", EXAM, "大数据运行平台搭建", 20000)
+    with pytest.raises(RuleViolation) as err:
+        notes.check_proxy_note(note, "李四", "张三", date(2026, 12, 6), "大数据运行平台搭建", 20000)
+    assert err.value.code == "PROXY_NOTE_MISMATCH"
+    assert err.value.details["mismatches"][0]["part"] == "exam_date"

@@ -6,7 +6,7 @@ from datetime import date
 from kernel.errors import RuleViolation
 
 from payment.domain.wording import (cn_date, find_dates, normalize, normalize_text,
-                                 parse_date_text, parse_yuan, yuan)
+                                 parse_yuan, yuan)
 
 
 def institution_note(exam_date, headcount, reference=None):
@@ -75,6 +75,16 @@ def note_headcounts(text):
             if not any(m.start(1) < e and s < m.end(1) for s, e in spans):
                 spans[m.span(1)] = int(m.group(1))
     return [n for _, n in sorted(spans.items())]
+
+
+def _date_as_written(text, exam_date):
+    """The one date ``text`` is (the forms of note_dates, 12月5日 in the exam's
+    year, Chinese numerals), or None."""
+    text = _digits(text)
+    found = note_dates(text, exam_date)
+    if len(found) == 1 and found[0][2] == (0, len(text)):
+        return found[0][0]
+    return None
 
 
 def check_institution_note(note, exam_date, headcount):
@@ -174,7 +184,7 @@ def check_proxy_note(note, payer, candidate, exam_date, project, amount_fen):
         wrong.append(("candidate", values["candidate"], candidate,
                       f"the note names {values['candidate']} as the candidate, but the "
                       f"application is {candidate}'s"))
-    day = parse_date_text(values["exam_date"])
+    day = _date_as_written(values["exam_date"], exam_date)
     if day != exam_date:
         what = "is not a date like 2026年12月5日" if day is None else "is not the exam date"
         wrong.append(("exam_date", values["exam_date"], cn_date(exam_date),
