@@ -70,6 +70,7 @@ export default {
     examDate: 'Exam date',
     issuedOn: 'Issued on',
     pdf: 'Download e-certificate',
+    credential: 'Download verifiable credential (.json)',
     check: 'Verify',
     qr: 'QR verification link',
   },

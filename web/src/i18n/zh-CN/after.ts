@@ -70,6 +70,7 @@ export default {
     examDate: '考核日期',
     issuedOn: '发证日期',
     pdf: '下载电子证书',
+    credential: '下载可验证凭证（.json）',
     check: '核验证书',
     qr: '二维码核验链接',
   },
