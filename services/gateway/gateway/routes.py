@@ -19,7 +19,7 @@ from exam.schemas import BatchSchema
 from kernel.uploads import UploadRequest
 from payment import schemas as pay
 from registration.schemas import (ApplicationSchema, EligibilitySchema as EligibilityBody,
-                                  PrecheckSchema)
+                                  PrecheckSchema, RegistrantCountsSchema)
 from review import schemas as review
 
 from gateway import domain, schemas as s
@@ -407,6 +407,12 @@ ROUTES = (
           relay("exam", "get_roster", path=("batch_code",), query=("project_code",)),
           "Confirmed candidates of a batch by project (B1)", "exam", query=s.ProjectQuery,
           services=("exam",)),
+    Route("GET", "/batches/{batch_code}/registrants", "registrant_counts",
+          EXAM_STAFF + (REVIEWER,), relay("registration", "registrant_counts",
+                                          path=("batch_code",)),
+          "报名人数 per project of a batch (B1: submitted and not withdrawn, rejected, not "
+          "accepted, abandoned or cancelled) and whether it reaches 10", "exam",
+          response=RegistrantCountsSchema, services=("registration",)),
     Route("POST", "/exam/minimum-overrides", "override_minimum", EXAM_STAFF,
           relay("exam", "override_minimum", body=True, actor="actor"),
           "Hold a project with fewer than 10 candidates anyway (B1)", "exam",

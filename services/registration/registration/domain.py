@@ -325,6 +325,31 @@ def precheck(condition_id, claim, person):
             "outcome": outcome_of([c["state"] for c in checks]), "checks": checks}
 
 
+# --- B1: who counts as a registrant -------------------------------------------
+
+MIN_REGISTRANTS = 10          # "报名人数不足10人时，原则上不予组织考核"
+# B1 counts 报名人数 of a batch and project: applications submitted (either channel)
+# and still live. Not registrants: withdrawn (撤回), rejected ("审核不通过的即为报名
+# 失败"), not accepted ("不再受理个人报名"), abandoned ("视为放弃报考"), cancelled.
+NOT_REGISTRANTS = ("withdrawn", "rejected", "not_accepted", "abandoned", "cancelled")
+
+
+def is_registrant(status):
+    """B1: whether an application in ``status`` counts in 报名人数."""
+    return status not in NOT_REGISTRANTS
+
+
+def registrant_counts(rows):
+    """B1: ``rows`` of (project code, status, count) -> {project: registrants}
+    (projects with none are left out), with whether each reaches the minimum."""
+    counts = {}
+    for project, status, n in rows:
+        if is_registrant(status):
+            counts[project] = counts.get(project, 0) + n
+    return {p: {"registrants": n, "reaches_minimum": n >= MIN_REGISTRANTS}
+            for p, n in sorted(counts.items())}
+
+
 # --- lifecycle -------------------------------------------------------------
 
 def check_resubmit(app, batch, today):

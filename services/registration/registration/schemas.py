@@ -128,6 +128,18 @@ class PrecheckSchema(StrictSchema):
     checks = fields.List(fields.Nested(PrecheckCheckSchema))
 
 
+class RegistrantCountSchema(StrictSchema):
+    registrants = fields.Integer()
+    reaches_minimum = fields.Boolean()
+
+
+class RegistrantCountsSchema(StrictSchema):
+    """B1: 报名人数 per project of a batch (submitted and still live)."""
+    batch_code = fields.String()
+    minimum = fields.Integer()
+    projects = fields.Dict(keys=fields.String(), values=fields.Nested(RegistrantCountSchema))
+
+
 class ApplicationSchema(StrictSchema):
     id = fields.String()
     batch_code = fields.String()

@@ -286,6 +286,20 @@ class RegistrationService(BatchCopyEntrypoints, ServiceBase):
         return domain.precheck(project.condition, data["claim"], data["person"])
 
     @rpc
+    def registrant_counts(self, batch_code):
+        """B1: 报名人数 of each project of a batch (domain.is_registrant: submitted
+        and not withdrawn, rejected, not accepted, abandoned or cancelled), and
+        whether it reaches the notice's 10. Staff decide the roster (exam keeps the
+        override: 原则上)."""
+        batch = self._get_batch(batch_code)
+        rows = self.db.execute(select(Application.project_code, Application.status,
+                                      func.count()).where(
+            Application.batch_code == batch["code"]).group_by(
+            Application.project_code, Application.status)).all()
+        return {"batch_code": batch["code"], "minimum": domain.MIN_REGISTRANTS,
+                "projects": domain.registrant_counts(rows)}
+
+    @rpc
     def get_application(self, application_id):
         return self._dump(self._get_app(application_id), timeline=True)
 

@@ -221,3 +221,19 @@ def test_M1_photo_limit_by_the_batch_year():
         domain.check_photo(51_200, 2026)
     assert (err.value.code, err.value.rule, err.value.field) == ("FILE_SIZE", "M1",
                                                                  "materials.photo")
+
+
+def test_B1_registrants_are_the_live_submitted_applications_of_the_batch_and_project():
+    """报名人数不足10人: submitted (either channel) and not withdrawn, rejected
+    (报名失败), not accepted (不再受理), abandoned (放弃报考) or cancelled."""
+    for status in ("submitted", "returned", "approved", "paid", "passed", "failed",
+                   "certified"):
+        assert domain.is_registrant(status)
+    for status in ("withdrawn", "rejected", "not_accepted", "abandoned", "cancelled"):
+        assert not domain.is_registrant(status)
+    rows = [("a", "submitted", 6), ("a", "approved", 3), ("a", "withdrawn", 4),
+            ("a", "paid", 1), ("b", "submitted", 9), ("b", "rejected", 2),
+            ("c", "withdrawn", 1)]
+    assert domain.registrant_counts(rows) == {
+        "a": {"registrants": 10, "reaches_minimum": True},
+        "b": {"registrants": 9, "reaches_minimum": False}}

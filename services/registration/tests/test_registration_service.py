@@ -366,3 +366,27 @@ def test_M2_a_200000_byte_scan_is_200_KB_and_a_307200_byte_one_300_KB(suite, rpc
                 "purpose": "scan", "content_base64": base64.b64encode(
                     sample_scan(size, size=size)).decode()})
         assert (err.value.code, err.value.rule) == ("FILE_SIZE", "M2")
+
+
+def test_B1_registrant_counts_of_a_batch_count_submitted_live_applications(
+        suite, rpc, application, amqp_uri):
+    apps = [rpc.registration.submit_application(application()) for _ in range(3)]
+    other = rpc.registration.submit_application(application(
+        project="business-data-analysis"))
+    rpc.registration.withdraw_application({"application_id": apps[0]["id"],
+                                           "actor": "candidate", "reason": "个人原因"})
+    publish_event(amqp_uri, "review", "application_rejected", {
+        "application_id": apps[1]["id"], "batch_code": BATCH,
+        "project_code": "bigdata-platform-setup", "channel": "individual",
+        "id_number": apps[1]["id_number"], "name": "张三", "actor": "复审员A",
+        "reason": "学历不符"})
+    assert wait_until(lambda: rpc.registration.get_application(apps[1]["id"])["status"]
+                      == "rejected")
+    out = rpc.registration.registrant_counts(BATCH)
+    assert out["minimum"] == 10 and out["batch_code"] == BATCH
+    assert out["projects"] == {
+        "bigdata-platform-setup": {"registrants": 1, "reaches_minimum": False},
+        "business-data-analysis": {"registrants": 1, "reaches_minimum": False}}
+    assert other["status"] == "submitted"
+    with pytest.raises(NotFound):
+        rpc.registration.registrant_counts("1999-01")
