@@ -1,7 +1,7 @@
 // 考评员督导员培训取证报名 (role candidate) at 375 px on the rehearsal clock
 // (period 2025-2: applications 05-07..05-13): the 申报表 filled and submitted in
 // the browser, with refusals beside their fields (A4: no 4th project, no
-// mixing of types, 工作简介 under 300 characters; M1: a photo too big; A2: the
+// mixing of types, 工作简介 under 300 characters; AT2: a photo too big; A2: the
 // server's refusal of an unknown recommending unit), then the staff steps over
 // the API (e2e/flows-assessor.ts) and 我的考评员报名 showing the progress
 // 单位审核 → 市州审核 → 省级审核, the 学时, the exam result and the card.
@@ -30,7 +30,7 @@ async function tick(page: Page, name: string | RegExp) {
 }
 const SENTENCE = '本人长期从事大数据分析与数据治理工作，负责项目实施与人员培训考核。'
 
-test('A4 A2 M1: 考评员督导员培训取证报名 refuses a 4th project, mixed types and a short 工作简介 in the browser, the server refuses an unknown unit and 4 projects beside the field; after the reviews, 学时 and exam 我的考评员报名 shows the progress and the card', async ({ page, api, admin, setClock }) => {
+test('A4 A2 AT2: 考评员督导员培训取证报名 refuses a 4th project, mixed types and a short 工作简介 in the browser, the server refuses an unknown unit and 4 projects beside the field; after the reviews, 学时 and exam 我的考评员报名 shows the progress and the card', async ({ page, api, admin, setClock }) => {
   test.setTimeout(240_000)
   try {
     await setClock(ASSESSOR_DAYS.apply)
@@ -49,10 +49,10 @@ test('A4 A2 M1: 考评员督导员培训取证报名 refuses a 4th project, mixe
     await page.getByRole('textbox', { name: '姓名' }).fill(person.name)
     await page.getByRole('textbox', { name: '身份证号码' }).fill(person.id_number)
     await expect(page.getByTestId('derived')).toContainText('出生年月：1978年01月')
-    // M1 in the browser: a 250 KB picture is no photo (under 50 KB)
-    await upload(page, 'up-photo', scanFile())
+    // AT2 in the browser: the assessors' own limit (2 MB), not the candidates' 50 KB
+    await upload(page, 'up-photo', Buffer.concat([scanFile(), Buffer.alloc(2048 * 1024)]))
     await expect(item(page, '照片').locator('.field-error')).toContainText('文件大小不符合要求')
-    await expect(item(page, '照片').locator('.rule-id')).toHaveText('M1')
+    await expect(item(page, '照片').locator('.rule-id')).toHaveText('AT2')
     await upload(page, 'up-photo', photoFile())
     await expect(page.getByTestId('up-photo-ok')).toBeVisible()
     await page.getByRole('textbox', { name: '联系手机' }).fill('13900139000')

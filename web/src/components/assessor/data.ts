@@ -53,11 +53,15 @@ export function summaryLength(text: string) {
   return n
 }
 
-/** Upload limits of shared/kernel/files.py (M1 photo, M2 scans), checked before sending. */
+/** Upload limits of an assessor applicant (AT2, docs/assessor-training.md): the 2025
+ * notice sets none, so not the candidates' M1/M2; the service's defaults
+ * (ASSESSOR_PHOTO_MAX_KB, ASSESSOR_SCAN_MAX_KB), checked before sending; the
+ * server's refusal (ASSESSOR_FILE_TOO_LARGE) shows if the center set them lower. */
 export const KB = 1024
+export const UPLOAD_RULE = 'AT2'
 export const LIMITS = {
-  photo: { types: ['image/jpeg', 'image/png'], max: 50 * KB - 1, min: 0, text: 'JPG 或 PNG，小于 50 KB' },
-  scan: { types: ['image/jpeg', 'image/png', 'application/pdf'], max: 300 * KB, min: 200 * KB, text: 'JPG、PNG 或 PDF，200 KB 至 300 KB' },
+  photo: { types: ['image/jpeg', 'image/png'], max: 2048 * KB, min: 0, text: 'JPG 或 PNG，不超过 2 MB' },
+  scan: { types: ['image/jpeg', 'image/png', 'application/pdf'], max: 5120 * KB, min: 0, text: 'JPG、PNG 或 PDF，不超过 5 MB' },
 }
 
 export const STATUS: Record<string, string> = {
