@@ -1,7 +1,8 @@
 """Interoperability of the certificates' verifiable credentials (#19): the
 certificate service and the gateway run on the real broker and database (the
 registration service is played, as in the certificate service's tests); two
-certificates are issued, the signing key rotated between them, one revoked.
+certificates are issued, the signing key rotated between them, one revoked;
+an assessor card's credential is made from assessor training's card_issued.
 What a third party fetches over HTTP (the credentials, the issuer's did:web
 document, the status list, the context) is written to files, and then:
 
@@ -26,7 +27,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from kernel.testing import wait_until
+from kernel.testing import publish_event, wait_until
 
 from certificate import credentials
 
@@ -61,7 +62,7 @@ def node_verify(tmp, *files, status=True):
 
 
 def test_C2_C3_R4_an_independent_verifier_accepts_the_suites_credentials(
-        registration, start_certificate, start_gateway, passed, rpc, tmp_path):
+        registration, start_certificate, start_gateway, passed, rpc, tmp_path, amqp_uri):
     start_certificate()
     base = _gw.bound_url(start_gateway())
     http = requests.Session()
@@ -81,6 +82,12 @@ def test_C2_C3_R4_an_independent_verifier_accepts_the_suites_credentials(
                                                   "idempotency_key": "rotate-vc-interop"})
     new = passed(name="王小明")
     assert old["kid"] != new["kid"] == rotated["kid"]
+    publish_event(amqp_uri, "assessor_training", "card_issued", {
+        "card_number": "KP-2026-0042", "id_number": "51010419900307123X", "name": "赵考评",
+        "unit": "成都市职业技能鉴定所", "projects": ["business-data-analysis"],
+        "valid_from": "2026-12-01", "valid_until": "2031-11-30", "reason": None})
+    assert wait_until(lambda: http.get(base + "/public/credentials/cards/KP-2026-0042",
+                                       timeout=30).status_code == 200, timeout=30)
 
     cred_old = get(f"/public/credentials/{old['number']}").json()
     cred_new = get(f"/public/credentials/{new['number']}").json()
@@ -93,6 +100,7 @@ def test_C2_C3_R4_an_independent_verifier_accepts_the_suites_credentials(
     save("context.json", {"url": credentials.CONTEXT_URL, "document": context})
     save("old.json", cred_old)
     save("new.json", cred_new)
+    save("card.json", get("/public/credentials/cards/KP-2026-0042").json())
     altered = json.loads(json.dumps(cred_new))
     altered["credentialSubject"]["projectName"] = "商业数据分析"
     save("altered.json", altered)
@@ -114,7 +122,7 @@ def test_C2_C3_R4_an_independent_verifier_accepts_the_suites_credentials(
     save("status-revoked.json", after.json())
 
     # the independent verifier
-    lines, rc, out_fresh = node_verify(tmp_path, "old.json", "new.json",
+    lines, rc, out_fresh = node_verify(tmp_path, "old.json", "new.json", "card.json",
                                        status="status-fresh.json")
     assert rc == 0, out_fresh
     for line in lines:
@@ -136,6 +144,7 @@ def test_C2_C3_R4_an_independent_verifier_accepts_the_suites_credentials(
     assert credentials.verify(read("old.json"), did_doc, read("status-fresh.json")) == \
         {"verified": True, "revoked": False, "reason": None}
     assert credentials.verify(read("new.json"), did_doc, read("status-fresh.json"))["verified"]
+    assert credentials.verify(read("card.json"), did_doc, read("status-fresh.json"))["verified"]
     assert credentials.verify(read("new.json"), did_doc, read("status-revoked.json")) == \
         {"verified": False, "revoked": True, "reason": "revoked"}
     assert credentials.verify(read("old.json"), did_doc, read("status-revoked.json"))[
@@ -147,6 +156,6 @@ def test_C2_C3_R4_an_independent_verifier_accepts_the_suites_credentials(
     for f in tmp_path.glob("*.json"):
         shutil.copy(f, KEEP / f.name)
     (KEEP / "node-verifier-output.txt").write_text(
-        "# fresh list: old (rotated-out key) and new\n" + out_fresh
+        "# fresh list: old (rotated-out key), new, an assessor card\n" + out_fresh
         + "# after the revocation of new\n" + out_revoked
         + "# one field altered\n" + out_altered)

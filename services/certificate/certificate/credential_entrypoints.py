@@ -9,6 +9,10 @@ in certificate.credentials (pure); this is wiring: settings, rows, the keys.
   ``_keep_credential(pending)`` after the certificate's row is flushed.
 - ``_credential_revoked(number)`` (revocation): the certificate's bit is set
   and its status list signed again, in the revocation's transaction.
+- assessor cards: ``assessor_training.card_issued`` (also on renewal: the
+  credential is signed again with the new ``validUntil``, same index) and
+  ``card_revoked`` (its bit set) give every card its credential
+  (``get_card_credential``); a card's expiry is its ``validUntil``.
 - ``issue_missing_credentials``: the migration job for certificates issued
   before credentials existed (their PDF is not changed: it is the document the
   holder has, and its hash is what verify_pdf knows).
@@ -23,16 +27,20 @@ import base64
 import hashlib
 import json
 import random
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
 from kernel import idnumber, settings
 from kernel.db import utcnow
-from kernel.entrypoints import rpc
+from kernel.entrypoints import handles, rpc
 from kernel.errors import Conflict, NotFound, ValidationFailed
 
+from assessor_training import events as training_events
+
 from certificate import credentials, domain
-from certificate.models import Certificate, Credential, StatusList
+from certificate.models import CardCredential, Certificate, Credential, StatusList
 
 CREDENTIAL_DEFAULTS = {
     "CERTIFICATE_DID_WEB_DOMAIN": "skillcert.example",
@@ -70,6 +78,9 @@ class CredentialEntrypoints:
     def _credential_url(self, number):
         return f"{self._base_url()}/api/public/credentials/{number}"
 
+    def _card_url(self, card_number):
+        return f"{self._base_url()}/api/public/credentials/cards/{card_number}"
+
     # --- issuance ---------------------------------------------------------------------------
 
     def _status_slot(self):
@@ -79,8 +90,8 @@ class CredentialEntrypoints:
         bits = int(self._vc_setting("CERTIFICATE_STATUS_LIST_BITS"))
         newest = self.db.scalar(select(func.max(StatusList.id))) or 0
         if newest:
-            used = self.db.scalar(select(func.count()).select_from(Credential).where(
-                Credential.status_list == newest))
+            used = sum(self.db.scalar(select(func.count()).select_from(table).where(
+                table.status_list == newest)) for table in (Credential, CardCredential))
             row = self.db.get(StatusList, newest)
             if used >= row.bits // 2:
                 newest = 0
@@ -92,9 +103,10 @@ class CredentialEntrypoints:
             self.db.flush()       # a twin list made at the same moment fails here: retried
         for _ in range(INDEX_DRAWS):
             index = random.randrange(bits)
-            taken = self.db.scalar(select(Credential.certificate_number).where(
-                Credential.status_list == newest, Credential.status_index == index))
-            if taken is None:
+            taken = [self.db.scalar(select(table.status_index).where(
+                table.status_list == newest, table.status_index == index))
+                for table in (Credential, CardCredential)]
+            if taken == [None, None]:
                 return newest, index
         raise Conflict("STATUS_LIST_FULL", "no free index found in the status list",
                        details={"status_list": newest})
@@ -141,6 +153,8 @@ class CredentialEntrypoints:
             select(Credential.status_index).join(
                 Certificate, Certificate.number == Credential.certificate_number)
             .where(Credential.status_list == status.id, Certificate.status == "revoked")).all()
+        revoked += self.db.scalars(select(CardCredential.status_index).where(
+            CardCredential.status_list == status.id, CardCredential.revoked.is_(True))).all()
         kid, key = self.keys.signer(self.db)
         now = utcnow()
         unsigned = credentials.status_list_credential(
@@ -225,6 +239,58 @@ class CredentialEntrypoints:
                         self._sign_status_list(row)
                     status_list = json.loads(row.document)
         return credentials.verify(credential, self.did_document(), status_list)
+
+    # --- assessor cards (A6) ---------------------------------------------------------------
+
+    @handles("assessor_training", "card_issued")
+    def on_card_issued(self, event):
+        card = training_events.CARD_ISSUED.load(event["payload"])
+        row = self.db.get(CardCredential, card["card_number"])
+        if row is None:
+            list_id, index = self._status_slot()
+        else:
+            list_id, index = row.status_list, row.status_index
+        zone = ZoneInfo("Asia/Shanghai")
+        unsigned = credentials.card_credential(
+            card, self._issuer(), self._card_url(card["card_number"]),
+            credentials.status_entry(self._list_url(list_id), index),
+            datetime.combine(card["valid_from"], time(0), zone),
+            datetime.combine(card["valid_until"] + timedelta(days=1), time(0), zone)
+            - timedelta(seconds=1))
+        kid, key = self.keys.signer(self.db)
+        text = _json(credentials.sign(unsigned, key, credentials.method_id(self._did(), kid),
+                                      utcnow()))
+        if row is None:
+            self.db.add(CardCredential(card_number=card["card_number"], status_list=list_id,
+                                       status_index=index, document=text, kid=kid,
+                                       issued_at=utcnow(), revoked=False))
+            self.db.flush()
+            status = self.db.get(StatusList, list_id)
+            if status.document is None:
+                self._sign_status_list(status)
+        else:
+            row.document, row.kid = text, kid
+
+    @handles("assessor_training", "card_revoked")
+    def on_card_revoked(self, event):
+        card = training_events.CARD_REVOKED.load(event["payload"])
+        row = self.db.get(CardCredential, card["card_number"])
+        if row is None or row.revoked:
+            return
+        row.revoked = True
+        self.db.flush()
+        self._sign_status_list(self.db.scalars(select(StatusList).where(
+            StatusList.id == row.status_list).with_for_update()).one())
+
+    @rpc
+    def get_card_credential(self, card_number):
+        """An assessor card's credential (public, as the card's verification)."""
+        row = self.db.get(CardCredential, str(card_number)) \
+            if isinstance(card_number, str) and len(card_number) <= 40 else None
+        if row is None:
+            raise NotFound("CREDENTIAL_NOT_FOUND", "this card has no verifiable credential",
+                           field="card_number", rule="A6")
+        return json.loads(row.document)
 
     # --- the migration job -------------------------------------------------------------------
 

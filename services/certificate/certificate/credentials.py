@@ -197,6 +197,30 @@ def certificate_credential(cert, issuer, credential_id, status):
     }
 
 
+def card_credential(card, issuer, credential_id, status, valid_from, valid_until):
+    """The unsigned credential of an assessor card (``card``: the card event's
+    payload; ``valid_from``/``valid_until``: aware datetimes of the card's first
+    and last moment). The ID number is masked, as in a certificate's."""
+    return {
+        "@context": [VC_V2, CONTEXT_URL],
+        "id": credential_id,
+        "type": ["VerifiableCredential", "AssessorCardCredential"],
+        "issuer": issuer,
+        "name": "考评员证",
+        "validFrom": timestamp(valid_from),
+        "validUntil": timestamp(valid_until),
+        "credentialSubject": {
+            "type": "AssessorCardHolder",
+            "name": card["name"],
+            "maskedIdNumber": privacy.mask_id(card["id_number"]),
+            "cardNumber": card["card_number"],
+            "recommendingUnit": card["unit"],
+            "projectCodes": sorted(card["projects"]),
+        },
+        "credentialStatus": status,
+    }
+
+
 def status_entry(list_url, index):
     return {"id": f"{list_url}#{index}", "type": "BitstringStatusListEntry",
             "statusPurpose": STATUS_PURPOSE, "statusListIndex": str(index),

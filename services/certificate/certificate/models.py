@@ -136,3 +136,18 @@ class StatusList(Base):
     document = mapped_column(Text, nullable=True)
     etag = mapped_column(String(64), nullable=True)
     updated_at = mapped_column(Timestamp(), nullable=False)
+
+
+class CardCredential(Base):
+    """An assessor card's verifiable credential (#19), made from assessor
+    training's card events; its index is in the same status lists as the
+    certificates' (the draw checks both tables)."""
+    __tablename__ = "card_credentials"
+    __table_args__ = (UniqueConstraint("status_list", "status_index"),)
+    card_number: Mapped[str] = mapped_column(String(40), primary_key=True)
+    status_list: Mapped[int] = mapped_column(ForeignKey("status_lists.id"), index=True)
+    status_index: Mapped[int] = mapped_column(Integer)
+    document: Mapped[str] = mapped_column(Text)
+    kid: Mapped[str] = mapped_column(ForeignKey("signing_keys.kid"))
+    issued_at = mapped_column(Timestamp(), nullable=False)
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)

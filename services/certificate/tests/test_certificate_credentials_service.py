@@ -9,6 +9,7 @@ import json
 from sqlalchemy import create_engine, text
 
 from kernel.errors import NotFound
+from kernel.testing import publish_event, wait_until
 
 from certificate import credentials, document
 from test_certificate_service import (  # noqa: F401  (fixtures)
@@ -126,3 +127,40 @@ def test_the_did_document_and_context_are_served_without_the_network(service, rp
         raise AssertionError("an unknown status list was served")
     except NotFound as exc:
         assert exc.code == "STATUS_LIST_NOT_FOUND"
+
+
+def _card(number, **extra):
+    return dict({"card_number": number, "id_number": "51010419900307123X", "name": "赵考评",
+                 "unit": "成都市职业技能鉴定所", "projects": ["business-data-analysis"],
+                 "valid_from": "2026-12-01", "valid_until": "2031-11-30", "reason": None},
+                **extra)
+
+
+def _card_credential(rpc, number):
+    def found():
+        try:
+            return rpc.certificate.get_card_credential(number)
+        except NotFound:
+            return None
+    return found
+
+
+def test_A6_an_assessor_card_gets_a_credential_and_its_revocation_sets_the_bit(
+        service, rpc, amqp_uri):
+    number = "KP-2026-0001"
+    publish_event(amqp_uri, "assessor_training", "card_issued", _card(number))
+    cred = wait_until(_card_credential(rpc, number), timeout=30)
+    assert cred["type"] == ["VerifiableCredential", "AssessorCardCredential"]
+    assert cred["credentialSubject"]["maskedIdNumber"] == "510*************3X"
+    assert "51010419900307123X" not in json.dumps(cred)
+    assert cred["validUntil"] == "2031-11-30T15:59:59Z"       # the day's end, Beijing time
+    assert _verify(rpc, cred)["verified"] is True
+    # renewal: the same card again with a later end, the same status index
+    publish_event(amqp_uri, "assessor_training", "card_issued",
+                  _card(number, valid_until="2032-11-30"))
+    renewed = wait_until(lambda: (lambda c: c if c["validUntil"].startswith("2032") else None)(
+        rpc.certificate.get_card_credential(number)), timeout=30)
+    assert renewed["credentialStatus"] == cred["credentialStatus"]
+    publish_event(amqp_uri, "assessor_training", "card_revoked",
+                  _card(number, reason="弄虚作假"))
+    assert wait_until(lambda: _verify(rpc, renewed)["revoked"], timeout=30)
