@@ -1,6 +1,7 @@
 """End to end: exam, registration and certificate together on the real broker.
 
-Review, payment and the exam's result are played with publish_event; the rest
+Review, payment and the exam's result (with what the certificate needs of the
+application and the session's supervision, #14) are played with publish_event; the rest
 is the real services: an application is submitted, approved, paid, passed, its
 certificate issued (C1) and registration marks it certified; the holder
 downloads the e-certificate (C3), its text and QR code are read back from the
@@ -52,7 +53,8 @@ def status_of(rpc, application_id):
 
 def test_C1_C2_C3_a_passed_candidate_gets_a_verifiable_e_certificate(suite, rpc, amqp_uri):
     seed = uuid.uuid4().int % 10**6
-    materials = {"photo": upload(rpc, "photo", sample_photo(seed)),
+    photo = sample_photo(seed)
+    materials = {"photo": upload(rpc, "photo", photo),
                  "education_proof_kind": "diploma"}
     for n, kind in enumerate(("application_form", "integrity_pledge", "education_proof",
                               "id_card_front", "id_card_back")):
@@ -77,7 +79,12 @@ def test_C1_C2_C3_a_passed_candidate_gets_a_verifiable_e_certificate(suite, rpc,
         publish_event(amqp_uri, "exam", "result_finalized", {
             "application_id": app["id"], "batch_code": BATCH, "project_code": PROJECT,
             "id_number": id_number, "name": "陈晓梅", "passed": True, "score": 86,
-            "exam_date": "2026-12-05"})
+            "exam_date": "2026-12-05",
+            # what the certificate needs rides with the result (#14): nobody is asked
+            "roster_status": "confirmed", "sex": "F", "channel": "individual",
+            "institution_code": None, "project_name": "大数据运行平台搭建",
+            "photo": materials["photo"], "photo_base64": base64.b64encode(photo).decode(),
+            "supervision": {"name": "督导员甲", "at": "2026-12-05T11:30:00+08:00"}})
         [issued] = tap.wait_for("certificate_issued", timeout=30)
     number = issued["payload"]["certificate_number"]
     assert issued["payload"]["application_id"] == app["id"]

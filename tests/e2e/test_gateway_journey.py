@@ -13,7 +13,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from kernel import documents
+from kernel import documents, idnumber
+from kernel.projects import catalogue
 from kernel.testing import publish_event, sample_jpeg, wait_until
 
 from review_helpers import _load        # loads a test package's conftest under its own name
@@ -46,7 +47,7 @@ def eventually(client, path, status):
 
 
 def test_candidate_journey_from_account_to_verified_e_certificate(suite_gateway, accounts,
-                                                                  upload, amqp_uri):
+                                                                  upload, amqp_uri, rpc):
     public = suite_gateway
     # 1. an account of one's own, bound to one's ID number (R2)
     candidate = accounts("candidate", name="陈晓梅")
@@ -106,11 +107,18 @@ def test_candidate_journey_from_account_to_verified_e_certificate(suite_gateway,
     r = candidate.post(f"{path}/withdraw", {"reason": "too late"})
     assert r.status_code == 422 and r.json()["rule"] == "B2"
 
-    # 7. the exam's result (played), then the certificate (C1)
+    # 7. the exam's result (played, with what the certificate needs, #14), then the
+    # certificate (C1)
+    photo = rpc.registration.get_material(materials["photo"])["content_base64"]
     publish_event(amqp_uri, "exam", "result_finalized", {
         "application_id": app["id"], "batch_code": BATCH, "project_code": app["project_code"],
         "id_number": me["id_number"], "name": "陈晓梅", "passed": True, "score": 86,
-        "exam_date": "2026-12-05"})
+        "exam_date": "2026-12-05", "roster_status": "confirmed",
+        "sex": idnumber.parse(me["id_number"]).sex, "channel": "individual",
+        "institution_code": None, "project_name": next(
+            p["name_zh"] for p in catalogue() if p["code"] == app["project_code"]),
+        "photo": materials["photo"], "photo_base64": photo,
+        "supervision": {"name": "督导员甲", "at": "2026-12-05T11:30:00+08:00"}})
     certified = eventually(candidate, path, "certified")
     assert [t["status"] for t in certified["timeline"]] == \
         ["submitted", "approved", "paid", "passed", "certified"]

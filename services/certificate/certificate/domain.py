@@ -31,6 +31,9 @@ certificate carries ``<verify address>?p=<base64url(record)>.<base64url(signatur
 so an app can check it online (the address) or offline (the public keys and the
 signed status list).
 """
+import base64
+import binascii
+import hashlib
 import json
 import re
 import secrets
@@ -53,12 +56,6 @@ RECORD_FIELDS = ("format", "kid", "number", "name", "id_number", "project_name",
                  "issued_on")
 MAX_QR_TEXT = 2000
 STATUS_LIST_FORMAT = "skillcert-status-list/1"
-
-# registration's application statuses (registration/domain.py TRANSITIONS)
-# exam's result_finalized is the authority on the pass: "paid" only means that
-# registration has not applied that same result yet (it accepts the
-# certificate from "paid" too), so waiting for it would only risk dead letters
-PASSED_STATUSES = ("paid", "passed", "certified")
 
 
 PAPER_STATUSES = ("none", "printed", "with_institution", "with_holder")
@@ -359,29 +356,58 @@ def verify_offline(text, public_keys, status=None):
 
 # --- issuance (C1) -------------------------------------------------------------------
 
-def check_issuable(result, application, today):
-    """Decide on an ``exam.result_finalized`` event. ``application`` is
-    registration's record of it. Returns None to issue, or the reason to record
-    and skip. Raises ValidationFailed (dead-lettered at once: the services
-    disagree about who this is)."""
+# what exam's result_finalized carries for the certificate (#14), required to issue
+ISSUE_FIELDS = ("roster_status", "sex", "channel", "project_name", "photo", "photo_base64")
+ON_ROSTER = "confirmed"
+
+
+def check_issuable(result, today):
+    """Decide on an ``exam.result_finalized`` event from the event alone (#14:
+    it carries the application's sex, channel, institution and photo, the
+    roster status and the session's supervision; nobody is asked). Returns
+    None to issue, or the reason to record and skip. Raises ValidationFailed
+    (dead-lettered at once) when the event contradicts itself.
+
+    - not passed: no certificate;
+    - a field of ISSUE_FIELDS missing (an event sent before exam carried them):
+      noted, no certificate (exam sends it again);
+    - no signed quality supervision record of the candidate's session
+      (002 二(九): "作为办理专项职业能力证书的依据"): no certificate (T4, the
+      same rule exam applies before it finalizes: defence in depth);
+    - the candidate no longer confirmed on exam's roster: no certificate;
+    - the sex is not the ID number's (registration derives it from the number):
+      RESULT_MISMATCH; a result before the exam: RESULT_BEFORE_EXAM."""
     if not result["passed"]:
         return "the candidate did not pass: no certificate"
-    mismatched = [k for k in ("id_number", "batch_code", "project_code")
-                  if str(result[k]).strip().upper() != str(application[k]).strip().upper()]
-    if not names.same(result["name"], application["name"]):
-        mismatched.append("name")
-    if mismatched:
-        raise ValidationFailed("RESULT_MISMATCH", "the result does not match the application "
-                               f"on {', '.join(mismatched)}", rule="C1",
-                               details={"fields": mismatched,
-                                        "application_id": result["application_id"]})
-    status = application["status"]
-    if status not in PASSED_STATUSES:
-        return f"the application is {status}: no certificate"
+    missing = [k for k in ISSUE_FIELDS if not result.get(k)]
+    if missing:
+        return (f"the result carries no {', '.join(missing)} (sent before exam carried "
+                "them): no certificate until exam sends it again")
+    if not result.get("supervision"):
+        return ("no signed quality supervision record (质量督导记录) for the candidate's "
+                "session (T4, 002 二(九)): no certificate")
+    if result["roster_status"] != ON_ROSTER:
+        return f"the candidate is {result['roster_status']} on exam's roster: no certificate"
+    if idnumber.parse(result["id_number"]).sex != result["sex"]:
+        raise ValidationFailed("RESULT_MISMATCH", "the result's sex is not that of its ID "
+                               "number", rule="C1", details={
+                                   "fields": ["sex"], "application_id": result["application_id"]})
     if today < result["exam_date"]:
         raise ValidationFailed("RESULT_BEFORE_EXAM", f"a result for an exam on "
                                f"{result['exam_date']} cannot be final on {today}", rule="C1")
     return None
+
+
+def photo_of(digest, content_base64):
+    """The photo's bytes from exam's event, which must be those of its hash (C1)."""
+    try:
+        content = base64.b64decode(content_base64 or "", validate=True)
+    except (binascii.Error, ValueError):
+        content = b""
+    if hashlib.sha256(content).hexdigest() != digest:
+        raise ValidationFailed("PHOTO_MISMATCH", "the photo the result carries does not match "
+                               "its hash", rule="C1", details={"hash": digest})
+    return content
 
 
 # --- revocation (R4) -----------------------------------------------------------------

@@ -186,34 +186,33 @@ def test_C2_random_serials_are_spread_over_the_whole_range():
 
 RESULT = {"application_id": "a1", "batch_code": "2026-10", "project_code": "p",
           "id_number": ID, "name": "张三", "passed": True, "score": 80,
-          "exam_date": date(2026, 10, 24)}
-APPLICATION = {"batch_code": "2026-10", "project_code": "p", "id_number": ID, "name": "张三",
-               "status": "passed"}
+          "exam_date": date(2026, 10, 24), "roster_status": "confirmed", "sex": "M",
+          "channel": "individual", "institution_code": None, "project_name": "大数据运行平台搭建",
+          "photo": "0" * 64, "photo_base64": "AA==",
+          "supervision": {"name": "督导员甲", "at": "2026-10-24T10:00:00+08:00"}}
 
 
-def test_C1_a_pass_recorded_by_registration_is_issued():
-    assert domain.check_issuable(RESULT, APPLICATION, date(2026, 11, 20)) is None
-    assert domain.check_issuable(RESULT, dict(APPLICATION, status="certified"),
-                                 date(2026, 11, 20)) is None
+def test_C1_a_pass_with_everything_the_certificate_needs_is_issued_from_the_event_alone():
+    # #14: the event carries sex, channel, photo, project name, roster status, supervision
+    assert domain.check_issuable(RESULT, date(2026, 11, 20)) is None
 
 
-def test_C1_fail_or_closed_application_is_skipped_with_a_reason():
-    assert "did not pass" in domain.check_issuable(dict(RESULT, passed=False), APPLICATION,
+def test_C1_fail_or_a_candidate_off_the_roster_is_skipped_with_a_reason():
+    assert "did not pass" in domain.check_issuable(dict(RESULT, passed=False),
                                                    date(2026, 11, 20))
-    assert "withdrawn" in domain.check_issuable(RESULT, dict(APPLICATION, status="withdrawn"),
+    assert "cancelled" in domain.check_issuable(dict(RESULT, roster_status="cancelled"),
                                                 date(2026, 11, 20))
 
 
-def test_C1_a_pass_registration_has_not_recorded_yet_is_issued_all_the_same():
-    assert domain.check_issuable(RESULT, dict(APPLICATION, status="paid"),
-                                 date(2026, 11, 20)) is None
+@pytest.mark.parametrize("field", domain.ISSUE_FIELDS)
+def test_C1_a_result_sent_before_it_carried_the_application_is_noted_not_issued(field):
+    assert field in domain.check_issuable(dict(RESULT, **{field: None}), date(2026, 11, 20))
 
 
-def test_C1_result_for_another_person_is_refused_for_good():
-    with pytest.raises(ValidationFailed) as err:      # status "invalid": dead-lettered at once
-        domain.check_issuable(dict(RESULT, id_number=sample_id_number(seq=8)), APPLICATION,
-                              date(2026, 11, 20))
-    assert err.value.code == "RESULT_MISMATCH" and err.value.details["fields"] == ["id_number"]
+def test_T4_no_certificate_without_the_sessions_signed_supervision_record():
+    # 002 二(九): 对质量督导情况如实记录并签字，作为办理专项职业能力证书的依据
+    assert "supervision" in domain.check_issuable(dict(RESULT, supervision=None),
+                                                  date(2026, 11, 20))
 
 
 # --- paper certificates (C4) ----------------------------------------------------------------

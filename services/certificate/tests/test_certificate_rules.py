@@ -20,9 +20,10 @@ CERT = {"number": NUMBER, "name": "张三", "id_number": ID, "exam_date": date(2
         "status": "valid", "channel": "institution", "institution_code": "inst-02",
         "paper_status": "printed", "revoked_on": None}
 RESULT = {"application_id": "a-1", "passed": True, "id_number": ID, "name": "张三",
-          "batch_code": "2026-10", "project_code": "p", "exam_date": date(2026, 10, 24)}
-APPLICATION = {"batch_code": "2026-10", "project_code": "p", "id_number": ID, "name": "张三",
-               "status": "passed"}
+          "batch_code": "2026-10", "project_code": "p", "exam_date": date(2026, 10, 24),
+          "roster_status": "confirmed", "sex": "M", "channel": "individual",
+          "institution_code": None, "project_name": "大数据运行平台搭建", "photo": "0" * 64,
+          "photo_base64": "AA==", "supervision": {"name": "督导员甲", "at": "2026-10-24T10:00Z"}}
 CARD = {"kind": "resident_id_card_2g", "valid_until": date(2030, 1, 1), "long_term": False}
 
 
@@ -49,17 +50,29 @@ def test_C2_a_malformed_or_mistyped_number_names_C2_and_its_field():
 
 
 def test_C1_a_result_cannot_be_final_before_its_exam_RESULT_BEFORE_EXAM():
-    assert domain.check_issuable(RESULT, APPLICATION, date(2026, 10, 24)) is None
+    assert domain.check_issuable(RESULT, date(2026, 10, 24)) is None
     with pytest.raises(ValidationFailed) as err:     # status "invalid": dead-lettered at once
-        domain.check_issuable(RESULT, APPLICATION, date(2026, 10, 23))
+        domain.check_issuable(RESULT, date(2026, 10, 23))
     assert (err.value.code, err.value.rule) == ("RESULT_BEFORE_EXAM", "C1")
 
 
-def test_C1_a_result_for_another_name_RESULT_MISMATCH():
+def test_C1_a_result_whose_sex_is_not_its_id_numbers_RESULT_MISMATCH():
     with pytest.raises(ValidationFailed) as err:
-        domain.check_issuable(dict(RESULT, name="李四"), APPLICATION, date(2026, 11, 20))
+        domain.check_issuable(dict(RESULT, sex="F"), date(2026, 11, 20))
     assert (err.value.code, err.value.rule) == ("RESULT_MISMATCH", "C1")
-    assert err.value.details == {"fields": ["name"], "application_id": "a-1"}
+    assert err.value.details == {"fields": ["sex"], "application_id": "a-1"}
+
+
+def test_C1_the_photo_carried_is_that_of_its_hash_PHOTO_MISMATCH():
+    import base64
+    import hashlib
+    photo = b"\xff\xd8\xff photo"
+    digest = hashlib.sha256(photo).hexdigest()
+    assert domain.photo_of(digest, base64.b64encode(photo).decode()) == photo
+    for other in (base64.b64encode(b"other").decode(), "not base64!", None):
+        with pytest.raises(ValidationFailed) as err:
+            domain.photo_of(digest, other)
+        assert (err.value.code, err.value.rule) == ("PHOTO_MISMATCH", "C1")
 
 
 def test_C4_an_institution_hands_over_only_what_it_holds_NOT_WITH_INSTITUTION():

@@ -1,9 +1,10 @@
 """Service tests of the certificate service over the real broker and database.
 
 Upstream services are played: the exam service by publishing its events
-(kernel.testing.publish_event), registration by a stand-in nameko service on the
-same broker that answers the three RPCs the certificate service asks
-(get_application, get_material, list_projects). tests/e2e/ runs the real ones.
+(kernel.testing.publish_event). Its result_finalized carries what the
+certificate needs of the application (sex, channel, institution, photo, project
+name, roster status, the session's supervision, #14): the certificate service
+asks no one, so no registration runs here. tests/e2e/ runs the real ones.
 Each test names the rule it checks (DOMAIN.md IDs)."""
 import base64
 import csv
@@ -17,7 +18,6 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from kernel import documents
-from kernel.entrypoints import rpc as kernel_rpc
 from kernel.errors import Conflict, Forbidden, NotFound, RuleViolation, ValidationFailed
 from kernel.testing import EventTap, publish_event, sample_id_number, sample_photo, wait_until
 
@@ -30,41 +30,17 @@ PROJECTS = [{"code": "bigdata-platform-setup", "name_zh": "大数据运行平台
             {"code": "business-data-analysis", "name_zh": "商业数据分析"}]
 
 
-class FakeRegistration:
-    """Stands in for registration: the applications and photos it knows."""
-    name = "registration"
+class Registration:
+    """What registration knows of the applications, as exam's event carries it
+    (the applications and their photos): a plain holder, no service."""
     applications = {}
     photos = {}
-    pending = set()          # applications whose pass registration records a moment late
-
-    @kernel_rpc
-    def get_application(self, application_id):
-        app = self.applications.get(application_id)
-        if app is None:
-            raise NotFound("APPLICATION_NOT_FOUND", "no such application",
-                           field="application_id")
-        if application_id in self.pending:
-            self.pending.discard(application_id)
-            return dict(app, status="paid")
-        return app
-
-    @kernel_rpc
-    def get_material(self, hash):
-        return {"hash": hash, "media_type": "image/jpeg",
-                "content_base64": base64.b64encode(self.photos[hash]).decode()}
-
-    @kernel_rpc
-    def list_projects(self, year=None):
-        return PROJECTS
 
 
 @pytest.fixture
-def registration(container_factory, amqp_uri):
-    FakeRegistration.applications, FakeRegistration.photos = {}, {}
-    FakeRegistration.pending = set()
-    container = container_factory(FakeRegistration, {"AMQP_URI": amqp_uri})
-    container.start()
-    return FakeRegistration
+def registration():
+    Registration.applications, Registration.photos = {}, {}
+    return Registration
 
 
 @pytest.fixture
@@ -99,7 +75,7 @@ def passed(rpc, amqp_uri, registration):
     """passed(**application fields) -> the certificate issued for a new
     application that passed (registration knows it, exam finalizes it)."""
     def make(channel="individual", institution_code=None, name="张三", seq=None,
-             project="bigdata-platform-setup", late=False, wait=True, result=True):
+             project="bigdata-platform-setup", wait=True, result=True):
         seq = uuid.uuid4().int % 500 if seq is None else seq
         photo = sample_photo(seq)
         digest = hashlib.sha256(photo).hexdigest()
@@ -109,8 +85,6 @@ def passed(rpc, amqp_uri, registration):
                "id_number": sample_id_number("19900101", seq), "name": name, "sex": "M",
                "birth_date": "1990-01-01", "photo": digest, "status": "passed"}
         registration.applications[app["id"]] = app
-        if late:
-            registration.pending.add(app["id"])
         event = publish_event(amqp_uri, "exam", "result_finalized", result_of(app, result))
         if not wait:
             return app, event
@@ -120,11 +94,20 @@ def passed(rpc, amqp_uri, registration):
     return make
 
 
-def result_of(app, passed=True):
-    return {"application_id": app["id"], "batch_code": app["batch_code"],
-            "project_code": app["project_code"], "id_number": app["id_number"],
-            "name": app["name"], "passed": passed, "score": 78 if passed else 41,
-            "exam_date": EXAM_DATE}
+def result_of(app, passed=True, **extra):
+    """exam.result_finalized for an application (its photo from Registration)."""
+    photo = Registration.photos.get(app["photo"])
+    return dict({"application_id": app["id"], "batch_code": app["batch_code"],
+                 "project_code": app["project_code"], "id_number": app["id_number"],
+                 "name": app["name"], "passed": passed, "score": 78 if passed else 41,
+                 "exam_date": EXAM_DATE, "roster_status": "confirmed", "sex": app["sex"],
+                 "channel": app["channel"], "institution_code": app["institution_code"],
+                 "project_name": {p["code"]: p["name_zh"] for p in PROJECTS}[
+                     app["project_code"]],
+                 "photo": app["photo"],
+                 "photo_base64": photo and base64.b64encode(photo).decode(),
+                 "supervision": {"name": "督导员甲", "at": "2026-10-24T11:00:00+08:00"}},
+                **extra)
 
 
 def certificate_of(rpc, app):
@@ -209,16 +192,30 @@ def test_certificate_look_ups_normalise_the_name_typed(service, rpc, passed):
     assert err.value.field == "name"
 
 
-def test_C1_fail_gets_no_certificate_and_a_late_pass_is_issued(service, rpc, registration,
-                                                                passed):
+def test_C1_fail_gets_no_certificate_and_a_pass_is_issued_from_the_event_alone(
+        service, rpc, registration, passed):
     failed, _ = passed(result=False, wait=False)
-    # registration still shows "paid" when the certificate service first asks: exam's
-    # result is the authority, so the certificate is issued all the same
-    late = passed(late=True)
-    assert late["application_id"] not in registration.pending and late["status"] == "valid"
+    cert = passed(name="李四", seq=33)          # nobody is asked: no registration runs here
+    assert (cert["status"], cert["sex"], cert["project_name"]) == ("valid", "M",
+                                                                  "大数据运行平台搭建")
     [note] = wait_until(lambda: rpc.certificate.application_notes(failed["id"]), timeout=30)
     assert "did not pass" in note["note"]
     assert certificate_of(rpc, failed) is None
+
+
+def test_T4_no_certificate_for_a_session_without_its_supervision_record(
+        service, rpc, amqp_uri, registration):
+    # 002 二(九): the signed supervision record is the basis of the certificate
+    photo = sample_photo(44)
+    digest = hashlib.sha256(photo).hexdigest()
+    registration.photos[digest] = photo
+    app = {"id": str(uuid.uuid4()), "batch_code": BATCH, "project_code": PROJECTS[0]["code"],
+           "channel": "individual", "institution_code": None,
+           "id_number": sample_id_number("19900101", 44), "name": "赵六", "sex": "M",
+           "photo": digest}
+    publish_event(amqp_uri, "exam", "result_finalized", result_of(app, supervision=None))
+    [note] = wait_until(lambda: rpc.certificate.application_notes(app["id"]), timeout=30)
+    assert "supervision" in note["note"] and certificate_of(rpc, app) is None
 
 
 def test_C1_certificates_are_found_by_id_number_and_name(service, rpc, passed):
