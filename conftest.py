@@ -46,6 +46,16 @@ def _rabbitmqctl(*args):
     return subprocess.run(["rabbitmqctl", "-q", *args], capture_output=True, timeout=60)
 
 
+@pytest.fixture(autouse=True)
+def no_loaded_calendar_years():
+    """Working-day years loaded at run time live in the process (kernel.workdays,
+    one per service): every test starts and ends with none (#15)."""
+    from kernel import workdays
+    workdays.forget_loaded()
+    yield
+    workdays.forget_loaded()
+
+
 @pytest.fixture(scope="module")
 def amqp_uri():
     if not shutil.which("rabbitmqctl") or os.geteuid() != 0:

@@ -24,13 +24,6 @@ RESULT_DLQ = "evt-exam-result_finalized--certificate.on_result_finalized.dlq"
 CALENDAR_DLQ = "evt-exam-calendar_year_loaded--certificate.on_calendar_year_loaded.dlq"
 
 
-@pytest.fixture(autouse=True)
-def no_loaded_years():
-    workdays.forget_loaded()
-    yield
-    workdays.forget_loaded()
-
-
 def _pending(year):
     return calendar.PENDING.labels("certificate", str(year))._value.get()
 

@@ -17,13 +17,6 @@ HOLIDAYS_2027 = ["2027-01-01", "2027-02-10", "2027-02-11", "2027-02-12", "2027-0
 WORKDAYS_2027 = ["2027-02-07", "2027-02-20"]
 
 
-@pytest.fixture(autouse=True)
-def no_loaded_years():
-    workdays.forget_loaded()
-    yield
-    workdays.forget_loaded()
-
-
 def _cert(exam_date, channel="individual", **extra):
     return dict({"number": "51202600000018", "channel": channel, "exam_date": exam_date,
                  "institution_code": "inst-02" if channel == "institution" else None,

@@ -16,13 +16,6 @@ YEAR_2027 = {2027: {"holidays": ["2027-01-01", "2027-02-10", "2027-02-11", "2027
                     "workdays": ["2027-02-07", "2027-02-20"]}}
 
 
-@pytest.fixture(autouse=True)
-def no_loaded_years():
-    workdays.forget_loaded()
-    yield
-    workdays.forget_loaded()
-
-
 def _batch(exam_date):
     return {"code": "2027-03", "exam_date": exam_date,
             "ticket": {"start": date(2027, 3, 22), "end": date(2027, 3, 26)}}

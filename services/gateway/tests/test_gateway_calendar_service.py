@@ -2,22 +2,11 @@
 loads a working-day year (PUT /api/admin/calendar/{year}, W1) and lists the
 years with their source (GET /api/admin/calendar); no other role may; a bad
 date is a structured 400 naming each bad entry, and nothing is stored."""
-import pytest
-
-from kernel import workdays
-
 from .test_gateway_service import error
 
 SOURCE = "国务院办公厅关于2027年部分节假日安排的通知"
 YEAR = {"holidays": ["2027-01-01", "2027-02-10", "2027-02-11", "2027-02-12"],
         "workdays": ["2027-02-07"], "source": SOURCE}
-
-
-@pytest.fixture(autouse=True)
-def no_loaded_years():
-    workdays.forget_loaded()
-    yield
-    workdays.forget_loaded()
 
 
 def _years(client):

@@ -7,7 +7,6 @@ every service (exam.calendar_year_loaded) and review computes the due date."""
 import pytest
 from prometheus_client import REGISTRY
 
-from kernel import workdays
 from kernel.errors import ValidationFailed
 from kernel.testing import wait_until
 
@@ -15,13 +14,6 @@ HOLIDAYS_2027 = ["2027-01-01", "2027-02-10", "2027-02-11", "2027-02-12", "2027-0
                  "2027-02-16"]
 WORKDAYS_2027 = ["2027-02-07", "2027-02-20"]
 SOURCE = "国务院办公厅关于2027年部分节假日安排的通知"
-
-
-@pytest.fixture(autouse=True)
-def no_loaded_years():
-    workdays.forget_loaded()
-    yield
-    workdays.forget_loaded()
 
 
 def _due(rpc, application_id):
