@@ -164,9 +164,9 @@ class UnitEntrypoints:
                 store.units.places_used(self.db, unit.code, period.code),
                 self._places(period), record)
         if data["decision"] == "approve" and data["step"] == "municipal":
+            places = store.track.places_of(self.db, period.code, app.region, lock=True)
             track_record.check_municipal_places(
-                app.region, store.track.municipal_used(self.db, period.code, app.region),
-                store.track.places_of(self.db, period.code, app.region))
+                app.region, store.track.municipal_used(self.db, period.code, app.region), places)
         for subject, kind in track_record.returned_against(
                 data["step"], data["decision"], review_chain.chain(app.region)):
             store.track.add_event(self.db, subject, unit.code if subject == "unit"

@@ -44,8 +44,11 @@ def add_notice(db, unit_code, reason, named_by, today):
     db.flush()
 
 
-def places_of(db, period_code, region):
-    row = db.get(MunicipalPlaces, (period_code, region))
+def places_of(db, period_code, region, lock=False):
+    """The places left to the municipal center in the period (None: no cut); with
+    ``lock`` the row is locked (PostgreSQL) so that concurrent approvals count
+    each other."""
+    row = db.get(MunicipalPlaces, (period_code, region), with_for_update=lock)
     return None if row is None else row.places
 
 
