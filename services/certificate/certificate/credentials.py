@@ -170,55 +170,48 @@ def _unb64u(text):
 
 # --- credentials -------------------------------------------------------------------------------
 
+def _credential(kind, title, credential_id, issuer, valid_from, subject, status,
+                valid_until=None):
+    out = {"@context": [VC_V2, CONTEXT_URL], "id": credential_id,
+           "type": ["VerifiableCredential", kind], "issuer": issuer, "name": title,
+           "validFrom": timestamp(valid_from)}
+    if valid_until is not None:
+        out["validUntil"] = timestamp(valid_until)
+    out["credentialSubject"] = subject
+    out["credentialStatus"] = status
+    return out
+
+
 def certificate_credential(cert, issuer, credential_id, status):
     """The unsigned credential of a certificate (``cert``: its columns).
 
     The holder is named and identified by the masked ID number only (the full
     number is never in a credential); ``issuer``: {"id": did, "name": ...};
     ``status``: the status entry (status_entry)."""
-    return {
-        "@context": [VC_V2, CONTEXT_URL],
-        "id": credential_id,
-        "type": ["VerifiableCredential", "SkillCertificateCredential"],
-        "issuer": issuer,
-        "name": "专项职业能力证书",
-        "validFrom": timestamp(cert["issued_at"]),
-        "credentialSubject": {
-            "type": "SkillCertificateHolder",
-            "name": cert["name"],
-            "maskedIdNumber": privacy.mask_id(cert["id_number"]),
-            "certificateNumber": cert["number"],
-            "projectCode": cert["project_code"],
-            "projectName": cert["project_name"],
-            "examDate": cert["exam_date"].isoformat(),
-            "issuedOn": cert["issued_on"].isoformat(),
-        },
-        "credentialStatus": status,
-    }
+    return _credential("SkillCertificateCredential", "专项职业能力证书", credential_id, issuer,
+                       cert["issued_at"], {
+                           "type": "SkillCertificateHolder",
+                           "name": cert["name"],
+                           "maskedIdNumber": privacy.mask_id(cert["id_number"]),
+                           "certificateNumber": cert["number"],
+                           "projectCode": cert["project_code"],
+                           "projectName": cert["project_name"],
+                           "examDate": cert["exam_date"].isoformat(),
+                           "issuedOn": cert["issued_on"].isoformat()}, status)
 
 
 def card_credential(card, issuer, credential_id, status, valid_from, valid_until):
     """The unsigned credential of an assessor card (``card``: the card event's
     payload; ``valid_from``/``valid_until``: aware datetimes of the card's first
     and last moment). The ID number is masked, as in a certificate's."""
-    return {
-        "@context": [VC_V2, CONTEXT_URL],
-        "id": credential_id,
-        "type": ["VerifiableCredential", "AssessorCardCredential"],
-        "issuer": issuer,
-        "name": "考评员证",
-        "validFrom": timestamp(valid_from),
-        "validUntil": timestamp(valid_until),
-        "credentialSubject": {
-            "type": "AssessorCardHolder",
-            "name": card["name"],
-            "maskedIdNumber": privacy.mask_id(card["id_number"]),
-            "cardNumber": card["card_number"],
-            "recommendingUnit": card["unit"],
-            "projectCodes": sorted(card["projects"]),
-        },
-        "credentialStatus": status,
-    }
+    return _credential("AssessorCardCredential", "考评员证", credential_id, issuer, valid_from, {
+        "type": "AssessorCardHolder",
+        "name": card["name"],
+        "maskedIdNumber": privacy.mask_id(card["id_number"]),
+        "cardNumber": card["card_number"],
+        "recommendingUnit": card["unit"],
+        "projectCodes": sorted(card["projects"]),
+    }, status, valid_until)
 
 
 def status_entry(list_url, index):
