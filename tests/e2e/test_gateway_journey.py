@@ -7,6 +7,7 @@ room of candidates and three assessors, see deploy/demo.py), the
 e-certificate downloaded and verified by the public (C1-C3), and its
 revocation."""
 import base64
+import json
 from pathlib import Path
 
 from urllib.parse import urlsplit
@@ -16,6 +17,8 @@ import pytest
 from kernel import documents, idnumber
 from kernel.projects import catalogue
 from kernel.testing import publish_event, sample_jpeg, wait_until
+
+from certificate import credentials, document
 
 from review_helpers import _load        # loads a test package's conftest under its own name
 
@@ -140,6 +143,17 @@ def test_candidate_journey_from_account_to_verified_e_certificate(suite_gateway,
     assert scanned.status_code == 200 and scanned.json()["result"] == "valid", scanned.text
     someone_else = accounts("candidate")
     assert someone_else.get(f"/certificates/{number}/pdf").status_code == 404
+    # its verifiable credential (#19): the holder's .json is the one attached to the PDF
+    mine = candidate.get(f"/certificates/{number}/credential")
+    assert mine.status_code == 200, mine.text
+    credential = json.loads(mine.content)
+    assert credential == json.loads(document.attached_credential(pdf.content))
+    assert credential == public.get(f"/public/credentials/{number}").json()
+    assert someone_else.get(f"/certificates/{number}/credential").status_code == 404
+    status_path = urlsplit(credential["credentialStatus"]["statusListCredential"]).path
+    status_path = status_path[len("/api"):]
+    did = public.get("/credentials/did.json").json()
+    assert credentials.verify(credential, did, public.get(status_path).json())["verified"]
 
     # 9. the certificate office revokes it; the public sees it at once
     officer = accounts("certificate_officer")
@@ -147,4 +161,5 @@ def test_candidate_journey_from_account_to_verified_e_certificate(suite_gateway,
                      {"reason_code": "falsified_material", "reason": "学历证明经核实为伪造 (R4)"})
     assert r.status_code == 200, r.text
     assert public.get(f"/public/certificates/{number}").json()["result"] == "revoked"
+    assert credentials.verify(credential, did, public.get(status_path).json())["revoked"]
     eventually(candidate, path, "certificate_revoked")
