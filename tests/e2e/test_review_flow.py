@@ -129,3 +129,48 @@ def test_V2_return_resubmit_approve_and_not_accepted_after_the_window(cluster, r
         decide(rpc, second["id"], "approve")
     with pytest.raises(RuleViolation):     # registration refuses a late correction too
         rpc.registration.resubmit_application({"application_id": second["id"]})
+
+
+def test_V2_an_individual_correction_still_wrong_is_not_accepted_in_both_services(
+        cluster, rpc, application):
+    """修改不正确的，不再受理个人报名: the second return ends the application."""
+    app = submitted(rpc, application())
+    decide(rpc, app["id"], "return", reason="学历证明不清晰",
+           fields_to_fix=["materials.education_proof"])
+    registration_reaches(rpc, app["id"], "returned")
+    rpc.registration.resubmit_application({"application_id": app["id"],
+                                           "note": "重新上传学历证明"})
+    assert wait_until(lambda: rpc.review.get_review(app["id"])["round"] == 2, timeout=15)
+    out = decide(rpc, app["id"], "return", reason="学历证明仍不清晰",
+                 fields_to_fix=["materials.education_proof"])
+    assert out["status"] == "not_accepted"
+    done = registration_reaches(rpc, app["id"], "not_accepted")
+    assert [t["status"] for t in done["timeline"]] == ["submitted", "returned", "submitted",
+                                                       "not_accepted"]
+    assert "学历证明仍不清晰" in done["timeline"][-1]["note"]
+    with pytest.raises(RuleViolation):     # no further correction
+        rpc.registration.resubmit_application({"application_id": app["id"]})
+    with pytest.raises(Conflict) as err:   # nor a new application of that person
+        rpc.registration.submit_application(application(
+            person=dict(app["person"], name=app["name"], id_number=app["id_number"])))
+    assert err.value.rule == "V2"
+
+
+def test_R4_a_record_of_falsified_material_follows_the_person_to_the_next_application(
+        cluster, rpc, application):
+    first = submitted(rpc, application())
+    record = rpc.review.record_dishonesty({"application_id": first["id"],
+                                           "finding": "身份证正反面图片经涂改",
+                                           "materials": ["materials.id_card_front"],
+                                           "reviewer": CENTER})
+    decide(rpc, first["id"], "reject", reason="身份证明材料弄虚作假")
+    registration_reaches(rpc, first["id"], "rejected")
+    again = submitted(rpc, application(
+        project_code="business-data-analysis",
+        person=dict(first["person"], name=first["name"], id_number=first["id_number"])))
+    seen = rpc.review.get_review(again["id"])
+    assert [(r["id"], r["application_id"], r["finding"]) for r in seen["dishonesty"]] == [
+        (record["id"], first["id"], "身份证正反面图片经涂改")]
+    [item] = [i for i in rpc.review.list_pending(batch_code=BATCH)["items"]
+              if i["application_id"] == again["id"]]
+    assert item["dishonesty_records"] == 1
