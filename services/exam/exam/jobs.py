@@ -6,6 +6,7 @@ replay a missed day or rehearse a calendar), its ``_now`` twin that takes no
 date (the gateway's staff routes) and a timer that looks every hour.
 Each does what is due and is safe to run twice and on several replicas at once:
 every change is claimed with a conditional UPDATE, so only one replica emits."""
+from kernel import calendar
 from kernel.entrypoints import rpc, timer
 from kernel.errors import CalendarUnavailable
 
@@ -19,6 +20,18 @@ TIMER_INTERVAL = 3600       # the daily jobs look every hour; each is safe to ru
 
 
 class CalendarJobs:
+
+    def refresh_business_metrics(self):
+        """skillcert_calendar_pending{service="exam",year}: batches not published
+        yet whose hand-out day (T1) or publication (T5) waits for a working-day
+        year nobody has loaded (W1); with every outbox sweep."""
+        pending = {}
+        for batch in store.batches.by_exam_date(self.db):
+            if store.publication.get(self.db, batch.code) is None:
+                year = publication.pending_year(batch.exam_date)
+                if year is not None:
+                    pending[year] = pending.get(year, 0) + 1
+        calendar.set_pending(self.name, pending)
 
     # --- rosters (B1) ------------------------------------------------------------
 

@@ -42,3 +42,12 @@ def test_T5_publication_reaching_an_unloaded_year_waits_then_is_computed():
     # 12-28..31 (4), 01-04 (5th): first day; 5 working days on the list: to 01-08
     assert publication.publication_period(date(2026, 12, 26)) == (date(2027, 1, 4),
                                                                   date(2027, 1, 8))
+
+
+def test_T1_T5_the_year_an_exam_waits_for_is_named_for_the_gauge():
+    assert publication.pending_year(date(2026, 12, 5)) is None       # all in 2026
+    assert publication.pending_year(date(2026, 12, 26)) == 2027     # publication in 2027
+    assert publication.pending_year(date(2027, 3, 27)) == 2027      # hand-out day too
+    workdays.use_loaded("exam", YEAR_2027)
+    assert publication.pending_year(date(2026, 12, 26)) is None
+    assert publication.pending_year(date(2027, 12, 25)) == 2028

@@ -6,6 +6,7 @@ from kernel.errors import Conflict, NotFound, RuleViolation, ValidationFailed
 
 from exam.domain.checkin import Attendance
 from exam.domain.scores import parse_score, passed
+from exam.domain.tickets import HAND_OUT_WORKING_DAYS, workdays_before
 
 PUBLICATION_DELAY = 5       # working days after the exam
 PUBLICATION_LENGTH = 5      # working days on the list
@@ -25,6 +26,17 @@ def publication_ends(first):
     if not workdays.is_workday(first):
         first = workdays.add_workdays(first, 1)
     return workdays.add_workdays(first, PUBLICATION_LENGTH - 1)
+
+
+def pending_year(exam_date):
+    """T1/T5 (W1): the year whose working-day calendar the hand-out day or the
+    publication period of an exam waits for (nobody loaded it yet), or None."""
+    for compute, args in ((workdays_before, (exam_date, HAND_OUT_WORKING_DAYS)),
+                          (publication_period, (exam_date,))):
+        year = workdays.or_pending(compute, *args)[1]
+        if year is not None:
+            return year
+    return None
 
 
 def publication_due(exam_date, today, seated):
