@@ -14,6 +14,7 @@
 """
 import logging
 import os
+import re
 from pathlib import Path
 
 from nameko.extensions import DependencyProvider
@@ -27,6 +28,8 @@ from kernel.errors import DomainError
 
 from certificate import signing
 from certificate.models import ActiveKey, SigningKey
+
+KID = re.compile(r"[0-9a-f]{10}")
 
 log = logging.getLogger(__name__)
 
@@ -147,8 +150,10 @@ class Keyring:
         """The Ed25519PublicKey of ``kid``, or None when we never had that key."""
         key = self._public.get(kid)
         if key is None:
-            row = session.get(SigningKey, kid) if isinstance(kid, str) and len(kid) <= 16 \
-                else None
+            # a kid is 10 hex digits (signing.key_id); anything else, e.g. a NUL from a
+            # tampered QR payload that PostgreSQL would refuse as a literal, is no key of ours
+            row = session.get(SigningKey, kid) if isinstance(kid, str) and \
+                KID.fullmatch(kid) else None
             if row is None:
                 return None
             key = self._public[kid] = signing.public_key(row.public_key)

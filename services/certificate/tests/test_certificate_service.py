@@ -293,6 +293,25 @@ def test_C2_C3_the_pdf_reads_back_its_text_and_qr_and_verifies(service, rpc, pas
         rpc.certificate.verify_pdf("not base64 at all!")
 
 
+def test_C2_a_qr_whose_key_id_was_tampered_into_a_nul_is_not_genuine(service, rpc, passed):
+    """A flipped character of a QR payload can turn the key id's first digit into a NUL
+    (kid '0…': one certificate in 16); PostgreSQL refuses NUL in a literal, so the
+    lookup must not reach the database with it: the verdict is not genuine."""
+    cert = passed()
+    out = rpc.certificate.download_certificate(cert["number"], cert["id_number"], cert["name"])
+    [qr] = documents.decode_qr(documents.render_page(base64.b64decode(out["content_base64"]),
+                                                     scale=2))
+    body, signature = qr.split("?p=")[1].split(".")
+    text_ = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)).decode()
+    fmt, kid, rest = text_.split("|", 2)
+    for bad in ("\x00" + kid[1:], kid[:5] + "\x00" + kid[6:], "\x00"):
+        tampered = base64.urlsafe_b64encode(f"{fmt}|{bad}|{rest}".encode()).decode() \
+            .rstrip("=")
+        verdict = rpc.certificate.verify_qr(f"{tampered}.{signature}")
+        assert verdict["result"] == "not_genuine", (bad, verdict)
+        assert verdict["reason"] in ("unknown_key", "malformed"), verdict
+
+
 def test_C2_rotated_keys_keep_old_certificates_verifying(service, rpc, passed,
                                                          start_certificate, tmp_path):
     old = passed()
