@@ -73,12 +73,12 @@ def _schema_ref(schema, many):
 
 def operation(route):
     ok = {"description": "OK" if route.status == 200 else "Created"}
-    if route.produces == JSON:
+    if route.produces == JSON or route.produces.endswith("+json"):   # did+json, ld+json
         schema = route.response if route.response is not None else \
             {"type": "object", "additionalProperties": True}
         if route.response is None and route.many:
             schema = {"type": "object", "additionalProperties": True}
-        ok["content"] = {JSON: {"schema": _schema_ref(schema, route.many)}}
+        ok["content"] = {route.produces: {"schema": _schema_ref(schema, route.many)}}
     else:
         text = route.produces.startswith("text/")
         ok["content"] = {route.produces: {"schema": {"type": "string"} if text else

@@ -83,14 +83,15 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # request bodies: the services' schemas without what the gateway fills in
 DecisionBody = body(review.DecideSchema, "DecisionBody", "application_id", "reviewer")
 DecisionsBody = body(review.DecideManySchema, "DecisionsBody", "reviewer")
-FeesBody = body(pay.SetFeesSchema, "FeesBody", "actor")
 DishonestyBody = body(review.DishonestySchema, "DishonestyBody", "application_id", "reviewer")
+FeesBody = body(pay.SetFeesSchema, "FeesBody", "actor")
 InstitutionPaymentBody = body(pay.InstitutionPaymentSchema, "InstitutionPaymentBody",
                               "institution_code", "actor")
 IndividualPaymentBody = body(pay.IndividualPaymentSchema, "IndividualPaymentBody",
                              "application_id", "candidate_id_number", "actor")
 ConfirmBody = body(pay.ConfirmSchema, "ConfirmBody", "submission_id", "actor")
 RejectBody = body(pay.RejectSchema, "RejectBody", "submission_id", "actor")
+SlipBody = body(pay.PaymentSlipSchema, "SlipBody", "application_id", "actor")
 RefundBody = body(pay.RefundSchema, "RefundBody", "actor")
 StatementBody = body(pay.StatementSchema, "StatementBody", "actor")
 MatchBody = body(pay.ManualMatchSchema, "MatchBody", "actor")
@@ -148,7 +149,7 @@ ROUTES = (
     Route("GET", "/admin/calendar", "calendar_years", (PROVINCIAL,),
           relay("exam", "calendar_years"),
           "The working-day calendar's years and where each comes from (loaded, file, "
-          "chinesecalendar; W1)", "meta", services=("exam",)),
+          "chinesecalendar; W1)", "meta", many=True, services=("exam",)),
     Route("PUT", "/admin/calendar/{year}", "set_calendar_year", (PROVINCIAL,),
           relay("exam", "set_calendar_year", path=("year",), body=True, actor="actor"),
           "Load a year's statutory holidays and make-up working days (调休) as the State "
@@ -291,14 +292,6 @@ ROUTES = (
     Route("POST", "/review/applications/{application_id}/decision", "decide", REVIEWERS,
           flows.decide, "Approve, reject or return one application (V2)", "review",
           body=DecisionBody, services=("review",)),
-    Route("POST", "/review/window/close", "close_review_window", REVIEWERS,
-          relay("review", "close_review_window_now"),
-          "Returned applications not resubmitted in the window: not accepted (V2)",
-          "review", services=("review",)),
-    Route("POST", "/review/decisions", "decide_many", REVIEWERS,
-          relay("review", "decide_many", body=True, inject=flows.reviewer),
-          "Many decisions at once, each with its own outcome (V2)", "review",
-          body=DecisionsBody, services=("review",)),
     Route("POST", "/review/applications/{application_id}/dishonesty", "record_dishonesty",
           REVIEWERS, relay("review", "record_dishonesty", path=("application_id",), body=True,
                            inject=flows.reviewer),
@@ -310,6 +303,14 @@ ROUTES = (
           REVIEWERS, relay("review", "dishonesty_of", path=("application_id",)),
           "The records of falsified material against this application's person (R4)",
           "review", response=review.DishonestyRecordSchema, many=True, services=("review",)),
+    Route("POST", "/review/window/close", "close_review_window", REVIEWERS,
+          relay("review", "close_review_window_now"),
+          "Returned applications not resubmitted in the window: not accepted (V2)",
+          "review", services=("review",)),
+    Route("POST", "/review/decisions", "decide_many", REVIEWERS,
+          relay("review", "decide_many", body=True, inject=flows.reviewer),
+          "Many decisions at once, each with its own outcome (V2)", "review",
+          body=DecisionsBody, services=("review",)),
 
     # --- payment (P1-P4) and reconciliation ------------------------------------------------------------
     Route("GET", "/payments/payee", "payee", ANY_ACCOUNT, relay("payment", "payee"),
@@ -325,6 +326,11 @@ ROUTES = (
           (CANDIDATE, INSTITUTION) + FINANCE_STAFF, flows.payable,
           "What is due for one approved application, and the proxy-payer note (P2)",
           "payment", services=("payment",)),
+    Route("POST", "/applications/{application_id}/payment-slip", "issue_payment_slip",
+          (FINANCE,), relay("payment", "issue_payment_slip", body=True,
+                            path=("application_id",), actor="actor"),
+          "Record the 三联单 the center's office issued to a 2024 individual (P2)", "payment",
+          body=SlipBody, services=("payment",)),
     Route("POST", "/applications/{application_id}/payment", "pay", (CANDIDATE,), flows.pay,
           "A candidate submits their payment with the bank receipt (P2, P3)", "payment",
           body=IndividualPaymentBody, status=201, services=("payment",)),
@@ -610,13 +616,14 @@ ROUTES = (
     # /api/credentials/did.json; docs/certificate.md
     Route("GET", "/credentials/did.json", "credential_issuer_did", EVERYONE,
           credentials.did_document, "The issuer's DID document: every key that signs "
-          "credentials, as Multikey (C2)", "public", services=("certificate",)),
+          "credentials, as Multikey (C2)", "public", produces="application/did+json",
+          services=("certificate",)),
     Route("GET", "/credentials/status/{list_id}", "credential_status_list", EVERYONE,
           credentials.status_list, "A signed Bitstring Status List credential (revocation; "
           "Cache-Control, ETag)", "public", services=("certificate",)),
     Route("GET", "/credentials/contexts/certificate/v1", "credential_context", EVERYONE,
           credentials.context, "SkillCert's JSON-LD context of the certificate's fields",
-          "public", services=("certificate",)),
+          "public", produces="application/ld+json", services=("certificate",)),
     Route("GET", "/public/credentials/{certificate_number}", "certificate_credential",
           EVERYONE, relay("certificate", "get_credential", path=("certificate_number",)),
           "A certificate's verifiable credential, W3C VC 2.0 (C2; rate-limited)", "public",
