@@ -1,6 +1,6 @@
 """Interoperability of the certificates' verifiable credentials (#19): the
-certificate service and the gateway run on the real broker and database (the
-registration service is played, as in the certificate service's tests); two
+certificate service and the gateway run on the real broker and database (exam's
+result_finalized is published, as in the certificate service's tests); two
 certificates are issued, the signing key rotated between them, one revoked;
 an assessor card's credential is made from assessor training's card_issued.
 What a third party fetches over HTTP (the credentials, the issuer's did:web
