@@ -7,6 +7,7 @@
 // clock moves between the windows as the demo moves it (PUT /admin/clock).
 import { request as pwRequest, expect } from '@playwright/test'
 import { Api, PASSWORD, candidateAccount, newIdNumber, newName, staffAccount } from './helpers'
+import { qrPayloadOfPdfText } from '../src/components/after/saveBlob'
 
 export const PROJECT = 'bigdata-analysis'
 export const PROJECT_NAME = '大数据分析'
@@ -251,9 +252,9 @@ export async function finalizeAndIssue(s: Suite, code: string, people: Person[])
 
 /** The QR payload of an e-certificate, from its PDF (Keywords skillcert:<payload>). */
 export function qrPayloadOf(pdf: Buffer) {
-  const m = pdf.toString('latin1').match(/skillcert:([A-Za-z0-9_\-.]+)/)
-  if (!m) throw new Error('no skillcert: keywords in the PDF')
-  return m[1]
+  const payload = qrPayloadOfPdfText(pdf.toString('latin1'))
+  if (!payload) throw new Error('no skillcert: keywords in the PDF')
+  return payload
 }
 
 /** A candidate's own e-certificate (number and PDF bytes). */
