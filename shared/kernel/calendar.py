@@ -40,11 +40,7 @@ log = logging.getLogger(__name__)
 TABLE = "calendar_year"
 FIRST_LIBRARY_YEAR = 2004         # chinesecalendar's first year
 
-PENDING = metrics.gauge(
-    "skillcert_calendar_pending",
-    "Things waiting for a working-day calendar year nobody has loaded yet "
-    "(review due dates, certificate collection dates, ticket/publication days)",
-    ["service", "year"])
+PENDING = metrics.CALENDAR_PENDING       # skillcert_calendar_pending{service,year}
 _pending_lock = threading.Lock()
 _pending_labels = {}
 

@@ -62,6 +62,11 @@ ENTRYPOINT_FAILURES = Counter(
 ENTRYPOINT_LAST_SUCCESS = Gauge(
     "skillcert_entrypoint_last_success_timestamp_seconds",
     "Unix time an entrypoint last finished without error", ["service", "entrypoint", "kind"])
+CALENDAR_PENDING = Gauge(
+    "skillcert_calendar_pending",
+    "Things waiting for a working-day calendar year nobody has loaded yet "
+    "(review due dates, certificate collection dates, ticket/publication days)",
+    ["service", "year"])
 
 _lock = threading.Lock()
 _servers = {}
