@@ -75,11 +75,11 @@ def test_workdays_between_counts_the_half_open_interval():
     assert workdays.workdays_between(start, workdays.add_workdays(start, 10)) == 10
 
 
-def test_year_the_library_does_not_cover_raises_calendar_unavailable():
+def test_W1_a_year_nobody_loaded_raises_CALENDAR_YEAR_UNKNOWN_never_a_guess():
     with pytest.raises(CalendarUnavailable) as err:
         workdays.is_workday(date(2027, 3, 1))
     assert isinstance(err.value, DomainError)
-    assert err.value.code == "CALENDAR_YEAR_UNKNOWN"
+    assert (err.value.code, err.value.rule) == ("CALENDAR_YEAR_UNKNOWN", "W1")
     assert err.value.details == {"year": 2027}
     assert err.value.status == "unavailable"
     with pytest.raises(CalendarUnavailable):

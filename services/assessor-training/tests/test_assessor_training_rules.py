@@ -141,3 +141,13 @@ def test_A6_only_a_valid_card_is_revoked_CARD_NOT_VALID(status):
         cards.check_revocable({"status": status})
     assert (err.value.code, err.value.rule, err.value.details) == ("CARD_NOT_VALID", "A6",
                                                                    {"status": status})
+
+
+def test_A1_a_score_exists_from_the_exam_date_EXAM_NOT_HELD_YET():
+    from assessor_training.domain.review_chain import ADMITTED as admitted, ApplicationStatus
+    with pytest.raises(RuleViolation) as err:
+        training.check_exam_result(admitted, PERIOD, 1200, 80, D("2025-06-05"), POLICY)
+    assert (err.value.code, err.value.rule, err.value.field) == ("EXAM_NOT_HELD_YET", "A1",
+                                                                 "score")
+    assert training.check_exam_result(admitted, PERIOD, 1200, 80, D("2025-06-06"), POLICY) \
+        == ApplicationStatus.PASSED

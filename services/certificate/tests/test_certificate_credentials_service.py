@@ -6,6 +6,7 @@ runs on credentials of a launched suite in tests/vc/."""
 import base64
 import json
 
+import pytest
 from sqlalchemy import create_engine, text
 
 from kernel.errors import NotFound
@@ -88,6 +89,15 @@ def test_C2_a_credential_signed_before_a_key_rotation_keeps_verifying(service, p
     altered = json.loads(json.dumps(cred_old))
     altered["credentialSubject"]["projectName"] = "商业数据分析"
     assert rpc.certificate.verify_credential(altered)["reason"] == "bad_signature"
+
+
+def test_C2_the_verifier_takes_a_credential_object_CREDENTIAL_INVALID(service, rpc):
+    from kernel.errors import ValidationFailed
+    for not_a_credential in ("a string", ["a", "list"], 42):
+        with pytest.raises(ValidationFailed) as err:
+            rpc.certificate.verify_credential(not_a_credential)
+        assert (err.value.code, err.value.rule, err.value.field) == (
+            "CREDENTIAL_INVALID", "C2", "credential")
 
 
 def test_C3_the_migration_job_issues_credentials_for_certificates_without_one(

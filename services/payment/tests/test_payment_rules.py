@@ -136,3 +136,32 @@ def test_K1_a_manual_match_settles_what_is_open():
         with pytest.raises(kind) as err:
             matching.check_manual_match(credit, subs)
         assert (err.value.code, err.value.rule) == (code, "K1")
+
+
+def _item(status="payable", channel="individual", **extra):
+    return {"application_id": "a1", "status": status, "channel": channel,
+            "institution_code": "inst" if channel == "institution" else None,
+            "batch_code": "2026-12", "submission_id": None, "id_number": "510104199503159198",
+            **extra}
+
+
+def test_B2_a_confirmed_payment_is_not_paid_again_ALREADY_PAID():
+    with pytest.raises(Conflict) as err:
+        payments.check_item_payable(_item("paid"))
+    assert (err.value.code, err.value.rule, err.value.field) == ("ALREADY_PAID", "B2",
+                                                                 "application_ids")
+
+
+def test_P4_an_application_unpaid_in_its_window_is_abandoned_APPLICATION_ABANDONED():
+    with pytest.raises(RuleViolation) as err:
+        payments.check_item_payable(_item("abandoned"))
+    assert (err.value.code, err.value.rule) == ("APPLICATION_ABANDONED", "P4")
+
+
+def test_P1_an_institutions_candidate_is_paid_by_the_institution_PAID_BY_INSTITUTION():
+    from kernel.errors import Forbidden
+    with pytest.raises(Forbidden) as err:
+        payments.check_individual_item(_item(channel="institution"), "510104199503159198")
+    assert (err.value.code, err.value.rule, err.value.field) == ("PAID_BY_INSTITUTION", "P1",
+                                                                 "application_id")
+    payments.check_individual_item(_item(), "510104199503159198")      # their own: fine

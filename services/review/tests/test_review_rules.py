@@ -50,3 +50,12 @@ def test_V2_a_decided_application_is_not_decided_again_ALREADY_DECIDED(status):
     with pytest.raises(Conflict) as err:
         domain.check_can_decide(app(status), BATCH, None, CENTER, date(2026, 11, 3))
     assert codes(err) == ("ALREADY_DECIDED", "V2", "application_id")
+
+
+def test_V2_only_a_return_names_fields_to_fix_FIELDS_TO_FIX_UNEXPECTED():
+    from kernel.errors import ValidationFailed
+    with pytest.raises(ValidationFailed) as err:
+        domain.check_decision("approve", "", ["photo"])
+    assert (err.value.code, err.value.rule, err.value.field) == (
+        "FIELDS_TO_FIX_UNEXPECTED", "V2", "fields_to_fix")
+    domain.check_decision("approve", "", [])
