@@ -45,7 +45,7 @@ def test_every_emitted_event_has_one_contract():
             assert ev.SOURCE == source
             assert ev.TYPE not in seen or seen[ev.TYPE] is ev, ev.TYPE
             seen[ev.TYPE] = ev
-    assert len({t for t in seen}) == 20
+    assert len({t for t in seen}) == 21
 
 
 def test_no_emit_site_bypasses_a_contract():

@@ -97,8 +97,9 @@ def test_B1_T1_T2_T3_T4_T5_one_batch_from_confirmed_payments_to_finalized_result
     exam_on = cluster["exam_on"]
     exam_on(t.AFTER_PAYMENT)
     decided = rpc.exam.close_rosters()["decided"]
+    # B1: registration's 报名人数 (registrants_counted) reached exam with the payments
     assert decided == [{"batch_code": t.BATCH, "project_code": PROJECT, "status": "held",
-                        "confirmed": 12}]
+                        "confirmed": 12, "registrants": 12}]
     rpc.exam.save_room(t.room("R1", 16, spacing="alternate", name="第一考场"))
     rpc.exam.save_room(t.room("R2", 8, name="第二考场"))
     assert rpc.exam.arrange({"batch_code": t.BATCH})["seated"] == 12

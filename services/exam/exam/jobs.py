@@ -38,7 +38,7 @@ class CalendarJobs:
     @rpc
     def close_rosters(self, today=None):
         """B1 for every batch whose payment window is over: each project with fewer
-        than 10 confirmed candidates is cancelled (batch_cancelled), unless staff
+        than 10 registrants (max of registration's count and the confirmed) is cancelled (batch_cancelled), unless staff
         overrode; the others are held. Safe to run twice (and on two replicas)."""
         return self._close_rosters(self._today(today))
 
@@ -60,7 +60,7 @@ class CalendarJobs:
             counts = store.rosters.confirmed_counts(self.db, batch.code)
             for bp in store.rosters.open_projects(self.db, batch.code):
                 n = counts.get(bp.project_code, 0)
-                status, reason = rosters.decide(n, bp.override)
+                status, reason = rosters.decide(n, bp.override, bp.registrants)
                 if not store.rosters.claim_decision(self.db, bp, status, n, reason):
                     continue              # another replica decided it first
                 if status == rosters.ROSTER_CANCELLED:
@@ -69,7 +69,8 @@ class CalendarJobs:
                     self._cancelled(bp, reason)
                     ROSTER.labels("cancelled").inc()
                 decided.append({"batch_code": bp.batch_code, "project_code": bp.project_code,
-                                "status": status, "confirmed": n})
+                                "status": status, "confirmed": n,
+                                "registrants": bp.registrants})
         return {"today": today.isoformat(), "decided": decided}
 
     def _cancelled(self, bp, reason):

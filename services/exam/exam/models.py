@@ -54,6 +54,9 @@ class BatchProject(Base):
     reason = mapped_column(Text, nullable=True)
     override = mapped_column(JSON, nullable=True)                  # {actor, reason, at}
     decided_at = mapped_column(Timestamp(), nullable=True)
+    # B1: 报名人数 as registration last counted it (registrants_counted), and when
+    registrants = mapped_column(Integer, nullable=True)
+    registrants_counted_at = mapped_column(Timestamp(), nullable=True)
 
 
 class Candidate(Base):

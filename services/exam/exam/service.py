@@ -120,6 +120,12 @@ class ExamService(CatalogueEntrypoints, CalendarJobs, ScoreSummaryEntrypoints,
         store.profiles.keep(self.db, registration_events.APPLICATION_RESUBMITTED.load(
             event["payload"]))
 
+    @handles("registration", "registrants_counted")
+    def on_registrants_counted(self, event):
+        """B1: 报名人数 of a batch/project, kept on its roster (the latest count wins)."""
+        store.rosters.count_registrants(self.db, registration_events.REGISTRANTS_COUNTED.load(
+            event["payload"]))
+
     @handles("assessor_training", "card_issued")
     def on_card_issued(self, event):
         self._keep_card(event, dispatch.CARD_VALID)

@@ -58,6 +58,30 @@ def test_B1_rosters_come_from_payment_and_a_project_under_10_is_cancelled_once(
     assert not any(rpc.exam.dead_letters()["queues"].values())
 
 
+def test_B1_registrants_counted_not_only_the_confirmed_decide_the_roster(exam, play, rpc):
+    """报名人数: registration's count of the batch/project. 12 registrants, 3 of them
+    confirmed: held (the old count of the confirmed cancelled it); 5 and 5: cancelled."""
+    def counted(project, n, at="2026-11-10T08:00:00+00:00"):
+        play.publish("registration", "registrants_counted", {
+            "batch_code": t.BATCH, "project_code": project, "registrants": n,
+            "counted_at": at})
+    counted(t.PROJECT, 12)
+    counted(t.PROJECT, 2, at="2026-11-09T08:00:00+00:00")     # older, arriving late: ignored
+    counted(t.OTHER_PROJECT, 5)
+    assert wait_until(lambda: {p["project_code"]: p["registrants"] for p in
+                               rpc.exam.get_roster(t.BATCH)["projects"]} ==
+                      {t.PROJECT: 12, t.OTHER_PROJECT: 5})
+    play.confirm([t.confirmed(i) for i in range(3)])
+    play.confirm([t.confirmed(20 + i, project=t.OTHER_PROJECT) for i in range(5)])
+    decided = rpc.exam.close_rosters(today=t.AFTER_PAYMENT)["decided"]
+    assert sorted((d["project_code"], d["status"], d["registrants"], d["confirmed"])
+                  for d in decided) == [(t.PROJECT, "held", 12, 3),
+                                        (t.OTHER_PROJECT, "cancelled", 5, 5)]
+    roster = {p["project_code"]: p for p in rpc.exam.get_roster(t.BATCH)["projects"]}
+    assert (roster[t.PROJECT]["registrants"], roster[t.PROJECT]["confirmed"]) == (12, 3)
+    assert "报名人数" in roster[t.OTHER_PROJECT]["reason"]
+
+
 def test_T3_rooms_sessions_and_the_arrangement(exam, play, rpc, start_exam):
     with pytest.raises(RuleViolation) as err:
         rpc.exam.save_room(dict(t.room("R9", 4), seats=["01", "02", "01"]))

@@ -21,6 +21,17 @@ def test_B1_fewer_than_10_confirmed_is_cancelled_unless_staff_override():
     assert rosters.decide(10, None) == ("held", None)
 
 
+def test_B1_registrants_count_not_only_the_confirmed_n_is_the_larger():
+    """报名人数: registration's count, never below the confirmed (they are registrants)."""
+    assert rosters.headcount(3, 12) == 12 and rosters.headcount(5, 3) == 5
+    assert rosters.headcount(4, None) == 4
+    assert rosters.decide(3, None, registrants=12) == ("held", None)
+    assert rosters.decide(12, None, registrants=3) == ("held", None)
+    status, reason = rosters.decide(5, None, registrants=5)
+    assert status == "cancelled" and "报名人数" in reason and "B1" in reason
+    assert rosters.decide(2, {"actor": "考务部"}, registrants=4) == ("held", None)
+
+
 def test_B1_the_roster_is_decided_after_the_payment_window_and_before_the_exam():
     assert not rosters.roster_due(BATCH_2026_12, D("2026-11-18"))
     assert rosters.roster_due(BATCH_2026_12, D("2026-11-19"))

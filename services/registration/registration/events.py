@@ -51,3 +51,17 @@ APPLICATION_RESUBMITTED = Event("registration", "application_resubmitted", Appli
                                 the whole snapshot again, `changed` names what changed.""")
 APPLICATION_WITHDRAWN = Event("registration", "application_withdrawn", WithdrawnPayload,
                               doc="the candidate or institution withdrew it.")
+
+
+class RegistrantsCountedPayload(Payload):
+    """B1: 报名人数 of one batch and project (registration.domain.is_registrant)."""
+    batch_code = text(20, required=True)
+    project_code = text(80, required=True)
+    registrants = fields.Integer(required=True, validate=validate.Range(min=0))
+    counted_at = fields.AwareDateTime(required=True)
+
+
+REGISTRANTS_COUNTED = Event("registration", "registrants_counted", RegistrantsCountedPayload,
+                            doc="""B1: the batch/project's 报名人数 changed (a submission, a
+                            withdrawal, a rejection, not accepted, abandoned, cancelled);
+                            the count after the change, in the same transaction.""")

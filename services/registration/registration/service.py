@@ -229,6 +229,7 @@ class RegistrationService(BatchCopyEntrypoints, ServiceBase):
             raise domain.duplicate_won_the_race()
         out = self._dump(app, warnings=rid.warnings)
         events.APPLICATION_SUBMITTED.emit(self.db, **self._event_payload(app))
+        self._count_registrants(app.batch_code, app.project_code)
         APPLICATIONS.labels("submitted").inc()
         return out
 
@@ -266,11 +267,13 @@ class RegistrationService(BatchCopyEntrypoints, ServiceBase):
     def withdraw_application(self, data):
         app = self._get_app(data["application_id"])
         domain.check_withdraw(self._state(app))
-        self._move(app, "withdrawn", data["actor"], data["reason"])
+        counted = self._move(app, "withdrawn", data["actor"], data["reason"])
         events.APPLICATION_WITHDRAWN.emit(self.db, application_id=app.id,
                                           batch_code=app.batch_code,
                                           project_code=app.project_code,
                                           reason=data["reason"])
+        if counted:
+            self._count_registrants(app.batch_code, app.project_code)
         APPLICATIONS.labels("withdrawn").inc()
         return self._dump(app)
 
@@ -418,11 +421,15 @@ class RegistrationService(BatchCopyEntrypoints, ServiceBase):
         rows = self.db.scalars(select(Application).where(
             Application.batch_code == data["batch_code"],
             Application.project_code == data["project_code"])).all()
+        counted = False
         for app in rows:
             target = domain.transition(app.status, "batch_cancelled")
             if target:
-                self._move(app, target, event["producer"], data["reason"] or
-                           "batch cancelled (B1)", details={"event_id": event["event_id"]})
+                counted |= self._move(app, target, event["producer"], data["reason"] or
+                                      "batch cancelled (B1)",
+                                      details={"event_id": event["event_id"]})
+        if counted:
+            self._count_registrants(data["batch_code"], data["project_code"])
 
     def _apply(self, event, name, contract):
         """An event about one application, from its producer's ``contract``:
@@ -443,8 +450,9 @@ class RegistrationService(BatchCopyEntrypoints, ServiceBase):
             self._note(app, app.status, event["producer"],
                        f"{name} ignored: the application is {app.status}", details)
             return None
-        self._move(app, target, data.get("actor") or event["producer"], data.get("reason"),
-                   details)
+        if self._move(app, target, data.get("actor") or event["producer"], data.get("reason"),
+                      details):
+            self._count_registrants(app.batch_code, app.project_code)
         APPLICATIONS.labels(target).inc()
         return app
 
@@ -461,10 +469,25 @@ class RegistrationService(BatchCopyEntrypoints, ServiceBase):
         return {"status": app.status, "locked": app.locked}
 
     def _move(self, app, status, actor, note=None, details=None):
+        """Answers whether the move changed 报名人数 of the batch/project (B1)."""
+        counted = domain.is_registrant(app.status) != domain.is_registrant(status)
         app.status = status
         app.updated_at = utcnow()
         app.version += 1
         self._note(app, status, actor, note, details)
+        return counted
+
+    def _count_registrants(self, batch_code, project_code):
+        """B1: 报名人数 of one batch/project after a change, sent to exam (which
+        decides the roster) through the outbox, in the same transaction."""
+        self.db.flush()
+        statuses = self.db.execute(select(Application.status, func.count()).where(
+            Application.batch_code == batch_code,
+            Application.project_code == project_code).group_by(Application.status)).all()
+        events.REGISTRANTS_COUNTED.emit(
+            self.db, batch_code=batch_code, project_code=project_code,
+            registrants=sum(n for status, n in statuses if domain.is_registrant(status)),
+            counted_at=utcnow().isoformat())
 
     def _note(self, app, status, actor, note=None, details=None):
         self.db.add(TimelineEntry(application_id=app.id, at=utcnow(), status=status,

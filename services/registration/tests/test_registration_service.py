@@ -390,3 +390,26 @@ def test_B1_registrant_counts_of_a_batch_count_submitted_live_applications(
     assert other["status"] == "submitted"
     with pytest.raises(NotFound):
         rpc.registration.registrant_counts("1999-01")
+
+
+def test_B1_registrants_counted_carries_the_count_after_submit_withdrawal_and_rejection(
+        suite, rpc, application, amqp_uri):
+    """registration.registrants_counted, as exam (running in the suite) keeps it
+    on the batch/project's roster: 报名人数 after each change."""
+    def registrants():
+        projects = rpc.exam.get_roster(BATCH, "bigdata-platform-setup")["projects"]
+        return projects[0]["registrants"] if projects else None
+
+    apps = [rpc.registration.submit_application(application()) for _ in range(3)]
+    assert wait_until(lambda: registrants() == 3)
+    rpc.registration.withdraw_application({"application_id": apps[0]["id"],
+                                           "actor": "candidate", "reason": "个人原因"})
+    assert wait_until(lambda: registrants() == 2)
+    publish_event(amqp_uri, "review", "application_rejected", {
+        "application_id": apps[1]["id"], "batch_code": BATCH,
+        "project_code": "bigdata-platform-setup", "channel": "individual",
+        "id_number": apps[1]["id_number"], "name": "张三", "actor": "复审员A",
+        "reason": "学历不符"})
+    assert wait_until(lambda: registrants() == 1)
+    roster = rpc.exam.get_roster(BATCH, "bigdata-platform-setup")["projects"][0]
+    assert roster["confirmed"] == 0 and roster["registrants_counted_at"]

@@ -1,5 +1,7 @@
-"""Rosters per batch and project (B1): a batch/project with fewer than 10
-confirmed candidates is not held."""
+"""Rosters per batch and project (B1): "报名人数不足10人时，原则上不予组织考核". A
+batch/project with fewer than 10 registrants (报名人数) is not held. The
+registrants are registration's count (registrants_counted); the confirmed
+candidates are registrants themselves, so n = max(registrants, confirmed)."""
 from kernel.errors import Conflict, RuleViolation
 
 MIN_CANDIDATES = 10
@@ -11,23 +13,32 @@ def roster_due(batch, today):
     return today > batch["payment"]["end"] and today <= batch["exam_date"]
 
 
-def roster_decision(confirmed, override):
-    """B1: held with at least 10 confirmed candidates, or when staff decided to
-    hold it anyway (the notice says 原则上: as a rule); cancelled otherwise."""
-    if confirmed >= MIN_CANDIDATES or override:
+def headcount(confirmed, registrants=None):
+    """B1's 报名人数: registration's count when known, never below the confirmed
+    candidates (each of them is a registrant). Without a count: the confirmed."""
+    return max(registrants or 0, confirmed)
+
+
+def roster_decision(confirmed, override, registrants=None):
+    """B1: held with at least 10 registrants, or when staff decided to hold it
+    anyway (the notice says 原则上: as a rule); cancelled otherwise."""
+    if headcount(confirmed, registrants) >= MIN_CANDIDATES or override:
         return ROSTER_HELD
     return ROSTER_CANCELLED
 
 
-def cancellation_reason(confirmed):
-    return (f"fewer than {MIN_CANDIDATES} confirmed candidates ({confirmed}): "
-            f"不足{MIN_CANDIDATES}人原则上不予组织考核 (B1)")
+def cancellation_reason(confirmed, registrants=None):
+    n = headcount(confirmed, registrants)
+    return (f"报名人数 {n} (registrants {registrants if registrants is not None else 'unknown'}"
+            f", confirmed {confirmed}), fewer than {MIN_CANDIDATES}: "
+            f"报名人数不足{MIN_CANDIDATES}人时，原则上不予组织考核 (B1)")
 
 
-def decide(confirmed, override):
+def decide(confirmed, override, registrants=None):
     """B1's decision for one batch/project: (status, reason or None)."""
-    status = roster_decision(confirmed, override)
-    return status, cancellation_reason(confirmed) if status == ROSTER_CANCELLED else None
+    status = roster_decision(confirmed, override, registrants)
+    return status, (cancellation_reason(confirmed, registrants)
+                    if status == ROSTER_CANCELLED else None)
 
 
 def check_override(status):

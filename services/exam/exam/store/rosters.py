@@ -24,6 +24,16 @@ def project(db, batch_code, project_code):
     return bp
 
 
+def count_registrants(db, data):
+    """B1: keep registration's 报名人数 of a batch/project; the latest count wins
+    (an older one arriving late changes nothing)."""
+    bp = project(db, data["batch_code"], data["project_code"])
+    if bp.registrants_counted_at is None or data["counted_at"] >= bp.registrants_counted_at:
+        bp.registrants, bp.registrants_counted_at = data["registrants"], data["counted_at"]
+        db.flush()
+    return bp
+
+
 def statuses(db, batch_code):
     """{project code: roster status} of a batch."""
     return {p.project_code: p.status for p in db.scalars(select(BatchProject).where(
@@ -70,7 +80,10 @@ def project_view(db, bp):
         Candidate.batch_code == bp.batch_code, Candidate.project_code == bp.project_code,
         Candidate.status == CONFIRMED))
     return {"batch_code": bp.batch_code, "project_code": bp.project_code,
-            "status": bp.status, "confirmed": confirmed, "confirmed_at_decision":
+            "status": bp.status, "registrants": bp.registrants,
+            "registrants_counted_at": bp.registrants_counted_at.isoformat()
+            if bp.registrants_counted_at else None,
+            "confirmed": confirmed, "confirmed_at_decision":
             bp.confirmed if bp.decided_at else None, "reason": bp.reason,
             "override": bp.override,
             "decided_at": bp.decided_at.isoformat() if bp.decided_at else None}
