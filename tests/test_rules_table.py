@@ -31,11 +31,6 @@ HEADER = ("ID", "rule", "notice", "sentence", "code", "tests")
 DOMAIN_IDS = ("R1 R2 R3 R4 V1 V2 P1 P2 P3 P4 T1 T2 T3 T4 T5 C1 C2 C3 C4 "
               "A1 A2 A3 A4 A5 A6 A7 B1 B2 E1 E2 E3 E4 E5 E6 E7 E8 E9 E10").split()
 SEED = re.compile(r"^00[0-4] \S")   # "001 四(二)2", "004 八(二)"
-# rules of the notices no committed test checks yet: their tests cell reads "none yet"
-# and they show as xfail; a row that gains a test fails until it leaves this list (#15)
-NOT_TESTED_YET = ()
-
-
 # --- the table ---------------------------------------------------------------
 
 def _cells(line):
@@ -247,19 +242,9 @@ def _row_ids():
 def test_every_rule_in_the_table_has_a_test_named_after_it(rid):
     row = read_table()[rid]
     tests = references(row["tests"])
-    if rid in NOT_TESTED_YET:
-        assert not tests, (f"{rid} has a test now: take it off NOT_TESTED_YET "
-                           "in tests/test_rules_table.py")
-        pytest.xfail(f"{rid}: no test checks this rule yet (NOT_TESTED_YET)")
     assert tests, f"docs/rules.md: no test for {rid}"
     unnamed = [r for r in tests if not re.search(rf"(^|_){rid}(_|$)", r.rpartition("::")[2])]
     assert not unnamed, f"docs/rules.md: tests of {rid} whose name does not carry {rid}: {unnamed}"
-
-
-def test_the_rules_not_tested_yet_are_rows_of_the_table():
-    rows = read_table()
-    assert not [rid for rid in NOT_TESTED_YET if rid not in rows]
-    assert all(rows[rid]["tests"] == "none yet" for rid in NOT_TESTED_YET if not references(rows[rid]["tests"]))
 
 
 def test_every_named_test_is_defined_in_its_file():
