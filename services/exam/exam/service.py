@@ -1,6 +1,6 @@
 """nameko entrypoints of the exam service: validate (schemas), apply the rules
 (exam.domain, a module per area), persist (exam.store, the same areas), record
-events. Rosters (B1) and a candidate's status (E1), rooms, sessions and
+events. Rosters (B1) and a candidate's status (CS1), rooms, sessions and
 arrangement (T3), assessor dispatch (T4), admission tickets (T1), check-in (T2),
 scores (T4) and publication (T5). Mixins complete the class: the batch
 catalogue (exam.catalogue), the calendar's jobs (exam.jobs: rosters closed,
@@ -54,7 +54,7 @@ class ExamService(CatalogueEntrypoints, CalendarJobs, ScoreSummaryEntrypoints,
         """Events that did not apply (recorded, not raised), newest first."""
         return store.notes.listed(self.db, subject)
 
-    # --- rosters from payment's events (B1); a candidate's status (E1) ------------
+    # --- rosters from payment's events (B1); a candidate's status (CS1) -----------
 
     @handles("payment", "payment_confirmed")
     def on_payment_confirmed(self, event):

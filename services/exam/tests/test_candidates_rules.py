@@ -10,7 +10,7 @@ from exam.domain.candidates import CandidateStatus
 C, A, X = CandidateStatus.CONFIRMED, CandidateStatus.ABANDONED, CandidateStatus.CANCELLED
 
 
-def test_E1_the_statuses_are_those_the_roster_stores():
+def test_CS1_the_statuses_are_those_the_roster_stores():
     assert [s.value for s in CandidateStatus] == ["confirmed", "abandoned", "cancelled"]
 
 
@@ -20,7 +20,7 @@ def test_E1_the_statuses_are_those_the_roster_stores():
     (A, C), (A, X),                       # payment's later confirmation wins
     (X, X),                               # a confirmation after the cancellation
 ])
-def test_E1_the_moves_the_machine_has(current, target):
+def test_CS1_the_moves_the_machine_has(current, target):
     assert candidates.may(current, target)
     stored = candidates.transition(current and current.value, target)
     assert stored == target.value and type(stored) is str
@@ -30,15 +30,15 @@ def test_E1_the_moves_the_machine_has(current, target):
     (None, A),                            # abandoned, and never on a roster
     (A, A), (X, A), (X, C),               # off the roster: a cancelled candidate stays so
 ])
-def test_E1_any_other_move_is_CANDIDATE_STATUS_REFUSED(current, target):
+def test_CS1_any_other_move_is_CANDIDATE_STATUS_REFUSED(current, target):
     assert not candidates.may(current, target)
     with pytest.raises(Conflict) as err:
         candidates.transition(current, target)
     assert (err.value.code, err.value.rule, err.value.field) == ("CANDIDATE_STATUS_REFUSED",
-                                                                 "E1", "status")
+                                                                 "CS1", "status")
     assert err.value.details == {"from": str(current or ""), "to": str(target)}
 
 
-def test_E1_B1_a_confirmation_for_a_cancelled_roster_cancels_the_candidate_at_once():
+def test_CS1_B1_a_confirmation_for_a_cancelled_roster_cancels_the_candidate_at_once():
     assert candidates.on_confirmation(roster_cancelled=True) is X
     assert candidates.on_confirmation(roster_cancelled=False) is C

@@ -1,11 +1,11 @@
 """The rules of the exam service, one module per area. Pure: no broker, no
 database, no clock (``today`` is passed in). Rule IDs are DOMAIN.md's (B1,
-T1-T5) and the project-local E1 (docs/architecture.md).
+T1-T5) and the project-local CS1 (docs/architecture.md).
 
 | module | area | rules |
 |---|---|---|
 | batches | the batch catalogue: windows, accepted ID documents | T2 |
-| candidates | a candidate's status: the one state machine | E1 |
+| candidates | a candidate's status: the one state machine | CS1 |
 | rosters | rosters per batch/project, at least 10 candidates | B1 |
 | rooms | rooms, seats and spacing; the sessions of an exam day | T3 |
 | arrangement | seats, sessions and ticket numbers | T3, T1 |

@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from kernel.errors import Conflict
 
-RULE = "E1"         # project-local rule ID: see docs/architecture.md
+RULE = "CS1"         # project-local rule ID: see docs/architecture.md
 
 
 class CandidateStatus(StrEnum):
