@@ -29,6 +29,12 @@ def csv_row(values):
     return [cell(v) for v in values]
 
 
+def xlsx_row(values):
+    """A row for openpyxl's ``append``, which stores any text starting with
+    ``=`` as a formula: texts escaped as in ``csv_row``, empty cells kept empty."""
+    return [None if v is None else cell(v) for v in values]
+
+
 class _SafeWriter:
     def __init__(self, inner):
         self._inner = inner

@@ -31,3 +31,18 @@ def test_writer_escapes_every_text_cell_and_reads_back():
     w.writerows([[1, "=cmd|' /C calc'!A0"], [2, "张三"]])
     rows = list(csv.reader(io.StringIO(out.getvalue())))
     assert rows == [["序号", "姓名"], ["1", "'=cmd|' /C calc'!A0"], ["2", "张三"]]
+
+
+def test_an_xlsx_row_keeps_a_typed_formula_as_text_and_empty_cells_empty():
+    import io
+
+    from openpyxl import Workbook, load_workbook
+
+    from kernel.exports import xlsx_row
+    wb = Workbook()
+    wb.active.append(xlsx_row(['=HYPERLINK("http://evil/","点击")', None, "张三", 86]))
+    out = io.BytesIO()
+    wb.save(out)
+    a, b, c, d = next(load_workbook(io.BytesIO(out.getvalue())).active.iter_rows())
+    assert (a.data_type, a.value) == ("s", "'=HYPERLINK(\"http://evil/\",\"点击\")")
+    assert (b.value, c.value, d.value) == (None, "张三", 86)

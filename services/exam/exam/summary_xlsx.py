@@ -7,6 +7,8 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
+from kernel.exports import xlsx_row
+
 from exam.domain.summary import COLUMNS, FOOTER, SIGNATURE_COLUMNS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -27,15 +29,16 @@ def render(head, rows, assessors):
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
     ws["A1"].font = Font(bold=True, size=14)
     ws["A1"].alignment = Alignment(horizontal="center")
-    ws.append([f"考核计划：{head['batch_code']}", f"考核日期：{head['exam_date']}",
-               f"场次：{head['session']}", f"考场：{head['room']}",
-               f"考核项目：{head['project']}", f"状态：{head['status'] or '未汇总'}"])
-    ws.append(columns)
+    ws.append(xlsx_row([f"考核计划：{head['batch_code']}", f"考核日期：{head['exam_date']}",
+                        f"场次：{head['session']}", f"考场：{head['room']}",
+                        f"考核项目：{head['project']}", f"状态：{head['status'] or '未汇总'}"]))
+    ws.append(xlsx_row(columns))      # the assessors' names are typed by people too
     for cell in ws[3]:
         cell.font, cell.border = Font(bold=True), BOX
     for r in rows:
-        ws.append([r["n"], r["ticket_number"], r["name"], r["id_number"], r["project"],
-                   r["computer"]] + list(r["practical"]) + [r["final"], None])
+        ws.append(xlsx_row([r["n"], r["ticket_number"], r["name"], r["id_number"],
+                            r["project"], r["computer"]] + list(r["practical"])
+                           + [r["final"], None]))
         for cell in ws[ws.max_row]:
             cell.border = BOX
     ws.append([])
