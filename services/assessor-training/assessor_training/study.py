@@ -8,7 +8,6 @@ roster, the exam's score. A mixin of AssessorTrainingService:
 
 The rules are assessor_training.domain.training; the rows
 assessor_training.store.applications and .periods."""
-from sqlalchemy import select
 
 from kernel import settings
 from kernel.commands import command
@@ -17,9 +16,9 @@ from kernel.entrypoints import rpc
 
 from assessor_training import store
 from assessor_training.counters import APPLICATIONS
-from assessor_training.domain import cards, review_chain, training, training_periods
+from assessor_training.domain import cards, training, training_periods
 from assessor_training.domain.review_chain import ApplicationStatus as Status
-from assessor_training.models import Application, StudyEntry
+from assessor_training.models import StudyEntry
 from assessor_training.schemas import ExamScoreSchema, SittingPlanSchema, StudySchema
 
 
@@ -45,14 +44,11 @@ class StudyEntrypoints:
     def exam_roster(self, period_code):
         """The trainees of a period: who may sit the exam (A5) and who is short of hours."""
         period = store.periods.as_dict(store.periods.get(self.db, period_code))
-        rows = self.db.scalars(select(Application).where(
-            Application.period_code == period["code"],
-            Application.status == review_chain.ADMITTED)
-            .order_by(Application.unit_code, Application.submitted_at)).all()
+        rows = store.applications.admitted(self.db, period["code"])
         need = training.minutes_required(period)
+        seats = store.sittings.seats_of(self.db, period["code"])
         entries = [dict(self._study(a, period), name=a.name, id_number=a.id_number,
-                        unit_code=a.unit_code, sitting=store.sittings.seat_of(self.db, a.id))
-                   for a in rows]
+                        unit_code=a.unit_code, sitting=seats.get(a.id)) for a in rows]
         return {"period_code": period["code"], "exam_date": period["exam_date"].isoformat(),
                 "exam_minutes": training_periods.EXAM_MINUTES,
                 "pass_score": training.pass_score(period, self._policy()),
@@ -71,11 +67,8 @@ class StudyEntrypoints:
         period, policy = store.periods.as_dict(period_row), self._policy()
         need = training.minutes_required(period)
         seated = store.sittings.seated(self.db, period["code"])
-        unseated = [a.id for a in self.db.scalars(select(Application).where(
-            Application.period_code == period["code"],
-            Application.status == review_chain.ADMITTED)
-            .order_by(Application.unit_code, Application.submitted_at))
-            if a.study_minutes >= need and a.id not in seated]
+        unseated = [a.id for a in store.applications.admitted(self.db, period["code"])
+                    if a.study_minutes >= need and a.id not in seated]
         capacity = period["sitting_capacity"] or policy.sitting_capacity
         new, seats = training.assign_sittings(unseated, store.sittings.existing(
             self.db, period["code"]), capacity, policy.first_sitting_at,

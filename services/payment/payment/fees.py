@@ -7,8 +7,7 @@ PaymentService:
 - ``_fees_due(items, batch)``: {application_id: fee in fen} (F1).
 
 The rules are payment.domain.fee_schedule; the rows payment.store.fees."""
-import os
-
+from kernel import settings
 from kernel.commands import command
 from kernel.entrypoints import rpc
 
@@ -19,24 +18,22 @@ from payment.schemas import SetFeesSchema
 
 class FeeEntrypoints:
 
-    def _setting(self, key, default):
-        return self.config.get(key) or os.environ.get(key) or default
-
     def _center(self):
         """The payee every receipt must show (P3): PAYMENT_PAYEE_NAME and
         PAYMENT_PAYEE_ACCOUNTS (comma-separated) in config or environment,
         else payment/data/center.json."""
         base = fee_schedule.default_center()
-        accounts = self._setting("PAYMENT_PAYEE_ACCOUNTS", base["payee_accounts"])
+        accounts = settings.get(self.config, "PAYMENT_PAYEE_ACCOUNTS", base["payee_accounts"])
         if isinstance(accounts, str):
             accounts = [a.strip() for a in accounts.split(",") if a.strip()]
-        return {"payee_name": self._setting("PAYMENT_PAYEE_NAME", base["payee_name"]),
+        return {"payee_name": settings.get(self.config, "PAYMENT_PAYEE_NAME", base["payee_name"]),
                 "payee_accounts": list(accounts)}
 
     def _slip_office(self):
         """Where a 2024 individual gets the 三联单 (P2, 000 五): PAYMENT_SLIP_OFFICE,
         else the notice's words in payment/data/center.json."""
-        return self._setting("PAYMENT_SLIP_OFFICE", fee_schedule.default_center()["slip_office"])
+        return settings.get(self.config, "PAYMENT_SLIP_OFFICE",
+                            fee_schedule.default_center()["slip_office"])
 
     def _fees_due(self, items, batch):
         return store.fees.fees_due(self.db, items, batch)

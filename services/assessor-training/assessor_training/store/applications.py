@@ -42,6 +42,14 @@ def add_review(db, app, step, authority, reviewer, decision, reason, today):
                   decision=decision, reason=reason, decided_on=today, at=utcnow()))
 
 
+def admitted(db, period_code):
+    """The admitted trainees of a period (A5), by unit and submission."""
+    return db.scalars(select(Application).where(
+        Application.period_code == period_code,
+        Application.status == review_chain.ADMITTED)
+        .order_by(Application.unit_code, Application.submitted_at)).all()
+
+
 def of_person(db, id_number):
     return db.scalars(select(Application).where(Application.id_number == id_number.upper())
                       .order_by(Application.submitted_at.desc())).all()

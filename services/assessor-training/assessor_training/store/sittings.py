@@ -25,9 +25,10 @@ def add(db, period_code, new, seats):
     db.flush()
 
 
-def seat_of(db, application_id):
-    row = db.get(SittingSeat, application_id)
-    return None if row is None else row.seq
+def seats_of(db, period_code):
+    """{application id: sitting seq} of the period's seated trainees (one query)."""
+    return dict(db.execute(select(SittingSeat.application_id, SittingSeat.seq).where(
+        SittingSeat.period_code == period_code)).all())
 
 
 def listed(db, period_code, exam_date):
