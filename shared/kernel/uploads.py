@@ -42,17 +42,22 @@ class UploadRequest(StrictSchema):
     filename = fields.String(load_default=None)   # kept for the user's sake; never trusted
 
 
+def decode_base64(text, field="content_base64", rule=None):
+    """The bytes of a base64 upload, or VALIDATION_FAILED on ``field``."""
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValidationFailed("VALIDATION_FAILED", "the file is not valid base64",
+                               field=field, rule=rule) from None
+
+
 def accept(session, blobs, model, upload, check=None):
     """Check, store and record one upload; returns {hash, purpose, media_type, size}.
     ``check(content, purpose, field=...)`` returns the file's kind or raises; the
     default is kernel.files.check (M1/M2); a service whose notice sets other
     limits passes its own (assessor training: AT2)."""
     data = load(UploadRequest(), upload)
-    try:
-        content = base64.b64decode(data["content_base64"], validate=True)
-    except (binascii.Error, ValueError):
-        raise ValidationFailed("VALIDATION_FAILED", "the file is not valid base64",
-                               field="content_base64")
+    content = decode_base64(data["content_base64"])
     kind = (check or files.check)(content, data["purpose"], field="content_base64")
     key = blobs.put(content)
     media_type = files.MEDIA_TYPES[kind]

@@ -7,12 +7,10 @@ and names the uploaded stamped scan (``upload_summary_scan``,
 (``archive_score_summary``). The project's assessment (computer-based, or
 with an on-site practical part) is the setting EXAM_PROJECT_ASSESSMENT."""
 import base64
-import binascii
 
-from kernel import files, settings
+from kernel import files, settings, uploads
 from kernel.commands import command
 from kernel.entrypoints import rpc
-from kernel.errors import ValidationFailed
 from kernel.projects import catalogue
 from kernel.schemas import load
 
@@ -93,11 +91,7 @@ class ScoreSummaryEntrypoints:
         """The scan of the stamped, signed score summary (JPG, PNG or PDF), checked
         by content and kept by hash; verify_scores names it."""
         data = load(schemas.SummaryScanSchema(), upload)
-        try:
-            content = base64.b64decode(data["content_base64"], validate=True)
-        except (binascii.Error, ValueError):
-            raise ValidationFailed("VALIDATION_FAILED", "the file is not valid base64",
-                                   field="content_base64")
+        content = uploads.decode_base64(data["content_base64"])
         kind = summary.check_scan_file(content, int(settings.get(
             self.config, "EXAM_SUMMARY_SCAN_MAX_BYTES", SCAN_MAX_BYTES)))
         key = self.blobs.put(content)

@@ -8,13 +8,13 @@ payment.store.credits."""
 import hashlib
 
 from kernel.commands import command
+from kernel.uploads import decode_base64
 from kernel.entrypoints import rpc
 
 from payment import store
 from payment.counters import CREDITS
 from payment.domain import matching, reconciliation, statements
 from payment.schemas import ManualMatchSchema, StatementSchema
-from payment.store.common import decode_base64
 
 
 class BankEntrypoints:

@@ -17,6 +17,7 @@ from kernel.rpc import RpcClient
 from kernel.schemas import load
 from kernel.service import ServiceBase
 from kernel.storage import Blobs
+from kernel.uploads import decode_base64
 
 from exam import events as exam_events
 from registration import events as registration_events
@@ -31,7 +32,7 @@ from payment.fees import FeeEntrypoints
 from payment.models import Base, Batch
 from payment.schemas import (ConfirmSchema, IndividualPaymentSchema, InstitutionPaymentSchema,
                              PaymentSlipSchema, RejectSchema, UploadReceiptSchema)
-from payment.store.common import decode_base64, iso
+from payment.store.common import iso
 
 
 class PaymentService(FeeEntrypoints, ClosingEntrypoints, BankEntrypoints,

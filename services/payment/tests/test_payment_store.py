@@ -12,7 +12,7 @@ from kernel.errors import Conflict, NotFound, RuleViolation, ValidationFailed
 from payment import store
 from payment.domain import payments, receipts
 from payment.models import Base, Submission
-from payment.store.common import decode_base64
+from kernel.uploads import decode_base64
 
 
 @pytest.fixture
