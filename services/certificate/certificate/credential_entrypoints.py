@@ -117,17 +117,14 @@ class CredentialEntrypoints:
         unsigned = credentials.certificate_credential(
             cert, self._issuer(), self._credential_url(cert["number"]),
             credentials.status_entry(self._list_url(list_id), index))
-        signed = credentials.sign(unsigned, key, credentials.method_id(self._did(), kid),
-                                  utcnow())
+        signed = self._sign(unsigned, kid, key)
         return {"certificate_number": cert["number"], "status_list": list_id,
                 "status_index": index, "document": _json(signed), "kid": kid}
 
     def _keep_credential(self, pending, in_pdf=True):
         self.db.add(Credential(issued_at=utcnow(), in_pdf=in_pdf, **pending))
         self.db.flush()
-        status = self.db.get(StatusList, pending["status_list"])
-        if status.document is None:
-            self._sign_status_list(status)
+        self._status_document(self.db.get(StatusList, pending["status_list"]))
 
     def _embedded_credential(self, number):
         """The credential text attached to the certificate's PDF, or None (a
@@ -148,6 +145,18 @@ class CredentialEntrypoints:
                                  .with_for_update()).one()
         self._sign_status_list(status)
 
+    def _sign(self, unsigned, kid, key, created=None):
+        """``unsigned`` with its Data Integrity proof by key ``kid`` of the issuer."""
+        return credentials.sign(unsigned, key, credentials.method_id(self._did(), kid),
+                                created or utcnow())
+
+    def _status_document(self, status):
+        """The signed status list credential of ``status`` (its row), signed first
+        when the list is new."""
+        if status.document is None:
+            self._sign_status_list(status)
+        return json.loads(status.document)
+
     def _sign_status_list(self, status):
         revoked = self.db.scalars(
             select(Credential.status_index).join(
@@ -160,8 +169,7 @@ class CredentialEntrypoints:
         unsigned = credentials.status_list_credential(
             self._list_url(status.id), self._issuer(), now,
             credentials.encode_list(revoked, status.bits))
-        text = _json(credentials.sign(unsigned, key, credentials.method_id(self._did(), kid),
-                                      now))
+        text = _json(self._sign(unsigned, kid, key, now))
         status.document, status.updated_at = text, now
         status.etag = hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
@@ -207,9 +215,7 @@ class CredentialEntrypoints:
         status = self.db.get(StatusList, list_id) if list_id is not None else None
         if status is None:
             raise NotFound("STATUS_LIST_NOT_FOUND", "no such status list", field="list_id")
-        if status.document is None:
-            self._sign_status_list(status)
-        return {"document": json.loads(status.document), "etag": status.etag,
+        return {"document": self._status_document(status), "etag": status.etag,
                 "max_age_s": int(self._vc_setting("CERTIFICATE_STATUS_LIST_MAX_AGE_S")),
                 "updated_at": status.updated_at.isoformat()}
 
@@ -235,9 +241,7 @@ class CredentialEntrypoints:
             if list_id and list_id.isdigit():
                 row = self.db.get(StatusList, int(list_id))
                 if row is not None:
-                    if row.document is None:
-                        self._sign_status_list(row)
-                    status_list = json.loads(row.document)
+                    status_list = self._status_document(row)
         return credentials.verify(credential, self.did_document(), status_list)
 
     # --- assessor cards (A6) ---------------------------------------------------------------
@@ -258,16 +262,13 @@ class CredentialEntrypoints:
             datetime.combine(card["valid_until"] + timedelta(days=1), time(0), zone)
             - timedelta(seconds=1))
         kid, key = self.keys.signer(self.db)
-        text = _json(credentials.sign(unsigned, key, credentials.method_id(self._did(), kid),
-                                      utcnow()))
+        text = _json(self._sign(unsigned, kid, key))
         if row is None:
             self.db.add(CardCredential(card_number=card["card_number"], status_list=list_id,
                                        status_index=index, document=text, kid=kid,
                                        issued_at=utcnow(), revoked=False))
             self.db.flush()
-            status = self.db.get(StatusList, list_id)
-            if status.document is None:
-                self._sign_status_list(status)
+            self._status_document(self.db.get(StatusList, list_id))
         else:
             row.document, row.kid = text, kid
 
