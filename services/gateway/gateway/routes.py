@@ -9,8 +9,8 @@ query: the dispatcher checks it, and fills the query in when it is left out),
 and to their own candidates on every route about one application (the handler
 fetches the application and checks it).
 """
-from dataclasses import dataclass, field
-import re
+import importlib
+import pkgutil
 
 from assessor_training import schemas as training
 from certificate import schemas as cert
@@ -29,56 +29,8 @@ from gateway.domain import (ANY_ACCOUNT, CANDIDATE, CENTER, CERTIFICATE_OFFICER,
 from gateway.handlers import (accounts, credentials, files, flows, meta, registration,
                               verification)
 from gateway.handlers.common import body, relay
-
-JSON = "application/json"
-PER_USERNAME = "per_username"
-
-
-@dataclass(frozen=True)
-class Route:
-    method: str
-    path: str                       # OpenAPI style: /applications/{application_id}
-    name: str                       # operationId, unique
-    roles: tuple
-    handler: object
-    summary: str
-    tag: str
-    body: object = None             # marshmallow schema class of the JSON body
-    check: object = None            # what the gateway validates, when not ``body``
-    query: object = None            # schema class of the query string
-    response: object = None         # schema class of a JSON answer (None: any JSON)
-    many: bool = False              # the answer is a list of ``response``
-    status: int = 200
-    produces: str = JSON            # or a file's media type
-    rate_limited: object = False    # True: per client address; PER_USERNAME: per address
-                                    # and the user name in the body (gateway.ratelimit)
-    per_target: str = None          # also one bucket per value of this path parameter or
-                                    # body field, from every address (gateway.ratelimit)
-    services: tuple = ()            # the services it calls (docs; 503/504 possible)
-    description: str = ""
-    path_params: tuple = field(default=(), init=False)
-
-    def __post_init__(self):
-        object.__setattr__(self, "path_params", tuple(re.findall(r"{(\w+)}", self.path)))
-
-    @property
-    def public(self):
-        return PUBLIC in self.roles
-
-    @property
-    def rule(self):
-        """The werkzeug rule: /applications/<application_id>."""
-        return re.sub(r"{(\w+)}", r"<\1>", self.path)
-
-
-APPLICATION_READERS = (CANDIDATE, INSTITUTION) + CENTER
-REVIEWERS = (REVIEWER, PROVINCIAL)
-FINANCE_STAFF = (FINANCE, PROVINCIAL)
-EXAM_STAFF = (EXAM_ADMIN, PROVINCIAL)
-CERTIFICATE_STAFF = (CERTIFICATE_OFFICER, PROVINCIAL)
-FILE = "application/octet-stream"
-PDF = "application/pdf"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from gateway.route import (APPLICATION_READERS, CERTIFICATE_STAFF, EXAM_STAFF, FILE,  # noqa: F401
+                           FINANCE_STAFF, JSON, PDF, PER_USERNAME, REVIEWERS, XLSX, Route)
 
 # request bodies: the services' schemas without what the gateway fills in
 DecisionBody = body(review.DecideSchema, "DecisionBody", "application_id", "reviewer")
@@ -790,6 +742,16 @@ ROUTES = (
           query=s.ValidAssessorsQuery, many=True, services=("assessor_training",)),
 )
 
+
+def _area_routes():
+    """The ROUTES of every gateway/routes_<area>.py (the consoles' operations)."""
+    package = importlib.import_module("gateway")
+    names = sorted(m.name for m in pkgutil.iter_modules(package.__path__)
+                   if m.name.startswith("routes_"))
+    return tuple(r for n in names for r in importlib.import_module(f"gateway.{n}").ROUTES)
+
+
+ROUTES = ROUTES + _area_routes()
 BY_NAME = {route.name: route for route in ROUTES}
 assert len(BY_NAME) == len(ROUTES), "operation names must be unique"
 assert all(set(r.roles) <= set(domain.ROLES) for r in ROUTES)
