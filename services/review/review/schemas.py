@@ -3,7 +3,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from kernel.schemas import StrictSchema
 
-from review.vocabulary import DECISIONS, ROLES, STAGES
+from review.vocabulary import CHANNELS, DECISIONS, QUEUE_ORDERS, ROLES, STAGES
 
 MAX_BULK = 1000          # decisions in one decide_many call
 MAX_PAGE = 1000          # rows in one page of a work queue
@@ -70,6 +70,19 @@ class QueueSchema(StrictSchema):
                           validate=validate.OneOf(STAGES))
     limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=MAX_PAGE))
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1_000_000))
+
+
+class SortedQueueSchema(QueueSchema):
+    """list_pending's whole query: QueueSchema's filters (what GET /api/review/queue
+    takes) plus the channel, being overdue and the order (the reviewer console's
+    table sorts and filters on the server)."""
+    channel = fields.String(load_default=None, allow_none=True,
+                            validate=validate.OneOf(CHANNELS))
+    # True: only the tasks past their due date (V1); False: only those not past it
+    overdue = fields.Boolean(load_default=None, allow_none=True)
+    # due_on (the default), received_on, project_code, institution_code, name; "-": descending
+    sort = fields.String(load_default=None, allow_none=True,
+                         validate=validate.OneOf(QUEUE_ORDERS))
 
 
 class DaySchema(StrictSchema):

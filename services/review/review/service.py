@@ -1,6 +1,6 @@
 """nameko entrypoints of the review service: validate, apply the rules in
 domain.py, persist, record events. Nothing else."""
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from kernel import batches, calendar, metrics, settings
@@ -20,7 +20,7 @@ from registration import events as registration_events
 from review import bulk, domain, events
 from review.models import Application, Base, Batch, DishonestyRecord, HistoryEntry, Task
 from review.schemas import (DaySchema, DecideManySchema, DecideSchema, DecisionSchema,
-                            DishonestySchema, QueueSchema, dishonesty_record_schema,
+                            DishonestySchema, SortedQueueSchema, dishonesty_record_schema,
                             queue_item_schema, review_schema)
 
 DECISIONS = metrics.counter("skillcert_review_decisions_total",
@@ -353,18 +353,27 @@ class ReviewService(BatchCopyEntrypoints, CalendarCopyEntrypoints, ServiceBase):
 
     @rpc
     def list_pending(self, batch_code=None, project_code=None, institution_code=None,
-                     stage=None, limit=200, offset=0):
-        """The open tasks, filtered by batch, project, institution and stage, the
-        earliest due first."""
-        q = load(QueueSchema(), {"batch_code": batch_code, "project_code": project_code,
+                     stage=None, limit=200, offset=0, channel=None, overdue=None, sort=None):
+        """The open tasks, filtered by batch, project, institution, stage, channel
+        and being overdue (V1), the earliest due first unless ``sort`` says
+        otherwise (due_on, received_on, project_code, institution_code, name;
+        "-" first: descending); a page of ``limit`` from ``offset``."""
+        q = load(SortedQueueSchema(), {"batch_code": batch_code, "project_code": project_code,
                                  "institution_code": institution_code, "stage": stage,
+                                 "channel": channel, "overdue": overdue, "sort": sort,
                                  "limit": limit, "offset": offset})
+        today = settings.today(self.config)
         where = self._queue_filters(q)
+        if q["channel"]:
+            where.append(Application.channel == q["channel"])
+        if q["overdue"] is True:
+            where.append(Task.due_on < today)
+        elif q["overdue"] is False:
+            where.append(or_(Task.due_on.is_(None), Task.due_on >= today))
         total = self.db.scalar(select(func.count()).select_from(Task).join(Application)
                                .where(*where))
-        rows = self.db.execute(self._queue_query(where).limit(q["limit"])
+        rows = self.db.execute(self._queue_query(where, q["sort"]).limit(q["limit"])
                                .offset(q["offset"])).all()
-        today = settings.today(self.config)
         records = self._record_counts([a for _, a in rows])
         return {"total": total, "items": [self._queue_item(t, a, today, records)
                                           for t, a in rows]}
@@ -405,17 +414,28 @@ class ReviewService(BatchCopyEntrypoints, CalendarCopyEntrypoints, ServiceBase):
         missing then) and set the overdue gauge."""
         day = load(DaySchema(), {"today": today})["today"] or settings.today(self.config)
         filled = self._set_due_dates(Task.state == "open", Task.due_on.is_(None))
-        rows = self.db.execute(
-            select(Application.batch_code, Task.stage, func.count())
-            .select_from(Task).join(Application)
-            .where(Task.state == "open", Task.due_on < day)
-            .group_by(Application.batch_code, Task.stage)).all()
-        OVERDUE.clear()
-        for batch_code, stage, count in rows:
-            OVERDUE.labels(batch_code, stage).set(count)
+        rows = self._overdue_counts(day)
+        metrics.snapshot(OVERDUE, {(b, s): n for b, s, n in rows})
         return {"today": day.isoformat(), "filled": filled,
                 "overdue": sum(n for _, _, n in rows),
                 "by_batch": {f"{b}/{s}": n for b, s, n in rows}}
+
+    def _overdue_counts(self, day):
+        """(batch_code, stage, open tasks past their due date on ``day``): what
+        skillcert_review_overdue_tasks is set from."""
+        return self.db.execute(
+            select(Application.batch_code, Task.stage, func.count())
+            .select_from(Task).join(Application)
+            .where(Task.state == "open", Task.due_on < day)
+            .group_by(Application.batch_code, Task.stage)
+            .order_by(Application.batch_code, Task.stage)).all()
+
+    @rpc
+    def business_figures(self):
+        """The figures the overdue gauge is set from (the dashboard), today."""
+        day = settings.today(self.config)
+        return {"today": day.isoformat(), "overdue": [
+            {"batch_code": b, "stage": s, "count": n} for b, s, n in self._overdue_counts(day)]}
 
     def _queue_filters(self, q):
         where = [Task.state == "open"]
@@ -427,10 +447,22 @@ class ReviewService(BatchCopyEntrypoints, CalendarCopyEntrypoints, ServiceBase):
                 where.append(column == q[key])
         return where
 
-    def _queue_query(self, where):
-        return (select(Task, Application).join(Application).where(*where)
-                .order_by(Task.due_on.is_(None), Task.due_on, Task.received_on,
-                          Application.id))
+    SORT_COLUMNS = {"due_on": Task.due_on, "received_on": Task.received_on,
+                    "project_code": Application.project_code,
+                    "institution_code": Application.institution_code,
+                    "name": Application.name}
+
+    def _queue_query(self, where, sort=None):
+        """The earliest due first (an unknown due date last); ``sort`` puts its
+        column first (NULLs last either way) and keeps that order after it, so a
+        page boundary never splits equal rows differently on two calls."""
+        order = []
+        if sort:
+            key = sort.lstrip("-")
+            column = self.SORT_COLUMNS[key]
+            order += [column.is_(None), column.desc() if sort.startswith("-") else column]
+        order += [Task.due_on.is_(None), Task.due_on, Task.received_on, Application.id]
+        return select(Task, Application).join(Application).where(*where).order_by(*order)
 
     def _queue_item(self, task, app, today, records=None):
         return queue_item_schema.dump(dict(

@@ -9,3 +9,8 @@ STAGES = (RE_REVIEW, CENTER_REVIEW)
 DECISIONS = {"approve": "approved", "reject": "rejected", "return": "returned"}
 
 ROLES = ("center", "institution")
+
+# how a work queue may be sorted (list_pending's ``sort``; "-" first: descending)
+QUEUE_SORTS = ("due_on", "received_on", "project_code", "institution_code", "name")
+QUEUE_ORDERS = QUEUE_SORTS + tuple("-" + k for k in QUEUE_SORTS)
+CHANNELS = ("institution", "individual")

@@ -262,6 +262,40 @@ def test_V1_work_queues_by_batch_project_institution_and_stage(review, rpc, subm
         ("business-data-analysis", "inst-02", "re_review", 1)]
 
 
+def test_V1_the_queue_sorts_filters_and_pages_on_the_server(review, rpc, submit):
+    # today 11-02: one received 10-12 is overdue (due 10-26), the others are not
+    late = submit(channel="institution", institution_code="inst-03", name="赵六",
+                  submitted_at="2026-10-12T02:00:00+00:00")
+    a = submit(channel="institution", institution_code="inst-02", name="王五")
+    b = submit(channel="institution", institution_code="inst-02", name="李四",
+               submitted_at="2026-10-30T02:00:00+00:00")
+    c = submit(name="张三")
+    ids = lambda out: [i["application_id"] for i in out["items"]]   # noqa: E731
+    assert ids(rpc.review.list_pending(overdue=True)) == [late["application_id"]]
+    assert set(ids(rpc.review.list_pending(overdue=False))) == {
+        x["application_id"] for x in (a, b, c)}
+    assert ids(rpc.review.list_pending(channel="individual")) == [c["application_id"]]
+    by_received = ids(rpc.review.list_pending(channel="institution", sort="-received_on"))
+    assert by_received == [a["application_id"], b["application_id"], late["application_id"]]
+    assert ids(rpc.review.list_pending(channel="institution", sort="received_on")) == \
+        by_received[::-1]
+    # the page follows the order: the second page starts where the first ended
+    first = rpc.review.list_pending(sort="-received_on", limit=2)
+    second = rpc.review.list_pending(sort="-received_on", limit=2, offset=2)
+    assert first["total"] == second["total"] == 4
+    assert ids(first) + ids(second) == ids(rpc.review.list_pending(sort="-received_on"))
+    # an individual application has no institution: last either way
+    assert ids(rpc.review.list_pending(sort="institution_code"))[-1] == c["application_id"]
+    assert ids(rpc.review.list_pending(sort="-institution_code"))[0] == late["application_id"]
+    assert ids(rpc.review.list_pending(institution_code="inst-02", stage="re_review",
+                                       sort="received_on")) == [b["application_id"],
+                                                                a["application_id"]]
+    for bad in ({"sort": "id_number"}, {"channel": "post"}, {"overdue": "maybe"}):
+        with pytest.raises(ValidationFailed) as err:
+            rpc.review.list_pending(**bad)
+        assert err.value.field == next(iter(bad))
+
+
 def test_V1_overdue_tasks_are_listed_and_counted_in_a_gauge(review, rpc, submit):
     # received 2026-10-12 (Monday): due 10 working days later, 10-26; today 11-02
     late = submit(channel="institution", submitted_at="2026-10-12T02:00:00+00:00")

@@ -1476,6 +1476,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/exam/batches/{batch_code}/seats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One page of a batch's seat list (考生签到册): filtered by session, room, project, attendance and a ticket number's beginning, sorted and paged by the service; each row with its computer score and result
+         * @description Roles: exam_admin, provincial_center. Calls: exam.
+         */
+        get: operations["list_seats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/exam/batches/{batch_code}/sessions": {
         parameters: {
             query?: never;
@@ -2700,6 +2720,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/review/console/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The reviewer console's table: open review tasks filtered by batch, project, institution, stage, channel and being overdue (V1), sorted and paged on the server
+         * @description sort: due_on (the default: the earliest due first), received_on, project_code, institution_code or name, '-' first for descending; overdue=true only the tasks past their working-day due date, false only the others; {total, items} with at most limit (1-1000) items from offset.
+         *
+         *     Roles: reviewer, provincial_center. Calls: review.
+         */
+        get: operations["review_console_queue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/review/decisions": {
         parameters: {
             query?: never;
@@ -3614,6 +3656,8 @@ export interface components {
             /** @default  */
             filename: string;
             idempotency_key?: string;
+            /** @default 0 */
+            line_offset: number;
         };
         StudyBody: {
             /** @default  */
@@ -11989,6 +12033,118 @@ export interface operations {
             };
         };
     };
+    list_seats: {
+        parameters: {
+            query?: {
+                attendance?: "present" | "absent" | "pending" | null;
+                page?: number;
+                project_code?: string | null;
+                room_code?: string | null;
+                session_code?: string | null;
+                size?: number;
+                sort?: "ticket_number" | "seat" | "name" | "attendance" | "-ticket_number" | "-seat" | "-name" | "-attendance";
+                ticket?: string | null;
+            };
+            header?: never;
+            path: {
+                batch_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Bad input (VALIDATION_FAILED and the other `invalid` codes) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No token, or one that is not valid any more */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, institution or person may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state (duplicates, idempotency key reused, ...) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The URL is over 64 KB (refused by the HTTP server before any route; no body) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A business rule says no (the rule ID is in `rule`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A service behind this route is not running */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A service behind this route did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     get_sessions: {
         parameters: {
             query?: never;
@@ -18654,6 +18810,117 @@ export interface operations {
             };
             /** @description The body is too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The URL is over 64 KB (refused by the HTTP server before any route; no body) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A business rule says no (the rule ID is in `rule`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A service behind this route is not running */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A service behind this route did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    review_console_queue: {
+        parameters: {
+            query?: {
+                batch_code?: string | null;
+                channel?: "institution" | "individual" | null;
+                institution_code?: string | null;
+                limit?: number;
+                offset?: number;
+                overdue?: boolean | null;
+                project_code?: string | null;
+                sort?: "due_on" | "received_on" | "project_code" | "institution_code" | "name" | "-due_on" | "-received_on" | "-project_code" | "-institution_code" | "-name" | null;
+                stage?: "re_review" | "center_review" | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Bad input (VALIDATION_FAILED and the other `invalid` codes) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No token, or one that is not valid any more */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, institution or person may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state (duplicates, idempotency key reused, ...) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
