@@ -22,12 +22,14 @@ class BankEntrypoints:
     @rpc
     @command(StatementSchema, rule="K1")
     def import_statement(self, data):
-        """Import the center's bank statement (CSV, docs/payment.md) and match
-        the new credits. Broken rows are reported with their line numbers while
-        the good rows are imported; a bank serial already imported is ignored."""
+        """Import the center's bank statement (CSV or .xlsx, docs/payment.md)
+        and match the new credits. Broken rows are reported with their line
+        numbers while the good rows are imported; a bank serial already
+        imported is ignored. A long CSV may come in parts, each with the header
+        and ``line_offset`` (the lines before the part's first row less one)."""
         raw = decode_base64(data["content_base64"], "content_base64", "K1")
         statements.check_statement_size(len(raw))
-        parsed = statements.parse_statement(statements.decode_statement(raw))
+        parsed = statements.parse_file(raw, data["line_offset"])
         fresh, duplicates, broken = store.credits.new_credits(self.db, parsed)
         statement = store.credits.add_statement(self.db, data["filename"],
                                                 hashlib.sha256(raw).hexdigest(),
@@ -69,9 +71,24 @@ class BankEntrypoints:
         return store.credits.listed(self.db, status, limit)
 
     @rpc
+    def credits_page(self, page=1, size=20, sort="value_date", status=None,
+                     statement_id=None, q=None):
+        """One page of bank credits, filtered and sorted in the database."""
+        return store.credits.page(self.db, page, size, sort, status, statement_id, q)
+
+    @rpc
     def reconciliation_report(self, batch_code):
         """Per batch: matched credits, unmatched credits, submissions without
         a credit, under- and over-payments (K1)."""
         batch = self._get_batch(batch_code)
         subs, credits = store.credits.report_rows(self.db, batch)
         return reconciliation.reconciliation_report(batch, subs, credits)
+
+    @rpc
+    def batch_payment_report(self, batch_code):
+        """The payment report of a batch: its applications by project, channel
+        and status with the money confirmed, and its reconciliation (K1)."""
+        batch = self._get_batch(batch_code)
+        subs, credits = store.credits.report_rows(self.db, batch)
+        return {"batch_code": batch_code, "items": store.items.counts(self.db, batch_code),
+                "reconciliation": reconciliation.reconciliation_report(batch, subs, credits)}

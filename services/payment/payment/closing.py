@@ -94,3 +94,10 @@ class ClosingEntrypoints:
     def list_refunds(self, batch_code=None, project_code=None, status=None):
         """The refund list of cancelled batches (B1): confirmed payments to pay back."""
         return store.refunds.listed(self.db, batch_code, project_code, status)
+
+    @rpc
+    def refunds_page(self, page=1, size=20, sort="listed_at", batch_code=None,
+                     project_code=None, status=None, q=None):
+        """One page of the refund list (B1), filtered and sorted in the database."""
+        return store.refunds.page(self.db, page, size, sort, batch_code, project_code,
+                                  status, q)

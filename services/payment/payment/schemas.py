@@ -92,6 +92,8 @@ class StatementSchema(StrictSchema):
     idempotency_key = Key
     content_base64 = fields.String(required=True)
     filename = fields.String(load_default="", validate=validate.Length(max=200))
+    line_offset = fields.Integer(strict=True, load_default=0,
+                                 validate=validate.Range(min=0, max=10_000_000))
     actor = Actor
 
 

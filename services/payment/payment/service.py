@@ -47,6 +47,12 @@ class PaymentService(FeeEntrypoints, ClosingEntrypoints, BankEntrypoints,
     def refresh_business_metrics(self):
         metrics.snapshot(AWAITING, store.submissions.pending_per_batch(self.db))
 
+    @rpc
+    def business_figures(self):
+        """The figures skillcert_payment_awaiting_confirmation is set from (the dashboard)."""
+        return {"awaiting": [{"batch_code": b, "count": n} for (b,), n in
+                             sorted(store.submissions.pending_per_batch(self.db).items())]}
+
     # --- payable items -------------------------------------------------------
 
     @handles("review", "application_approved")
@@ -218,6 +224,15 @@ class PaymentService(FeeEntrypoints, ClosingEntrypoints, BankEntrypoints,
     @rpc
     def list_submissions(self, batch_code=None, status=None, institution_code=None):
         return store.submissions.listed(self.db, batch_code, status, institution_code)
+
+    @rpc
+    def submissions_page(self, page=1, size=20, sort="-submitted_at", batch_code=None,
+                         status=None, institution_code=None, channel=None, q=None,
+                         credit=None, mismatch=None):
+        """Finance's list: one page of submissions, filtered and sorted in the
+        database (payment.store.submissions.page)."""
+        return store.submissions.page(self.db, page, size, sort, batch_code, status,
+                                      institution_code, channel, q, credit, mismatch)
 
     # --- the center's decision ---------------------------------------------------
 

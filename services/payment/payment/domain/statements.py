@@ -1,7 +1,11 @@
 """Bank statements (K1): a statement line is a credit identified by its bank
-serial; the CSV layout of docs/payment.md."""
+serial; the CSV layout of docs/payment.md, or the same columns in the first
+sheet of an .xlsx workbook (what the bank's online service exports)."""
 import csv
 import io
+import zipfile
+from datetime import date, datetime
+from decimal import Decimal
 
 from kernel import names
 from kernel.errors import ValidationFailed
@@ -55,26 +59,86 @@ def _header(row):
     return index
 
 
-def parse_statement(text):
-    """The CSV layout of docs/payment.md -> {"credits", "broken", "debits",
-    "duplicates", "lines"}. A broken row is reported with its line number and
-    the reason; the other rows are still read. A bank serial repeated in the
-    file with the same content is a duplicate (ignored); with other content it
-    is broken."""
+XLSX_MAGIC = b"PK\x03\x04"             # an .xlsx file is a zip archive
+
+
+def is_workbook(raw):
+    return raw[:4] == XLSX_MAGIC
+
+
+def parse_file(raw, line_offset=0):
+    """A statement file as uploaded: an .xlsx workbook (by its bytes, never its
+    name) or CSV text; ``line_offset`` is added to every line number (a long
+    CSV imported in parts reports the lines of the whole file)."""
+    if is_workbook(raw):
+        return parse_rows(_workbook_rows(raw), line_offset)
+    return parse_statement(decode_statement(raw), line_offset)
+
+
+def _workbook_rows(raw):
+    """The first sheet's rows as text cells, numbered from 1."""
+    from openpyxl import load_workbook   # only when a workbook comes
+    try:
+        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+        rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        book.close()
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError) as exc:
+        raise ValidationFailed("STATEMENT_WORKBOOK", f"the .xlsx statement cannot be read "
+                               f"({type(exc).__name__}); export it again from the bank",
+                               field="content_base64", rule="K1") from exc
+    return [(n, row) for n, row in enumerate(rows, start=1)]
+
+
+def _cell_text(value):
+    """A workbook cell as the CSV would hold it: dates ISO, numbers exact."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        return format(Decimal(repr(value)), "f")
+    return str(value)
+
+
+def _csv_rows(text):
     reader = csv.reader(io.StringIO(text))
-    credits, broken, debits, duplicates = [], [], 0, 0
-    index = None
-    seen = {}
-    lines = 0
     while True:
         start = reader.line_num + 1
         try:
             row = next(reader)
         except StopIteration:
-            break
+            return
         except csv.Error as exc:
+            yield start, exc
+            continue
+        yield start, row
+
+
+def parse_statement(text, line_offset=0):
+    """The CSV layout of docs/payment.md -> {"credits", "broken", "debits",
+    "duplicates", "lines"}. A broken row is reported with its line number and
+    the reason; the other rows are still read. A bank serial repeated in the
+    file with the same content is a duplicate (ignored); with other content it
+    is broken."""
+    return parse_rows(_csv_rows(text), line_offset)
+
+
+def parse_rows(numbered_rows, line_offset=0):
+    """parse_statement over (line number, cells or a csv.Error) pairs."""
+    credits, broken, debits, duplicates = [], [], 0, 0
+    index = None
+    seen = {}
+    lines = 0
+    for start, row in numbered_rows:
+        start += line_offset
+        if isinstance(row, csv.Error):
             lines += 1
-            broken.append({"line": start, "error": f"not readable as CSV: {exc}", "row": []})
+            broken.append({"line": start, "error": f"not readable as CSV: {row}", "row": []})
             continue
         if not any(cell.strip() for cell in row):
             continue

@@ -6,7 +6,11 @@ from kernel.db import utcnow
 
 from payment.domain import matching, payments, reconciliation, statements
 from payment.models import Credit, Statement, Submission, SubmissionLine
-from payment.store.common import chunks, iso
+from payment.store.common import chunks, iso, like, paged
+
+SORTS = {"value_date": Credit.value_date, "amount_fen": Credit.amount_fen,
+         "payer_name": Credit.payer_name, "bank_serial": Credit.bank_serial,
+         "line": Credit.line_no, "status": Credit.status}
 
 OPEN_SUBMISSION = (payments.PENDING, payments.CONFIRMED)
 
@@ -123,6 +127,23 @@ def listed(db, status=None, limit=500):
     if status:
         query = query.where(Credit.status == status)
     return [view(db, c) for c in db.scalars(query)]
+
+
+def page(db, page=1, size=20, sort="value_date", status=None, statement_id=None, q=None):
+    """One page of bank credits, filtered and sorted in the database: ``q`` in
+    the payer's name, the bank serial or the note. -> {items, total, page, size}."""
+    query = select(Credit)
+    if status:
+        query = query.where(Credit.status == status)
+    if statement_id:
+        query = query.where(Credit.statement_id == int(statement_id))
+    if q and q.strip():
+        pattern = like(q)
+        query = query.where(Credit.payer_name.like(pattern, escape="\\")
+                            | Credit.bank_serial.like(pattern, escape="\\")
+                            | Credit.note.like(pattern, escape="\\"))
+    rows, total = paged(db, query, SORTS, sort, page, size, Credit.id)
+    return {"items": [view(db, c) for c in rows], "total": total, "page": page, "size": size}
 
 
 def report_rows(db, batch):

@@ -82,6 +82,18 @@ def listed(db, batch_code, status=None, institution_code=None):
     return [view(i) for i in db.scalars(query.order_by(Item.approved_at))]
 
 
+def counts(db, batch_code):
+    """The batch's items by project, channel and status, with the money
+    confirmed: [{project_code, channel, status, count, paid_fen}]."""
+    return [{"project_code": p, "channel": c, "status": st, "count": n, "paid_fen": paid or 0}
+            for p, c, st, n, paid in db.execute(
+                select(Item.project_code, Item.channel, Item.status, func.count(),
+                       func.sum(Item.amount_fen))
+                .where(Item.batch_code == batch_code)
+                .group_by(Item.project_code, Item.channel, Item.status)
+                .order_by(Item.project_code, Item.channel, Item.status))]
+
+
 def of_batch_project(db, batch_code, project_code):
     return db.scalars(select(Item).where(Item.batch_code == batch_code,
                                          Item.project_code == project_code)).all()

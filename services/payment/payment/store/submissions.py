@@ -8,8 +8,14 @@ from kernel.db import utcnow
 from kernel.errors import Conflict, NotFound
 
 from payment.domain import payments
-from payment.models import Credit, Submission, SubmissionLine
-from payment.store.common import iso
+from payment.models import Credit, Item, Submission, SubmissionLine
+from payment.store.common import iso, like, paged
+
+SORTS = {"submitted_at": Submission.submitted_at, "amount_fen": Submission.amount_fen,
+         "expected_fen": Submission.expected_fen, "payer_name": Submission.payer_name,
+         "batch_code": Submission.batch_code, "status": Submission.status,
+         "difference_fen": Submission.amount_fen - Submission.expected_fen,
+         "decided_at": Submission.decided_at}
 
 
 def get(db, submission_id):
@@ -59,9 +65,47 @@ def view(db, sub, with_lines=True):
         "bank_serial": credit.bank_serial, "value_date": iso(credit.value_date),
         "amount_fen": credit.amount_fen, "method": credit.method}
     if with_lines:
-        out["applications"] = [{"application_id": ln.application_id,
-                                "amount_fen": ln.amount_fen} for ln in lines(db, sub)]
+        rows = lines(db, sub)
+        items = {i.application_id: i for i in db.scalars(select(Item).where(
+            Item.application_id.in_([ln.application_id for ln in rows])))}
+        out["applications"] = [
+            {"application_id": ln.application_id, "amount_fen": ln.amount_fen,
+             "name": getattr(items.get(ln.application_id), "name", None),
+             "project_code": getattr(items.get(ln.application_id), "project_code", None)}
+            for ln in rows]
     return out
+
+
+def page(db, page=1, size=20, sort="-submitted_at", batch_code=None, status=None,
+         institution_code=None, channel=None, q=None, credit=None, mismatch=None):
+    """One page of submissions, filtered and sorted in the database: ``q`` in
+    the payer's name, the reference or the id; ``credit`` "none" (no bank credit
+    matched yet) or "matched"; ``mismatch`` True: the receipt's amount is not the
+    fees due. Each row has its headcount. -> {items, total, page, size}."""
+    query = select(Submission)
+    for column, value in ((Submission.batch_code, batch_code), (Submission.status, status),
+                          (Submission.institution_code, institution_code),
+                          (Submission.channel, channel)):
+        if value:
+            query = query.where(column == value)
+    if q and q.strip():
+        pattern = like(q)
+        query = query.where(Submission.payer_name.like(pattern, escape="\\")
+                            | Submission.reference.like(pattern, escape="\\")
+                            | Submission.id.like(pattern, escape="\\"))
+    if credit == "none":
+        query = query.where(Submission.credit_id.is_(None))
+    elif credit == "matched":
+        query = query.where(Submission.credit_id.is_not(None))
+    if mismatch:
+        query = query.where(Submission.amount_fen != Submission.expected_fen)
+    rows, total = paged(db, query, SORTS, sort, page, size, Submission.id)
+    heads = dict(db.execute(select(SubmissionLine.submission_id, func.count()).where(
+        SubmissionLine.submission_id.in_([r.id for r in rows]))
+        .group_by(SubmissionLine.submission_id)).all()) if rows else {}
+    return {"items": [dict(view(db, r, with_lines=False), headcount=heads.get(r.id, 0))
+                      for r in rows],
+            "total": total, "page": page, "size": size}
 
 
 def listed(db, batch_code=None, status=None, institution_code=None):
