@@ -10,6 +10,7 @@ spreadsheet shows it as text; every CSV a service writes goes through
 including negative ones (they are not text the user typed).
 """
 import csv
+import io
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -50,3 +51,30 @@ class _SafeWriter:
 def writer(out, **kwargs):
     """``csv.writer`` whose every text cell is escaped with ``cell``."""
     return _SafeWriter(csv.writer(out, **kwargs))
+
+
+def workbook(title, header, rows, sheet="Sheet1"):
+    """An .xlsx file (bytes) of a title line, a header and rows, every row
+    through ``xlsx_row`` (no text typed by a user becomes a formula); the header
+    bold and the columns as wide as their longest text."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet[:31]
+    ws.append(xlsx_row([title]))
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append(xlsx_row(header))
+    for c in ws[2]:
+        c.font = Font(bold=True)
+    widths = [len(str(h)) for h in header]
+    for row in rows:
+        row = xlsx_row(row)
+        ws.append(row)
+        widths = [max(w, len(str(v or ""))) for w, v in zip(widths, row)] + widths[len(row):]
+    for n, w in enumerate(widths, 1):
+        ws.column_dimensions[ws.cell(row=2, column=n).column_letter].width = min(2 * w + 2, 40)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -46,3 +46,15 @@ def test_an_xlsx_row_keeps_a_typed_formula_as_text_and_empty_cells_empty():
     a, b, c, d = next(load_workbook(io.BytesIO(out.getvalue())).active.iter_rows())
     assert (a.data_type, a.value) == ("s", "'=HYPERLINK(\"http://evil/\",\"点击\")")
     assert (b.value, c.value, d.value) == (None, "张三", 86)
+
+
+def test_a_workbook_holds_no_formula_from_user_data():
+    from openpyxl import load_workbook
+
+    data = exports.workbook("证书台账", ["序号", "姓名"], [[1, '=HYPERLINK("http://evil/","x")'],
+                                                      [2, "张三"], [3, None]])
+    ws = load_workbook(io.BytesIO(data)).active
+    assert ws["A1"].value == "证书台账"
+    assert [c.value for c in ws[2]] == ["序号", "姓名"]
+    assert ws["B3"].data_type == "s" and ws["B3"].value.startswith("'=")
+    assert ws["B4"].value == "张三" and ws["A5"].value == 3 and ws["B5"].value is None

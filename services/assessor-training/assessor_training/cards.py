@@ -11,6 +11,7 @@
 
 The rules are assessor_training.domain.cards and .summary; the rows
 assessor_training.store.cards."""
+import base64
 import io
 
 from sqlalchemy import select
@@ -119,6 +120,31 @@ class CardEntrypoints:
         """附件2 for one unit and period as CSV. scope "certified": the unit's people
         who passed and hold a card (to collect the cards); "recommended": everyone
         the unit recommended (approved at its step)."""
+        period, unit, rows = self._summary_rows(period_code, unit_code, scope)
+        out = io.StringIO()
+        writer = exports.writer(out)
+        writer.writerow(summary.SUMMARY_COLUMNS)
+        writer.writerows(rows)
+        return {"title": summary.SUMMARY_TITLE, "unit": unit.name, "unit_code": unit.code,
+                "period_code": period.code, "scope": scope, "count": len(rows),
+                "filename": f"summary-{unit.code}-{period.code}-{scope}.csv",
+                "csv": out.getvalue()}
+
+    @rpc
+    def summary_workbook(self, period_code, unit_code, scope="recommended"):
+        """附件2 (《考评员资格培训（复核）汇总表》) as an .xlsx file, the same rows as
+        ``summary_table``, under the title and the unit's name; no cell a formula
+        (kernel.exports.workbook)."""
+        period, unit, rows = self._summary_rows(period_code, unit_code, scope)
+        content = exports.workbook(f"{summary.SUMMARY_TITLE}（推荐单位：{unit.name}）",
+                                   summary.SUMMARY_COLUMNS, rows, sheet="汇总表")
+        return {"title": summary.SUMMARY_TITLE, "unit": unit.name, "unit_code": unit.code,
+                "period_code": period.code, "scope": scope, "count": len(rows),
+                "filename": f"summary-{unit.code}-{period.code}-{scope}.xlsx",
+                "media_type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "content_base64": base64.b64encode(content).decode()}
+
+    def _summary_rows(self, period_code, unit_code, scope):
         if scope not in ("certified", "recommended"):
             raise ValidationFailed("VALIDATION_FAILED", "scope is certified or recommended",
                                    field="scope")
@@ -131,15 +157,9 @@ class CardEntrypoints:
         else:
             query = query.where(Application.id.in_(select(Review.application_id).where(
                 Review.step == "unit", Review.decision == "approve")))
-        rows = self.db.scalars(query.order_by(Application.submitted_at)).all()
+        found = self.db.scalars(query.order_by(Application.submitted_at)).all()
         names = {code: p["name_zh"] for code, p in reference.projects().items()}
-        out = io.StringIO()
-        writer = exports.writer(out)
-        writer.writerow(summary.SUMMARY_COLUMNS)
-        for n, app in enumerate(rows, 1):
-            writer.writerow(summary.summary_row(n, store.applications.person_state(app),
-                                                [names[p] for p in app.projects]))
-        return {"title": summary.SUMMARY_TITLE, "unit": unit.name, "unit_code": unit.code,
-                "period_code": period.code, "scope": scope, "count": len(rows),
-                "filename": f"summary-{unit.code}-{period.code}-{scope}.csv",
-                "csv": out.getvalue()}
+        rows = [summary.summary_row(n, store.applications.person_state(app),
+                                    [names[p] for p in app.projects])
+                for n, app in enumerate(found, 1)]
+        return period, unit, rows

@@ -117,6 +117,16 @@ class UnitEntrypoints:
                 for region in store.track.municipal_regions(self.db, period.code)]
 
     @rpc
+    def municipal_standing(self, period_code, region):
+        """A7 (一) for one municipal center's console: its places in a period, the
+        approvals at its step that use them, the findings that lowered them."""
+        period = store.periods.get(self.db, period_code)
+        if region not in reference.regions() or reference.regions()[region].get("provincial"):
+            raise store.found(None, "REGION_UNKNOWN", f"no municipal center {region}",
+                              "region", "A7")
+        return self._municipal(period.code, region)
+
+    @rpc
     @command(MunicipalPlacesSchema)
     def set_municipal_places(self, data):
         """A7 (一) 减少参培人员名额: the provincial center's decision on a municipal

@@ -467,6 +467,13 @@ def test_A7_a_municipal_center_that_let_ineligible_applicants_through_gets_fewer
     with pytest.raises(NotFound):
         at(rpc).set_municipal_places({"period_code": PERIOD, "region": "510000",
                                       "places": 1, "reason": "省直 has no municipal step"})
+    mine = at(rpc).municipal_standing(PERIOD, "510100")      # its own console's view
+    assert (mine["places"], mine["used"], mine["ineligible_passed"]) == (4, 4, 2)
+    assert [e["kind"] for e in mine["events"]].count("ineligible_passed") == 2
+    quiet = at(rpc).municipal_standing(PERIOD, "510600")
+    assert (quiet["places"], quiet["used"], quiet["ineligible_passed"]) == (None, 0, 0)
+    with pytest.raises(NotFound):
+        at(rpc).municipal_standing(PERIOD, "510000")
 
 
 def test_A3_a_qualification_in_an_occupation_not_listed_for_the_project_needs_judgement(
@@ -555,6 +562,23 @@ def test_A6_summary_table_exports_the_units_people_as_csv(svc, rpc, start):
     assert at(rpc).summary_table(PERIOD, "unit-chengdu", "recommended")["count"] == 1
     with pytest.raises(ValidationFailed):
         at(rpc).summary_table(PERIOD, "unit-chengdu", "everyone")
+
+
+def test_A6_summary_workbook_is_the_same_table_as_xlsx_without_formulas(svc, rpc, start):
+    import base64
+    from openpyxl import load_workbook
+
+    passed = card_for(rpc, start, svc, seq=51)
+    book = at(rpc).summary_workbook(PERIOD, "unit-chengdu")
+    assert book["scope"] == "recommended" and book["count"] == 1
+    assert book["filename"] == f"summary-unit-chengdu-{PERIOD}-recommended.xlsx"
+    ws = load_workbook(io.BytesIO(base64.b64decode(book["content_base64"]))).active
+    assert ws["A1"].value.startswith("四川省技能人才评价考评员资格培训（复核）汇总表")
+    assert tuple(c.value for c in ws[2]) == summary.SUMMARY_COLUMNS
+    assert [c.value for c in ws[3]][:5] == [1, "成都数据科技有限公司", "李考评", "男",
+                                            passed["id_number"]]
+    with pytest.raises(ValidationFailed):
+        at(rpc).summary_workbook(PERIOD, "unit-chengdu", "everyone")
 
 
 def test_A1_a_person_finds_their_own_applications_and_nobody_elses(svc, rpc):

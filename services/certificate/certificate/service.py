@@ -34,6 +34,7 @@ from certificate.schemas import (IndividualCollectionSchema, InstitutionCollecti
                                  RotateSchema)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DEFAULTS = {
     "CERTIFICATE_ISSUER": "四川省职业技能鉴定指导中心",
     "CERTIFICATE_ISSUER_CODE": "51",
@@ -253,6 +254,38 @@ class CertificateService(CredentialEntrypoints, CalendarCopyEntrypoints, Service
         return [dict(_wire(r.to_dict()), **self._collection(r, today))
                 for r in self.db.scalars(query.order_by(Certificate.number))]
 
+    PAGE_SORTS = {"number": Certificate.number, "issued_on": Certificate.issued_on,
+                  "project_name": Certificate.project_name,
+                  "batch_code": Certificate.batch_code, "status": Certificate.status}
+
+    @rpc
+    def page_certificates(self, batch_code=None, status=None, paper_status=None,
+                          number=None, page=1, size=20, sort="-issued_on"):
+        """What was issued, a page at a time (the certificate office): filtered by
+        batch, status, paper status and a certificate number's beginning, sorted
+        by ``sort`` (number, issued_on, project_name, batch_code, status; "-" first:
+        descending; the number breaks ties). {total, items}."""
+        where = []
+        for value, column in ((batch_code, Certificate.batch_code),
+                              (status, Certificate.status),
+                              (paper_status, Certificate.paper_status)):
+            if value:
+                where.append(column == str(value))
+        if number:
+            where.append(Certificate.number.startswith(str(number), autoescape=True))
+        key = (sort or "-issued_on").lstrip("-")
+        column = self.PAGE_SORTS.get(key)
+        if column is None:
+            raise ValidationFailed("SORT_UNKNOWN", f"cannot sort by {key}", field="sort")
+        order = [column.desc() if (sort or "").startswith("-") else column, Certificate.number]
+        page, size = max(int(page or 1), 1), min(max(int(size or 20), 1), 100)
+        total = self.db.scalar(select(func.count()).select_from(Certificate).where(*where))
+        today = settings.today(self.config)
+        rows = self.db.scalars(select(Certificate).where(*where).order_by(*order)
+                               .limit(size).offset((page - 1) * size))
+        return {"total": total, "page": page, "size": size,
+                "items": [dict(_wire(r.to_dict()), **self._collection(r, today)) for r in rows]}
+
     # --- revocation (R4) and keys -------------------------------------------------------
 
     @rpc
@@ -460,6 +493,24 @@ class CertificateService(CredentialEntrypoints, CalendarCopyEntrypoints, Service
     @rpc
     def export_ledger(self, query=None):
         """C4: the ledger (证书台账) as CSV, filtered by batch, institution, dates."""
+        data, header, rows = self._ledger_table(query)
+        out = io.StringIO()
+        writer = exports.writer(out)
+        writer.writerow(header)
+        writer.writerows(rows)
+        return {"count": len(rows), "filename": self._ledger_name(data, "csv"),
+                "csv": out.getvalue()}
+
+    @rpc
+    def export_ledger_xlsx(self, query=None):
+        """C4: the same ledger as an .xlsx file (kernel.exports.workbook: no cell a
+        formula), for an institution's 证书台账 or the center's."""
+        data, header, rows = self._ledger_table(query)
+        content = exports.workbook("证书台账", header, rows, sheet="证书台账")
+        return {"count": len(rows), "filename": self._ledger_name(data, "xlsx"),
+                "media_type": XLSX, "content_base64": base64.b64encode(content).decode()}
+
+    def _ledger_table(self, query):
         data = load(LedgerQuerySchema(), query or {})
         q = select(Handover, Certificate).join(
             Certificate, Certificate.number == Handover.certificate_number)
@@ -471,21 +522,22 @@ class CertificateService(CredentialEntrypoints, CalendarCopyEntrypoints, Service
             q = q.where(Handover.handed_on >= data["since"])
         if data["until"]:
             q = q.where(Handover.handed_on <= data["until"])
-        rows = self.db.execute(q.order_by(Handover.id)).all()
-        out = io.StringIO()
-        writer = exports.writer(out)
-        writer.writerow(["序号", "证书编号", "持证人", "持证人身份证号", "考核项目", "考核批次",
-                         "交接类型", "交出方", "接收人", "接收人身份证号", "报名机构",
-                         "登记表编号", "经办人", "交接时间"])
-        for n, (h, c) in enumerate(rows, 1):
-            writer.writerow([n, c.number, c.name, privacy.mask_id(c.id_number), c.project_name,
-                             c.batch_code, KINDS_ZH[h.kind], h.from_party, h.receiver_name,
-                             privacy.mask_id(h.receiver_id_number), h.institution_code or "",
-                             h.registration_form or "", h.actor,
-                             h.at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")])
+        found = self.db.execute(q.order_by(Handover.id)).all()
+        header = ["序号", "证书编号", "持证人", "持证人身份证号", "考核项目", "考核批次",
+                  "交接类型", "交出方", "接收人", "接收人身份证号", "报名机构",
+                  "登记表编号", "经办人", "交接时间"]
+        rows = [[n, c.number, c.name, privacy.mask_id(c.id_number), c.project_name,
+                 c.batch_code, KINDS_ZH[h.kind], h.from_party, h.receiver_name,
+                 privacy.mask_id(h.receiver_id_number), h.institution_code or "",
+                 h.registration_form or "", h.actor,
+                 h.at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")]
+                for n, (h, c) in enumerate(found, 1)]
+        return data, header, rows
+
+    @staticmethod
+    def _ledger_name(data, ext):
         parts = [p for p in (data["batch_code"], data["institution_code"]) if p]
-        return {"count": len(rows), "filename": "-".join(["ledger"] + parts) + ".csv",
-                "csv": out.getvalue()}
+        return "-".join(["ledger"] + parts) + "." + ext
 
     # --- helpers ----------------------------------------------------------------------
 

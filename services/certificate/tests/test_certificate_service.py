@@ -520,3 +520,22 @@ def test_C4_ledger_csv_cells_that_look_like_formulas_are_escaped(registration,
     [row] = rows[1:]
     assert row[2] == row[8] == "'=HYPERLINK(\"http://x\")"
     assert row[12] == "'@证书科"
+
+
+def test_C4_ledger_xlsx_holds_the_csv_rows_and_no_formula(registration, start_certificate, rpc,
+                                                          passed):
+    from openpyxl import load_workbook
+
+    start_certificate(today="2026-12-04")
+    cert = passed(channel="institution", institution_code="inst-02",
+                  name="=HYPERLINK(\"http://x\")", seq=80)
+    rpc.certificate.create_print_batch({"batch_code": BATCH, "actor": "证书科"})
+    rpc.certificate.record_institution_collection(collection())
+    out = rpc.certificate.export_ledger_xlsx({"institution_code": "inst-02"})
+    assert out["filename"] == "ledger-inst-02.xlsx" and out["count"] == 1
+    ws = load_workbook(io.BytesIO(base64.b64decode(out["content_base64"]))).active
+    assert ws["A1"].value == "证书台账"
+    assert [c.value for c in ws[2]][:4] == ["序号", "证书编号", "持证人", "持证人身份证号"]
+    assert ws["B3"].value == cert["number"]
+    assert ws["C3"].data_type == "s" and ws["C3"].value == "'=HYPERLINK(\"http://x\")"
+    assert ws["G3"].value == "中心交报名机构" and ws["D3"].value.count("*") == 13

@@ -209,6 +209,15 @@ class ExamService(CatalogueEntrypoints, CalendarJobs, ScoreSummaryEntrypoints,
         """The summary and the seat list (考生签到册), by session, room and seat."""
         return store.arrangement.view(self.db, batch_code, session_code, room_code)
 
+    @rpc
+    def list_seats(self, batch_code, **query):
+        """One page of the seat list for the console's tables: filtered by session,
+        room, project, attendance and a ticket number's beginning, sorted, paged
+        (schemas.SeatListSchema); each row with its computer score and result."""
+        q = load(schemas.SeatListSchema(), dict(
+            {k: v for k, v in query.items() if v is not None}, batch_code=batch_code))
+        return store.arrangement.seat_page(self.db, q)
+
     # --- assessor dispatch (T4) -------------------------------------------------------
 
     @rpc
@@ -283,6 +292,23 @@ class ExamService(CatalogueEntrypoints, CalendarJobs, ScoreSummaryEntrypoints,
     def ticket_prints(self, batch_code):
         """Who printed tickets when; institution prints after the hand-out day are late."""
         return store.tickets.prints(self.db, self._batch(batch_code))
+
+    @rpc
+    def institution_ticket_status(self, batch_code, institution_code):
+        """T1 for an institution's console before it prints: the ticket window, the
+        exam day, the last day to hand the tickets out (2 working days before the
+        exam; None while the year's calendar is pending), how many of its
+        candidates have a ticket, and its own prints."""
+        batch = self._batch(batch_code)
+        status = store.tickets.prints(self.db, batch)
+        return {"batch_code": batch.code, "institution_code": institution_code,
+                "exam_date": batch.exam_date.isoformat(),
+                "ticket_window": [batch.ticket_start.isoformat(), batch.ticket_end.isoformat()],
+                "hand_out_by": status["hand_out_by"],
+                "candidates": len(store.tickets.confirmed_of_institution(
+                    self.db, batch.code, institution_code)),
+                "prints": [p for p in status["prints"] if p["channel"] == "institution"
+                           and p["requester"] == institution_code]}
 
     # --- check-in (T2) and no-shows ------------------------------------------------
 

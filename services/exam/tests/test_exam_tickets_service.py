@@ -72,6 +72,11 @@ def test_T1_tickets_for_individuals_in_the_window_and_institutions_all_at_once(
     log = rpc.exam.ticket_prints(t.BATCH)
     assert [(p["channel"], p["tickets"], p["late"]) for p in log["prints"]] == [
         ("individual", 1, False), ("institution", 2, False), ("institution", 2, True)]
+    status = rpc.exam.institution_ticket_status(t.BATCH, INSTITUTION)   # its console's line
+    assert (status["hand_out_by"], status["candidates"], status["exam_date"]) == (
+        "2026-12-03", 2, "2026-12-05")
+    assert [p["late"] for p in status["prints"]] == [False, True]
+    assert rpc.exam.institution_ticket_status(t.BATCH, "another")["prints"] == []
 
 
 def test_T2_check_in_with_the_ticket_and_the_candidates_own_valid_id_card(
