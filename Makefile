@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PACKAGES := shared $(patsubst %/pyproject.toml,%,$(wildcard services/*/pyproject.toml))
 
-.PHONY: run test setup infra web bench demo clean
+.PHONY: run test setup infra web bench bench-batch demo clean
 
 $(VENV)/.installed: requirements.txt requirements-test.txt shared/pyproject.toml $(wildcard services/*/pyproject.toml)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,7 +33,11 @@ test: setup infra
 	@bash deploy/test.sh $(ARGS)
 
 bench: setup infra
-	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	@for b in $(filter-out benchmarks/bench_batch.py,$(wildcard benchmarks/bench_*.py)); do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+# one whole batch over the gateway, stage by stage (docs/performance.md): N=2000, DB=<PostgreSQL URL>
+bench-batch: setup infra
+	$(BIN)/python benchmarks/bench_batch.py --candidates $(or $(N),2000) $(if $(DB),--db $(DB)) $(ARGS)
 
 demo: setup
 	$(BIN)/python -m deploy.demo $(ARGS)

@@ -55,6 +55,10 @@ SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕�
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰"
 PASSWORD = "Demo-pass-2026"
 WORKERS = 8
+BULK = 500                 # applications in one institution request (the gateway's limit)
+PAGE = 1000                # rows of one review-queue page, decisions in one bulk call
+ROOM_SEATS = 120
+SESSIONS = 2               # the exam day's default sessions (上午, 下午)
 
 
 class Failed(Exception):
@@ -177,11 +181,17 @@ class Demo:
         self.figure("setup", staff_accounts=len(self.staff) + len(self.operators),
                     rehearsal_clock=self.clock["rehearsal"], today=self.clock["today"])
 
+    @property
+    def rooms_needed(self):
+        """Rooms of ROOM_SEATS seats for SESSIONS sessions: every candidate seated."""
+        return max(1, -(-self.count // (ROOM_SEATS * SESSIONS)))
+
     def assessors(self):
-        """Four assessors from their applications to their cards (A1-A6)."""
+        """Assessors from their applications to their cards (A1-A6): three for every
+        room of a session, one more (four for one room)."""
         self.at(ASSESSOR_DAYS["apply"])
         admin, cards, steps = self.admin, [], []
-        for n in range(4):
+        for n in range(3 * self.rooms_needed + 1):
             unit = f"demo-{self.run}-u{n}"
             region = "510600"
             admin.post("/assessor/units", {"code": unit, "name": f"演示考评推荐单位{self.run}{n}",
@@ -220,7 +230,7 @@ class Demo:
                 steps.append(f"public check on {DAYS['exam']}: valid={check.get('valid')}")
             self.at(ASSESSOR_DAYS["apply"])
         self.cards = cards
-        self.figure("assessors", applied=4, cards=len(cards), first=" -> ".join(steps))
+        self.figure("assessors", applied=len(cards), cards=len(cards), first=" -> ".join(steps))
 
     def signup(self, name, id_number):
         username = f"demo-{self.run}-{id_number[-8:]}"
@@ -273,13 +283,17 @@ class Demo:
                               "candidate_pledge": True})
                 self.people[id_number] = {"name": name, "institution_code": code}
                 n += 1
-            out = operator.post(f"/institutions/{code}/applications",
-                                {"applications": items, "idempotency_key": f"demo-{self.run}-{code}"})
-            results["institution_ok"] += out["ok"]
-            results["institution_failed"] += out["failed"]
-            for item, r in zip(items, out["results"]):
-                if r["ok"]:
-                    self.people[item["person"]["id_number"]]["application_id"] = r["application_id"]
+            for start in range(0, len(items), BULK):
+                chunk = items[start:start + BULK]
+                out = operator.post(f"/institutions/{code}/applications", {
+                    "applications": chunk,
+                    "idempotency_key": f"demo-{self.run}-{code}-{start // BULK}"})
+                results["institution_ok"] += out["ok"]
+                results["institution_failed"] += out["failed"]
+                for item, r in zip(chunk, out["results"]):
+                    if r["ok"]:
+                        self.people[item["person"]["id_number"]]["application_id"] = \
+                            r["application_id"]
             roster = operator.get(f"/institutions/{code}/roster",
                                   params={"batch_code": self.code}, raw=True)
             (self.out / f"roster-{code}-{self.code}.csv").write_bytes(roster.content)
@@ -316,31 +330,46 @@ class Demo:
         self.at(DAYS["review"])
         reviewer = self.staff["reviewer"]
         wanted = {p["application_id"] for p in self.people.values() if p.get("application_id")}
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 60 + self.count * 0.1
         while True:
-            queue = reviewer.get("/review/queue", params={"batch_code": self.code,
-                                                          "limit": 1000})
-            ids = [i["application_id"] for i in queue["items"] if i["application_id"] in wanted]
+            ids = []
+            while True:                  # the queue, a page at a time
+                page = reviewer.get("/review/queue", params={
+                    "batch_code": self.code, "limit": PAGE, "offset": len(ids)})["items"]
+                ids += [i["application_id"] for i in page]
+                if len(page) < PAGE:
+                    break
+            ids = [a for a in ids if a in wanted]
             if len(ids) == len(wanted) or time.monotonic() > deadline:
                 break
             time.sleep(0.5)
         rejected = set(ids[:2])          # two with a forged education proof (V2)
-        decisions = [{"application_id": a, "decision": "reject" if a in rejected else "approve",
-                      "reason": "学历证明与学信网记录不符" if a in rejected else "材料齐全"}
-                     for a in ids]
-        out = reviewer.post("/review/decisions", {"decisions": decisions})
-        self.figure("review", in_queue=len(ids), approved=out["ok"] - len(rejected),
-                    rejected=len(rejected), failed=out["failed"])
+        own = {p["application_id"] for p in self.people.values() if p.get("client")}
+
+        def decision(a):
+            return {"decision": "reject" if a in rejected else "approve",
+                    "reason": "学历证明与学信网记录不符" if a in rejected else "材料齐全"}
+        # the institutions' applications in bulk, the individuals' one at a time
+        bulk = [dict(decision(a), application_id=a) for a in ids if a not in own]
+        ok = failed = 0
+        for start in range(0, len(bulk), PAGE):
+            out = reviewer.post("/review/decisions", {"decisions": bulk[start:start + PAGE]})
+            ok, failed = ok + out["ok"], failed + out["failed"]
+        singles = parallel(lambda a: reviewer.post(f"/review/applications/{a}/decision",
+                                                   decision(a)), [a for a in ids if a in own])
+        ok += len(singles)
+        self.figure("review", in_queue=len(ids), approved=ok - len(rejected),
+                    rejected=len(rejected), failed=failed, one_by_one=len(singles))
         for p in self.people.values():
             if p.get("application_id") in rejected:
                 p["rejected"] = True
         self.wait_status({p["application_id"] for p in self.people.values()
                           if p.get("application_id") and not p.get("rejected")}, "approved")
 
-    def wait_status(self, ids, status, timeout=90):
+    def wait_status(self, ids, status, timeout=None):
         """Until registration shows every application in ``status`` (events travel)."""
         reviewer = self.staff["reviewer"]
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + (timeout or 90 + 0.1 * self.count)
         pending = set(ids)
         while pending and time.monotonic() < deadline:
             for code in INSTITUTIONS:
@@ -423,12 +452,13 @@ class Demo:
         admin = self.staff["exam_admin"]
         admin.post("/exam/rosters/close")
         roster = admin.get(f"/exam/batches/{self.code}/roster")
-        room = f"D{self.run}"[:20]
-        admin.post("/exam/rooms", {"code": room, "name": f"演示考场{self.run}",
-                                   "location": "成都市青羊区鉴定考点3楼",
-                                   "seats": [f"{n:03d}" for n in range(1, 121)],
-                                   "spacing": {"rule": "all"}})
-        arranged = admin.post(f"/exam/batches/{self.code}/arrangement", {"rooms": [room]})
+        rooms = [f"D{self.run}{k:02d}"[:20] for k in range(self.rooms_needed)]
+        for k, room in enumerate(rooms):
+            admin.post("/exam/rooms", {"code": room, "name": f"演示考场{self.run}-{k + 1}",
+                                       "location": f"成都市青羊区鉴定考点{k + 1}楼",
+                                       "seats": [f"{n:03d}" for n in range(1, ROOM_SEATS + 1)],
+                                       "spacing": {"rule": "all"}})
+        arranged = admin.post(f"/exam/batches/{self.code}/arrangement", {"rooms": rooms})
         dispatch = admin.post(f"/exam/batches/{self.code}/dispatch", {})
         seats = admin.get(f"/exam/batches/{self.code}/arrangement")["seats"]
         self.seats = seats
@@ -450,14 +480,12 @@ class Demo:
             printed += 1
             if code == INSTITUTIONS[0]:
                 self.sample_ticket = path
-        downloads = 0
-        for p in self.people.values():
-            if p.get("client") and not p.get("rejected"):
-                pdf = p["client"].get("/tickets", raw=True)
-                downloads += 1
-                if downloads == 1:
-                    (self.out / "sample-ticket.pdf").write_bytes(pdf.content)
-                    self.sample_ticket = self.out / "sample-ticket.pdf"
+        own = [p for p in self.people.values() if p.get("client") and not p.get("rejected")]
+        pdfs = parallel(lambda p: p["client"].get("/tickets", raw=True), own)
+        downloads = len(pdfs)
+        if pdfs:
+            (self.out / "sample-ticket.pdf").write_bytes(pdfs[0].content)
+            self.sample_ticket = self.out / "sample-ticket.pdf"
         self.figure("tickets", institution_pdfs=printed, individual_downloads=downloads,
                     sample=str(self.sample_ticket))
 
@@ -535,25 +563,23 @@ class Demo:
             found = officer.call("GET", "/admin/certificates", params={"batch_code": self.code},
                                  expect=(200, 504))
             return isinstance(found, list) and len(found) >= want and found
-        issued = wait_for(listed, timeout=300, interval=2)
-        downloads, verified = 0, 0
-        for p in self.people.values():
-            client = p.get("client")
-            if not client:
-                continue
-            mine = [c for c in client.get("/certificates")
+        issued = wait_for(listed, timeout=300 + 0.2 * self.count, interval=2)
+        def mine(p):
+            client = p["client"]
+            return [client.get(f"/certificates/{c.get('certificate', c).get('number')}/pdf",
+                               raw=True)
+                    for c in client.get("/certificates")
                     if c.get("certificate", c).get("batch_code", self.code) == self.code]
-            for c in mine:
-                number = c.get("certificate", c).get("number")
-                pdf = client.get(f"/certificates/{number}/pdf", raw=True)
-                downloads += 1
-                if downloads == 1:
-                    path = self.out / "sample-e-certificate.pdf"
-                    path.write_bytes(pdf.content)
-                    self.sample_cert = path
-                    check = self.api.post("/public/certificates/verify-pdf",
-                                          {"content_base64": b64(pdf.content)})
-                    verified += check["result"] == "valid"
+        pdfs = [pdf for got in parallel(mine, [p for p in self.people.values()
+                                               if p.get("client")]) for pdf in got]
+        downloads, verified = len(pdfs), 0
+        if pdfs:
+            path = self.out / "sample-e-certificate.pdf"
+            path.write_bytes(pdfs[0].content)
+            self.sample_cert = path
+            check = self.api.post("/public/certificates/verify-pdf",
+                                  {"content_base64": b64(pdfs[0].content)})
+            verified += check["result"] == "valid"
         for c in issued[:5]:                    # the public checks a few numbers (rate-limited)
             number = c.get("number") or c.get("certificate_number")
             verified += self.api.get(f"/public/certificates/{number}")["result"] == "valid"
