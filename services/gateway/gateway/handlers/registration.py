@@ -92,9 +92,16 @@ def institution_applications(ctx):
 
 def register_candidates(ctx):
     """Bulk registration by an institution: each candidate its own outcome."""
-    code = ctx.path["institution_code"]
-    items = ctx.data["applications"]
-    key = ctx.data.get("idempotency_key")
+    results = submit_many(ctx, ctx.path["institution_code"], ctx.data["applications"],
+                          ctx.data.get("idempotency_key"))
+    ok = sum(1 for r in results if r["ok"])
+    return {"ok": ok, "failed": len(results) - ok, "results": results}
+
+
+def submit_many(ctx, code, items, key=None):
+    """The institution channel's submissions of ``items``, BULK_CONCURRENCY at a
+    time: one outcome each (also the roster import's, gateway.handlers.roster).
+    An item's idempotency key is its own or ``<key>:<index>``."""
     submit = ctx.rpc("registration").submit_application
     # one look-up for the files of every item: each attaches only the
     # institution's own uploads (or files it may already read)
@@ -115,9 +122,7 @@ def register_candidates(ctx):
                 "status": app["status"]}
 
     pool = eventlet.GreenPool(BULK_CONCURRENCY)
-    results = list(pool.imap(one, enumerate(items)))
-    ok = sum(1 for r in results if r["ok"])
-    return {"ok": ok, "failed": len(results) - ok, "results": results}
+    return list(pool.imap(one, enumerate(items)))
 
 
 def roster(ctx):
