@@ -203,7 +203,10 @@ def read_json(service, request):
 MAX_JSON_DEPTH = 32     # no route's body nests more than a few levels
 
 
-STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"')
+# a JSON string, written as "unrolled loop" (runs of plain characters, then one
+# escape): the same strings as '"(?:[^"\\]|\\.)*"', whose alternation per character
+# took 31 ms of the gateway's one thread on a 340 KB upload; this one 0.7 ms
+STRINGS = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
 BRACKETS = re.compile(rb"[\[\]{}]")
 
 
