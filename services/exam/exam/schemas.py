@@ -88,6 +88,28 @@ class ArrangeSchema(BatchRequestSchema):
     rooms = fields.List(fields.String(validate=CODE), load_default=None)
 
 
+SEAT_SORTS = ("ticket_number", "seat", "name", "attendance")
+
+
+class SeatListSchema(StrictSchema):
+    """One page of a batch's seat list (the console's table: filtered, sorted and
+    paged here, not in the browser). ``sort`` is a column, ``-column`` descending;
+    ``ticket`` a ticket number's beginning; ``attendance`` pending is not yet
+    checked in."""
+    batch_code = fields.String(required=True)
+    session_code = fields.String(load_default=None)
+    room_code = fields.String(load_default=None)
+    project_code = fields.String(load_default=None)
+    attendance = fields.String(load_default=None, validate=validate.OneOf(
+        ("present", "absent", "pending")))
+    ticket = fields.String(load_default=None, validate=validate.Regexp(
+        r"^\d{1,13}$", error="a ticket number is digits"))
+    sort = fields.String(load_default="ticket_number", validate=validate.OneOf(
+        SEAT_SORTS + tuple("-" + s for s in SEAT_SORTS)))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=200))
+
+
 class InstitutionTicketsSchema(StrictSchema):
     institution_code = fields.String(required=True, validate=validate.Length(min=1, max=40))
     batch_code = fields.String(required=True)

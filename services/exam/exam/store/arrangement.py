@@ -6,6 +6,7 @@ from exam.domain.rosters import ROSTER_HELD
 from exam.models import BatchProject, Candidate, Dispatch, ExamSession, Seating
 from exam.store import batches
 from exam.store.rooms import session_order, sessions
+from exam.store.scores import computer_scores, results_of
 
 CONFIRMED = CandidateStatus.CONFIRMED
 
@@ -89,3 +90,41 @@ def view(db, batch_code, session_code=None, room_code=None):
          "attendance": c.attendance}
         for s, c in db.execute(query.order_by(Seating.ticket_number))]
     return out
+
+
+SEAT_COLUMNS = {"ticket_number": (Seating.ticket_number,),
+                "seat": (Seating.session_code, Seating.room_code, Seating.seat),
+                "name": (Candidate.name, Seating.ticket_number),
+                "attendance": (Candidate.attendance, Seating.ticket_number)}
+
+
+def seat_page(db, q):
+    """One page of the seat list (exam.schemas.SeatListSchema ``q``): filtered,
+    sorted and counted in the database; with each candidate's computer score
+    and result when there are."""
+    query = seated(db, q["batch_code"], q["session_code"], q["room_code"])
+    if q["project_code"]:
+        query = query.where(Seating.project_code == q["project_code"])
+    if q["attendance"] == "pending":
+        query = query.where(Candidate.attendance.is_(None))
+    elif q["attendance"]:
+        query = query.where(Candidate.attendance == q["attendance"])
+    if q["ticket"]:
+        query = query.where(Seating.ticket_number.startswith(q["ticket"], autoescape=True))
+    total = db.scalar(select(func.count()).select_from(query.subquery()))
+    column, descending = q["sort"].lstrip("-"), q["sort"].startswith("-")
+    order = [c.desc() if descending else c.asc() for c in SEAT_COLUMNS[column]]
+    rows = db.execute(query.order_by(*order, Seating.ticket_number)
+                      .offset((q["page"] - 1) * q["size"]).limit(q["size"])).all()
+    ids = [c.application_id for _, c in rows]
+    computer, results = computer_scores(db, ids), results_of(db, ids)
+    return {"batch_code": q["batch_code"], "total": total, "page": q["page"],
+            "size": q["size"], "sort": q["sort"], "items": [
+                {"ticket_number": s.ticket_number, "session": s.session_code,
+                 "room": s.room_code, "seat": s.seat, "project_code": s.project_code,
+                 "application_id": c.application_id, "name": c.name,
+                 "id_number": c.id_number, "institution_code": c.institution_code,
+                 "attendance": c.attendance,
+                 "checked_in_at": (c.checked_in or {}).get("at"),
+                 "computer": computer.get(c.application_id),
+                 "result": results.get(c.application_id)} for s, c in rows]}

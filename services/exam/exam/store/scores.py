@@ -95,6 +95,18 @@ def count_results(db, batch_code, finals):
         db.add(row)
 
 
+def computer_scores(db, application_ids):
+    """{application id: computer-based score in points} of these candidates."""
+    return {s.application_id: s.value / 10 for s in db.scalars(select(Score).where(
+        Score.application_id.in_(application_ids), Score.part == COMPUTER))}
+
+
+def results_of(db, application_ids):
+    """{application id: result_view} of these candidates' results."""
+    return {r.application_id: result_view(r) for r in db.scalars(select(Result).where(
+        Result.application_id.in_(application_ids)))}
+
+
 def view(db, query, batch_code):
     """Per candidate of ``query`` (seats and candidates): the parts, verified, result."""
     rows = db.execute(query.order_by(Seating.ticket_number)).all()
