@@ -42,8 +42,17 @@ class AssessorTrainingService(UnitEntrypoints, StudyEntrypoints, CardEntrypoints
     blobs = Blobs()
 
     def refresh_business_metrics(self):
+        EXPIRING.set(self._expiring()[1])
+
+    def _expiring(self):
         today = settings.today(self.config)
-        EXPIRING.set(store.cards.expiring(self.db, today + timedelta(days=30)))
+        return today, store.cards.expiring(self.db, today + timedelta(days=30))
+
+    @rpc
+    def business_figures(self):
+        """The figure skillcert_assessor_cards_expiring_30d is set from (the dashboard)."""
+        today, n = self._expiring()
+        return {"today": today.isoformat(), "cards_expiring_30d": n}
 
     # --- reference data ----------------------------------------------------
 

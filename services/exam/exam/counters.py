@@ -7,3 +7,6 @@ TICKETS = metrics.counter("skillcert_exam_tickets_total", "Admission tickets han
 CHECK_INS = metrics.counter("skillcert_exam_check_ins_total", "Candidates checked in", [])
 FINALIZED = metrics.counter("skillcert_exam_results_finalized_total", "Results finalized",
                             ["passed"])
+CANDIDATES = metrics.gauge("skillcert_exam_candidates_by_stage",
+                           "Candidates of a batch and project seated and present (the dashboard)",
+                           ["batch_code", "project_code", "stage"])

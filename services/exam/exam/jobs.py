@@ -6,12 +6,12 @@ replay a missed day or rehearse a calendar), its ``_now`` twin that takes no
 date (the gateway's staff routes) and a timer that looks every hour.
 Each does what is due and is safe to run twice and on several replicas at once:
 every change is claimed with a conditional UPDATE, so only one replica emits."""
-from kernel import calendar
+from kernel import calendar, metrics
 from kernel.entrypoints import rpc, timer
 from kernel.errors import CalendarUnavailable
 
 from exam import events, store
-from exam.counters import FINALIZED, ROSTER
+from exam.counters import CANDIDATES, FINALIZED, ROSTER
 from exam.scoring import project_name
 from exam.domain import candidates, publication, rosters, scores, supervision
 from exam.domain.candidates import CandidateStatus
@@ -32,6 +32,16 @@ class CalendarJobs:
                 if year is not None:
                     pending[year] = pending.get(year, 0) + 1
         calendar.set_pending(self.name, pending)
+        metrics.snapshot(CANDIDATES, store.figures.stage_counts(self.db))
+
+    @rpc
+    def business_figures(self):
+        """The figures skillcert_exam_candidates_by_stage is set from (the dashboard)."""
+        rows = {}
+        for (batch, project, stage), n in store.figures.stage_counts(self.db).items():
+            rows.setdefault((batch, project), {"batch_code": batch, "project_code": project})[
+                stage] = n
+        return {"stages": [rows[k] for k in sorted(rows)]}
 
     # --- rosters (B1) ------------------------------------------------------------
 

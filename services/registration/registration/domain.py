@@ -406,6 +406,28 @@ TRANSITIONS = {
 PROGRESS = {"submitted": 0, "returned": 0, "approved": 1, "paid": 2, "passed": 3,
             "failed": 3, "certified": 4, "certificate_revoked": 5}
 
+# the dashboard's stages (数据看板, skillcert_registration_stage): how many
+# applications of a batch and project got at least that far; "failed" is the
+# results that were not a pass (the pass rate is passed / (passed + failed))
+STAGES = ("registered", "approved", "paid", "passed", "failed", "certified")
+_REACHED = {"registered": lambda s: s != "withdrawn",
+            "approved": lambda s: PROGRESS.get(s, -1) >= 1,
+            "paid": lambda s: PROGRESS.get(s, -1) >= 2,
+            "passed": lambda s: s in ("passed", "certified", "certificate_revoked"),
+            "failed": lambda s: s == "failed",
+            "certified": lambda s: s in ("certified", "certificate_revoked")}
+
+
+def stage_counts(status_counts):
+    """{(batch_code, project_code, status): n} -> {(batch_code, project_code, stage): n}
+    for every stage of STAGES (0 included) of every batch and project counted."""
+    out = {}
+    for (batch, project, status), n in status_counts.items():
+        for stage in STAGES:
+            key = (batch, project, stage)
+            out[key] = out.get(key, 0) + (n if _REACHED[stage](status) else 0)
+    return out
+
 
 def transition(current_status, event):
     """The new status for ``event``, or None when the event does not apply to

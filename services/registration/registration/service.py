@@ -33,6 +33,10 @@ APPLICATIONS = metrics.counter("skillcert_registration_applications_total",
                                "Applications by what happened to them", ["event"])
 BY_STATUS = metrics.gauge("skillcert_registration_applications_by_status",
                           "Applications in each status", ["status"])
+STAGE = metrics.gauge("skillcert_registration_stage",
+                      "Applications of a batch and project that reached each stage "
+                      "(registered, approved, paid, passed, failed, certified; the dashboard)",
+                      ["batch_code", "project_code", "stage"])
 
 
 class RegistrationService(BatchCopyEntrypoints, ServiceBase):
@@ -44,8 +48,28 @@ class RegistrationService(BatchCopyEntrypoints, ServiceBase):
     batch_contract = exam_events.Batch   # how the copy loads exam's batches
 
     def refresh_business_metrics(self):
-        metrics.snapshot(BY_STATUS, {(status,): n for status, n in self.db.execute(
-            select(Application.status, func.count()).group_by(Application.status))})
+        counts = self._status_counts()
+        by_status = {}
+        for (_, _, status), n in counts.items():
+            by_status[(status,)] = by_status.get((status,), 0) + n
+        metrics.snapshot(BY_STATUS, by_status)
+        metrics.snapshot(STAGE, domain.stage_counts(counts))
+
+    def _status_counts(self):
+        return {(b, p, s): n for b, p, s, n in self.db.execute(
+            select(Application.batch_code, Application.project_code, Application.status,
+                   func.count()).group_by(Application.batch_code, Application.project_code,
+                                          Application.status))}
+
+    @rpc
+    def business_figures(self):
+        """The figures skillcert_registration_stage is set from (the dashboard):
+        per batch and project, the applications that reached each stage."""
+        rows = {}
+        for (batch, project, stage), n in domain.stage_counts(self._status_counts()).items():
+            rows.setdefault((batch, project), {"batch_code": batch, "project_code": project})[
+                stage] = n
+        return {"stages": [rows[k] for k in sorted(rows)]}
 
     # --- reference data ----------------------------------------------------
 
