@@ -207,6 +207,18 @@ def on_withdrawn(status):
     return "withdrawn" if status in ("pending", "returned", "approved") else None
 
 
+def workdays_left(due, today):
+    """Working days from today to the due date, the due date counted (0: due
+    today; None when it is past, not known, or the calendar does not cover it):
+    the countdown a reviewer sees (V1)."""
+    if due is None or today > due:
+        return None
+    try:
+        return workdays.workdays_between(today, due)
+    except CalendarUnavailable:
+        return None
+
+
 def overdue_by(due, today):
     """Working days past the due date (None if the calendar does not cover it)."""
     if not is_overdue(due, today):

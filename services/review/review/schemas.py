@@ -141,6 +141,7 @@ class QueueItemSchema(_ApplicationHead):
     due_on = fields.Date(allow_none=True)
     overdue = fields.Boolean()
     overdue_workdays = fields.Integer(allow_none=True)
+    due_in_workdays = fields.Integer(allow_none=True)   # the countdown: 0 = due today
     precheck_outcome = fields.String(allow_none=True)
     dishonesty_records = fields.Integer()    # R4: records against this person
 

@@ -471,6 +471,7 @@ class ReviewService(BatchCopyEntrypoints, CalendarCopyEntrypoints, ServiceBase):
             received_on=task.received_on, due_on=task.due_on,
             overdue=domain.is_overdue(task.due_on, today),
             overdue_workdays=domain.overdue_by(task.due_on, today),
+            due_in_workdays=domain.workdays_left(task.due_on, today),
             precheck_outcome=(app.submission.get("precheck") or {}).get("outcome")))
 
     def _set_due_dates(self, *where):

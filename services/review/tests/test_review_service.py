@@ -272,6 +272,13 @@ def test_V1_the_queue_sorts_filters_and_pages_on_the_server(review, rpc, submit)
     c = submit(name="张三")
     ids = lambda out: [i["application_id"] for i in out["items"]]   # noqa: E731
     assert ids(rpc.review.list_pending(overdue=True)) == [late["application_id"]]
+    # the countdown in working days: b received Friday 10-30, due 10 working days
+    # later (11-13); on Monday 11-02 that is 9 working days away; late has none
+    [row] = [i for i in rpc.review.list_pending()["items"]
+             if i["application_id"] == b["application_id"]]
+    assert (row["due_on"], row["due_in_workdays"]) == ("2026-11-13", 9)
+    [row] = rpc.review.list_pending(overdue=True)["items"]
+    assert (row["due_in_workdays"], row["overdue_workdays"]) == (None, 5)
     assert set(ids(rpc.review.list_pending(overdue=False))) == {
         x["application_id"] for x in (a, b, c)}
     assert ids(rpc.review.list_pending(channel="individual")) == [c["application_id"]]
