@@ -105,6 +105,7 @@ def run(service, request, route, path):
     if route.rate_limited is True:
         service.limiter.take(route.name, client_address(service, request))
     ctx.principal, ctx.account = authenticate(service, request)
+    release(service)
     domain.authorise(route.roles, ctx.principal)
     for name, value in path.items():
         check_text(value, name)
@@ -154,6 +155,19 @@ def scope(ctx):
         if ctx.query.get("institution_code") is None:
             ctx.query["institution_code"] = p.institution_code
         domain.check_institution(p, ctx.query["institution_code"])
+
+
+def release(service):
+    """End the account's read before the route runs: nothing is written yet, so
+    the commit only gives the session's database connection back to the pool
+    (the account stays loaded: expire_on_commit is off). Without it every
+    request held its connection while it waited on the services' RPCs, and on
+    SQLite, where a process has one connection (kernel.db), the gateway served
+    one signed-in request at a time (docs/performance.md). A handler that uses
+    ``ctx.db`` afterwards gets a transaction of its own."""
+    db = service.db
+    if db.in_transaction() and not (db.new or db.dirty or db.deleted):
+        db.commit()
 
 
 def authenticate(service, request):
