@@ -74,6 +74,11 @@ def main():
     if args.url:
         env["SKILLCERT_E2E_URL"] = args.url.rstrip("/") + "/"
         env["SKILLCERT_E2E_ADMIN_PASSWORD"] = args.admin_password or ""
+        # the ID numbers' counter file (web/e2e/helpers.ts newIdNumber): one sequence,
+        # never a random guess that could hand out a number twice in one batch (R3)
+        data = work / "data"
+        data.mkdir(exist_ok=True)
+        env["SKILLCERT_E2E_DATA_DIR"] = str(data)
     done = subprocess.run(["npx", "playwright", "test", "-c", str(config)], cwd=WEB, env=env,
                           capture_output=True, text=True)
     lines = (done.stdout + done.stderr).splitlines()
