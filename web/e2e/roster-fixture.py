@@ -1,6 +1,6 @@
 """For console.institution.spec.ts: fill a downloaded 考核人员花名册 template with
 rows and zip each row's photo and five scans named by ID number (the naming of
-docs/gateway.md "Bulk registration"). argv: template.xlsx rows.json out.xlsx out.zip
+docs/bulk-registration.md). argv: template.xlsx rows.json out.xlsx out.zip
 The photo and scans are real JPEGs (kernel.testing), unique per person."""
 import io
 import json

@@ -1,5 +1,5 @@
 """The institution's bulk registration from the 考核人员花名册 workbook and the
-batch's roster as .xlsx/.csv (docs/gateway.md "Bulk registration").
+batch's roster as .xlsx/.csv (docs/bulk-registration.md).
 
 The import reads the workbook and the zip (gateway.roster_workbook, pure),
 checks every row without writing anything, and answers each row's faults
