@@ -59,9 +59,15 @@ def definitions(path=DEFINITIONS):
     return json.loads(Path(path).read_text())
 
 
+def nodes_of(amqp_uri):
+    """The URLs of an AMQP URI: one, or a cluster's failover list (kombu's
+    ``amqp://node1;amqp://node2;...``)."""
+    return [u.strip() for u in amqp_uri.split(";") if u.strip()]
+
+
 def vhost_of(amqp_uri):
     """The virtual host an AMQP URI names ("/" when it names none)."""
-    path = urlsplit(amqp_uri).path
+    path = urlsplit(nodes_of(amqp_uri)[0]).path
     return unquote(path[1:]) if len(path) > 1 else "/"
 
 
@@ -122,7 +128,11 @@ def rabbit_definitions(vhost, passwords, admin=None, spec=None):
 
 
 def with_user(amqp_uri, user, password):
-    """``amqp_uri`` with another user and password (host, port, vhost kept)."""
+    """``amqp_uri`` with another user and password (host, port, vhost kept; each
+    URL of a failover list)."""
+    nodes = nodes_of(amqp_uri)
+    if len(nodes) > 1:
+        return ";".join(with_user(u, user, password) for u in nodes)
     parts = urlsplit(amqp_uri)
     host = parts.hostname or "localhost"
     if ":" in host:
@@ -166,9 +176,11 @@ def _why_not(amqp_uri):
     """Why provisioning cannot run here, or None."""
     if not shutil.which("rabbitmqctl"):
         return "rabbitmqctl is not on PATH"
-    host = urlsplit(amqp_uri).hostname or ""
-    if host not in LOCAL_HOSTS:
-        return f"the broker ({host}) is not on this machine; rabbitmqctl manages the local one"
+    for url in nodes_of(amqp_uri):
+        host = urlsplit(url).hostname or ""
+        if host not in LOCAL_HOSTS:
+            return (f"the broker ({host}) is not on this machine; rabbitmqctl manages the "
+                    "local one")
     return None
 
 

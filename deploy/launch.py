@@ -503,6 +503,8 @@ def load_reference_data(services, proxy):
 
 
 def masked(uri):
+    if ";" in uri:                          # a cluster's failover list
+        return ";".join(masked(u) for u in uri.split(";"))
     parts = urlsplit(uri)
     if parts.password:
         netloc = f"{parts.username}:***@{parts.hostname}" + \

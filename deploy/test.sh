@@ -76,7 +76,9 @@ report() {   # $1: what ran, $2: its log, $3: pytest's exit code[, $4: lines of 
 
 # The fault tests, alone (nothing else runs meanwhile): tests/fault (the suite under
 # SIGKILL, a broker stop_app/start_app on a RabbitMQ node of its own, and a
-# database refusing connections; it prints its counts) and the kernel's
+# database refusing connections; it prints its counts; and test_cluster.py, the
+# suite on a three-node RabbitMQ cluster of its own with quorum queues through a
+# node's loss and a restart of a PostgreSQL server of its own) and the kernel's
 # broker_restart test, which stops the machine's RabbitMQ application. Both need
 # root (rabbitmqctl, a second RabbitMQ node run as the rabbitmq user) and
 # PostgreSQL; without them one line says so.
@@ -97,7 +99,7 @@ run_faults() {
   fi
   echo "== fault tests, alone: SIGKILL, broker stop_app/start_app, a database refusing connections"
   local log="$LOGS/faults.log"
-  rm -f "$LOGS/fault-report.txt"
+  rm -f "$LOGS/fault-report.txt" "$LOGS/cluster-report.txt"
   SKILLCERT_FAULT_TESTS=1 SKILLCERT_BROKER_FAULT_TESTS=1 SKILLCERT_FAULT_REPORT="$LOGS/fault-report.txt" \
     SKILLCERT_TEST_DB="${SKILLCERT_TEST_PG:-postgresql+psycopg2://postgres@127.0.0.1:5432/postgres}" \
     "$BIN/python" -m pytest -q -rfE "$@" tests/fault \
@@ -105,6 +107,8 @@ run_faults() {
       > "$log" 2>&1
   local rc=$?
   [ -s "$LOGS/fault-report.txt" ] && sed 's/^/  /' "$LOGS/fault-report.txt"
+  # tests/fault/test_cluster.py: three RabbitMQ nodes, a node's loss, a database restart
+  [ -s "$LOGS/cluster-report.txt" ] && sed 's/^/  /' "$LOGS/cluster-report.txt"
   report "tests/fault + the kernel's broker_restart test" "$log" "$rc" 3
 }
 

@@ -91,6 +91,49 @@ def park(channel, exchange, *queues):
         channel.queue_bind(queue, exchange.name, routing_key=queue)
 
 
+def durable_arguments(config, dead_letter_exchange=None, dead_letter_key=None, ttl_ms=None,
+                      consumed=True):
+    """The arguments of one of the kernel's durable queues (RPC, event handler,
+    retry, dead-letter). With SKILLCERT_QUEUE_TYPE=classic (the default) they are
+    what they have always been: a TTL and where it dead-letters, for a retry
+    queue; nothing else (RabbitMQ refuses to redeclare a queue with other
+    arguments, so a classic vhost keeps working). With ``quorum``:
+
+    - ``x-queue-type: quorum``: the queue is a Raft group on three nodes (the
+      cluster's default group size), which survives the loss of one;
+    - dead-lettering (a retry queue's TTL, a handler's delivery limit)
+      ``at-least-once`` (with ``x-overflow: reject-publish``, which it needs): a
+      quorum queue's default is at-most-once, which drops the message if its
+      target has no leader at that moment, e.g. during a node's loss;
+    - ``x-delivery-limit`` on the queues a service consumes (``consumed``): the
+      broker's own redelivery (a consumer that died or lost its connection
+      before its ack) stops after SKILLCERT_DELIVERY_LIMIT deliveries and the
+      message goes to the dead-letter queue, not round a crash loop for ever.
+      The kernel's retries are not redeliveries: a failed handler republishes
+      the message to its retry queue (a new message, delivery count 0) and acks,
+      so HANDLER_RETRY_DELAYS and HANDLER_DB_RETRY_DELAYS own retrying, the
+      delivery limit only counts crashes and lost connections. Dead-letter
+      queues have none (peeking at one, kernel.dlq, gives its messages back,
+      which a quorum queue counts as a delivery).
+    """
+    from kernel import settings
+    args = {}
+    if ttl_ms is not None:
+        args.update({"x-message-ttl": int(ttl_ms), "x-dead-letter-exchange": dead_letter_exchange,
+                     "x-dead-letter-routing-key": dead_letter_key})
+    if settings.queue_type(config) != "quorum":
+        return args
+    args["x-queue-type"] = "quorum"
+    if consumed and ttl_ms is None:
+        args["x-delivery-limit"] = settings.delivery_limit(config)
+        if dead_letter_exchange:
+            args.update({"x-dead-letter-exchange": dead_letter_exchange,
+                         "x-dead-letter-routing-key": dead_letter_key})
+    if "x-dead-letter-exchange" in args:
+        args.update({"x-dead-letter-strategy": "at-least-once", "x-overflow": "reject-publish"})
+    return args
+
+
 def declare_missing(conn, queue):
     """Declare ``queue`` unless it exists (then it is left with the arguments it
     was made with: a retry queue of an older release dead-letters through the
@@ -142,7 +185,26 @@ def publish_raw(publisher, message, exchange, routing_key, headers,
 
 
 class QueueConsumer(nameko_messaging.QueueConsumer):
-    """nameko's queue consumer with JSON-only reading, refusals and safe acks."""
+    """nameko's queue consumer with JSON-only reading, refusals and safe acks.
+    ``broker``: the node (host:port of AMQP_URI's failover list, kombu's
+    ``a;b;c``) its connection consumes from now, None while it reconnects."""
+
+    broker = None
+
+    def on_consume_ready(self, connection, channel, consumers, **kwargs):
+        node = connection.host
+        if node != self.broker:
+            log.info("consuming from the broker node %s", node)
+        self.broker = node
+        super().on_consume_ready(connection, channel, consumers, **kwargs)
+
+    def on_connection_error(self, exc, interval):
+        # nameko's own line masks the password of the first URL of a failover
+        # list only
+        from nameko.utils import sanitize_url
+        self.broker = None
+        log.warning("Error connecting to broker at %s (%s).\nRetrying in %s seconds.",
+                    ";".join(sanitize_url(u) for u in self.amqp_uri.split(";")), exc, interval)
 
     def ack_message(self, message):
         settle(message, "ack")
@@ -186,12 +248,28 @@ class QueueConsumer(nameko_messaging.QueueConsumer):
         self.container.spawn_managed_thread(run, identifier=f"refuse[{code}]")
 
 
+def broker_node(container):
+    """The broker node ``container``'s consumers are on (host:port), or None."""
+    consumer = container.shared_extensions.get(QueueConsumer)
+    return getattr(consumer, "broker", None)
+
+
 class ReplyListener(nameko_rpc.ReplyListener):
     """RpcClient's reply queue, read through the kernel's consumer (safe acks)."""
     queue_consumer = QueueConsumer()
 
     def setup(self):
         super().setup()
+        from kernel import settings
+        if settings.queue_type(self.container.config) == "quorum":
+            # on a cluster a reply queue is the connection's own (exclusive,
+            # auto-delete, not durable): a durable classic queue whose node is
+            # down cannot be declared again anywhere until that node is back,
+            # a transient one is redeclared on the node the consumer moved to.
+            # Not a quorum queue: it lives as long as its connection, and a reply
+            # in flight at a node's loss is a RPC_TIMEOUT the caller retries.
+            self.queue.durable, self.queue.exclusive, self.queue.auto_delete = \
+                False, True, True
         from kombu import Connection
         with Connection(self.container.config[nameko_rpc.AMQP_URI_CONFIG_KEY]) as conn:
             use_if_exists(conn, self.queue.exchange)          # nameko-rpc

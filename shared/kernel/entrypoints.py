@@ -35,8 +35,8 @@ from nameko.exceptions import ContainerBeingKilled
 from kernel import metrics, settings
 from kernel.amqp import (ATTEMPT_HEADER, DB_ATTEMPT_HEADER, ERROR_HEADER, JSON,
                          ORIGIN_HEADER, REASON_HEADER, ROUTING_KEY_HEADER, QueueConsumer,
-                         dead_letter_exchange, declare_missing, park, publish_raw,
-                         use_if_exists)
+                         dead_letter_exchange, declare_missing, durable_arguments, park,
+                         publish_raw, use_if_exists)
 from kernel.errors import DomainError, RequestRefused, is_database_error
 
 log = logging.getLogger(__name__)
@@ -88,9 +88,13 @@ class RpcConsumer(nameko_rpc.RpcConsumer):
         config = self.container.config
         self.max_bytes = settings.rpc_max_bytes(config)
         self.amqp_uri = settings.amqp_uri(config)
-        self.dead_letter_queue = Queue(rpc_dead_letter_queue(self.container.service_name),
-                                       durable=True)
         self.dead_letter_exchange = dead_letter_exchange(self.container.service_name)
+        self.dead_letter_queue = Queue(rpc_dead_letter_queue(self.container.service_name),
+                                       durable=True, queue_arguments=durable_arguments(
+                                           config, consumed=False))
+        # rpc-<service>: quorum on a cluster (its consumers declare it)
+        self.queue.queue_arguments = durable_arguments(
+            config, self.dead_letter_exchange.name, self.dead_letter_queue.name)
         with Connection(self.amqp_uri) as conn:
             use_if_exists(conn, self.queue.exchange)          # nameko-rpc
             channel = conn.channel()
@@ -281,11 +285,16 @@ class EventHandler(UnitOfWork, nameko_events.EventHandler):
         # TTLs would hold a 1 s retry behind a 30 s one
         self.retry_queues = {
             delay: Queue(f"{self.queue.name}.retry.{int(delay * 1000)}ms", durable=True,
-                         queue_arguments={"x-message-ttl": int(delay * 1000),
-                                          "x-dead-letter-exchange": self.parking.name,
-                                          "x-dead-letter-routing-key": self.queue.name})
+                         queue_arguments=durable_arguments(
+                             config, self.parking.name, self.queue.name,
+                             ttl_ms=int(delay * 1000), consumed=False))
             for delay in sorted(set(self.delays) | set(self.db_delays))}
-        self.dead_letter_queue = Queue(self.queue.name + ".dlq", durable=True)
+        self.dead_letter_queue = Queue(self.queue.name + ".dlq", durable=True,
+                                       queue_arguments=durable_arguments(config,
+                                                                         consumed=False))
+        # quorum on a cluster: a message past the delivery limit goes to the .dlq
+        self.queue.queue_arguments = durable_arguments(config, self.parking.name,
+                                                       self.dead_letter_queue.name)
         with Connection(self.amqp_uri) as conn:
             use_if_exists(conn, self.queue.exchange)          # <source>.events
             channel = conn.channel()

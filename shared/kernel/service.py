@@ -2,7 +2,8 @@
 
 - ``metrics``: entrypoint figures and the /metrics port;
 - ``health()``: RPC that answers once the database is reachable (the launcher
-  waits on it);
+  waits on it), with the broker node the replica consumes from (``broker``:
+  host:port of AMQP_URI's failover list);
 - ``dead_letters()`` / ``replay_dead_letters(queue=None)``: RPC for ops (the
   same as ``python -m kernel.dlq``, which reads the broker without the service);
 - a timer that sweeps the outbox (events a crash left unpublished) and
@@ -43,16 +44,26 @@ class DeadLetterBox(DependencyProvider):
         return self.box.replay(queue, limit)
 
 
+class BrokerNode(DependencyProvider):
+    """The broker node (host:port) this replica's consumers are on now."""
+
+    def get_dependency(self, worker_ctx):
+        from kernel.amqp import broker_node
+        return broker_node(self.container)
+
+
 class ServiceBase:
     name = None
     config = Config()
     metrics = metrics.Metrics()
     dead_letter_box = DeadLetterBox()
+    broker_node = BrokerNode()
 
     @rpc
     def health(self):
         self.db.execute(text("SELECT 1"))
-        return {"service": self.name, "ok": True, "metrics_port": self.metrics.port}
+        return {"service": self.name, "ok": True, "metrics_port": self.metrics.port,
+                "broker": self.broker_node}
 
     @rpc
     def dead_letters(self, queue=None, limit=50):

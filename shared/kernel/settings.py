@@ -125,3 +125,21 @@ def rpc_max_bytes(config=None):
 def database_busy_timeout(config=None):
     """Seconds a statement waits for a lock before DATABASE_BUSY."""
     return float(_get(config, "DATABASE_BUSY_TIMEOUT", 30))
+
+
+def queue_type(config=None):
+    """SKILLCERT_QUEUE_TYPE: ``classic`` (the default: one node, and every vhost made
+    before #20 has classic queues, which RabbitMQ will not redeclare as another
+    type) or ``quorum`` (a cluster: every durable queue of the kernel replicated on
+    three nodes, kernel.amqp.durable_arguments; a fresh vhost, docs/operations.md)."""
+    value = str(_get(config, "SKILLCERT_QUEUE_TYPE", "classic")).strip().lower()
+    if value not in ("classic", "quorum"):
+        raise ValueError(f"SKILLCERT_QUEUE_TYPE={value!r}: classic or quorum")
+    return value
+
+
+def delivery_limit(config=None):
+    """How often a quorum queue hands out one message before it dead-letters it
+    (x-delivery-limit): a backstop for a message whose consumer dies on it, not
+    the kernel's retries (those republish to the retry queues and ack)."""
+    return int(_get(config, "SKILLCERT_DELIVERY_LIMIT", 20))
