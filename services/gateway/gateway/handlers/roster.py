@@ -13,12 +13,12 @@ row number, so the same files imported twice create nothing twice: the
 second import answers the applications of the first.
 """
 import base64
-import csv
 import hashlib
 import io
 from datetime import date
 
 import eventlet
+from eventlet import tpool
 
 from kernel import exports, settings
 from kernel.errors import NotFound, ValidationFailed
@@ -224,8 +224,10 @@ def _check_contents(archive, zipped, rows, context):
                 continue
             purpose = "photo" if slot == "photo" else "scan"
             if (entry.hash, purpose) not in verdicts:
-                verdicts[(entry.hash, purpose)] = rw.check_file(
-                    archive.read(entry.name_in_zip), purpose, context.photo_max)
+                # decoding an image is CPU work: in a thread, so that the
+                # gateway's other requests go on meanwhile (PIL frees the GIL)
+                verdicts[(entry.hash, purpose)] = tpool.execute(
+                    rw.check_file, archive.read(entry.name_in_zip), purpose, context.photo_max)
             entry.fault = verdicts[(entry.hash, purpose)]
 
 
@@ -347,5 +349,3 @@ def export(ctx):
     wb.save(out)
     return File(out.getvalue(), XLSX, name + ".xlsx")
 
-
-__all__ = ["template", "import_roster", "applications", "export", "csv"]
