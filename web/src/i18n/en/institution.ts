@@ -1,5 +1,5 @@
 export default {
-  menu: { import: 'Bulk registration', candidates: 'Candidates' },
+  menu: { import: 'Bulk registration', institutionCandidates: 'Institutions’ candidates', candidates: 'Candidates' },
   batch: 'Batch',
   batchPlaceholder: 'Choose a batch',
   window: 'Registration {start} to {end}',
@@ -42,6 +42,7 @@ export default {
     toCandidates: 'See the candidates',
   },
   candidates: {
+    institution: 'Institution',
     title: 'Candidates',
     search: 'Name or ID number',
     status: 'Status',

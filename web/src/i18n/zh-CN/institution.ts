@@ -1,6 +1,6 @@
 // 报名机构's console: 批量报名 (考核人员花名册) and 报名名单.
 export default {
-  menu: { import: '批量报名', candidates: '报名名单' },
+  menu: { import: '批量报名', institutionCandidates: '机构报名名单', candidates: '报名名单' },
   batch: '考核批次',
   batchPlaceholder: '请选择考核批次',
   window: '报名时间 {start} 至 {end}',
@@ -43,6 +43,7 @@ export default {
     toCandidates: '查看报名名单',
   },
   candidates: {
+    institution: '报名机构',
     title: '报名名单',
     search: '姓名或身份证号',
     status: '审核状态',

@@ -6,6 +6,7 @@ const menus: Menus = {
     { to: '/institution/import', label: 'institution.menu.import' },
     { to: '/institution/candidates', label: 'institution.menu.candidates' },
   ],
+  provincial_center: [{ to: '/institution/candidates', label: 'institution.menu.institutionCandidates' }],
 }
 
 export default menus

@@ -5,9 +5,12 @@ import type { RouteRecordRaw, RouteLocationNormalized } from 'vue-router'
 import { useSession } from '@/stores/session'
 
 const ROLES = ['institution_operator']
+const READERS = ['institution_operator', 'provincial_center'] // 报名名单: the center too
 
 function ownInstitution(to: RouteLocationNormalized) {
-  const own = useSession().account?.institution_code
+  const session = useSession()
+  if (session.role === 'provincial_center') return true // the center sees every institution's list
+  const own = session.account?.institution_code
   if (!own) return { name: 'home' }
   if (to.params.code !== own) return { name: 'institution-refused', query: { code: String(to.params.code) } }
   return true
@@ -26,7 +29,7 @@ const routes: RouteRecordRaw[] = [
     name: 'institution-candidates-own',
     component: () => import('@/views/institution/OwnInstitution.vue'),
     props: { target: 'institution-candidates' },
-    meta: { title: 'institution.candidates.title', roles: ROLES, desktop: true },
+    meta: { title: 'institution.candidates.title', roles: READERS, desktop: true },
   },
   {
     path: '/institution/:code/import',
@@ -42,7 +45,7 @@ const routes: RouteRecordRaw[] = [
     component: () => import('@/views/institution/CandidatesView.vue'),
     props: true,
     beforeEnter: ownInstitution,
-    meta: { title: 'institution.candidates.title', roles: ROLES, desktop: true },
+    meta: { title: 'institution.candidates.title', roles: READERS, desktop: true },
   },
   {
     path: '/institution/refused',
