@@ -193,7 +193,7 @@ def template(projects, institution_name="", batch=None):
         for r, v in enumerate(values, 1):
             ref.cell(row=r, column=j + 1, value=exports.cell(v))
         letter = column_letter(j)
-        dv = DataValidation(type="list", formula1=f"=选项!${letter}$1:${letter}${len(values)}",
+        dv = DataValidation(type="list", formula1=f"='选项'!${letter}$1:${letter}${len(values)}",
                             allow_blank=True, showErrorMessage=False)
         col = column_letter(list(BY_KEY).index(key))
         dv.add(f"{col}2:{col}{MAX_ROWS + 1}")

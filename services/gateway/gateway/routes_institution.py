@@ -35,8 +35,6 @@ class CandidatesQuery(CandidatesFilter):
         [s for f in ("submitted_at", "name", "project", "status") for s in (f, "-" + f)]))
 
 
-class ExportQuery(CandidatesFilter):
-    format = fields.String(load_default="xlsx", validate=validate.OneOf(["xlsx", "csv"]))
 
 
 class ImportFaultSchema(StrictSchema):
@@ -139,7 +137,12 @@ ROUTES = (
           query=CandidatesQuery, response=CandidatePageSchema, services=("registration",)),
     Route("GET", "/institutions/{institution_code}/roster-export", "roster_export",
           (INSTITUTION, REVIEWER, PROVINCIAL), roster.export,
-          "The batch's 考核人员花名册 with review status, .xlsx or .csv (codes in Chinese; no "
-          "formula from user data)", "institutions", query=ExportQuery, produces=XLSX,
+          "The batch's 考核人员花名册 with review status, .xlsx (codes in Chinese; no "
+          "formula from user data)", "institutions", query=CandidatesFilter, produces=XLSX,
+          services=("registration",)),
+    Route("GET", "/institutions/{institution_code}/roster-export/csv", "roster_export_csv",
+          (INSTITUTION, REVIEWER, PROVINCIAL), roster.export_csv,
+          "The same roster as CSV (UTF-8 with a byte order mark; no cell a formula)",
+          "institutions", query=CandidatesFilter, produces="text/csv",
           services=("registration",)),
 )

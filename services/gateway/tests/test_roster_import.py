@@ -106,15 +106,16 @@ def test_I1_R3_M1_V1_an_institution_imports_a_roster_preview_then_submit_once(ga
     assert values[0][5] == "文化程度" and values[1][5] == "高中/中专"
     assert values[1][11] == "审核中"
     assert all(not str(v).startswith("=") for row in values for v in row if v)   # no formula
-    c = operator.get(f"/institutions/{INSTITUTION}/roster-export",
-                     params={"batch_code": BATCH, "format": "csv"})
+    c = operator.get(f"/institutions/{INSTITUTION}/roster-export/csv",
+                     params={"batch_code": BATCH})
+    assert c.headers["Content-Type"].startswith("text/csv")
     lines = list(csv.reader(io.StringIO(c.content.decode("utf-8-sig"))))
     assert len(lines) == 3 and lines[0][0] == "序号"
 
 
 def test_I1_another_institutions_import_and_lists_are_refused(gateway, accounts):
     operator = accounts("institution_operator")
-    for path in ("roster-template", "candidates", "roster-export"):
+    for path in ("roster-template", "candidates", "roster-export", "roster-export/csv"):
         r = operator.get(f"/institutions/inst-02/{path}", params={"batch_code": BATCH})
         assert (r.status_code, r.json()["code"]) == (403, "OTHER_INSTITUTION"), path
     r = operator.request("POST", "/institutions/inst-02/roster-imports",

@@ -2332,10 +2332,30 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The batch's 考核人员花名册 with review status, .xlsx or .csv (codes in Chinese; no formula from user data)
+         * The batch's 考核人员花名册 with review status, .xlsx (codes in Chinese; no formula from user data)
          * @description Roles: institution_operator, reviewer, provincial_center. Calls: registration.
          */
         get: operations["roster_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/institutions/{institution_code}/roster-export/csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The same roster as CSV (UTF-8 with a byte order mark; no cell a formula)
+         * @description Roles: institution_operator, reviewer, provincial_center. Calls: registration.
+         */
+        get: operations["roster_export_csv"];
         put?: never;
         post?: never;
         delete?: never;
@@ -17271,7 +17291,6 @@ export interface operations {
         parameters: {
             query: {
                 batch_code: string;
-                format?: "xlsx" | "csv";
                 project_code?: string | null;
                 q?: string | null;
                 status?: "submitted" | "returned" | "approved" | "rejected" | "withdrawn" | "not_accepted" | "paid" | "abandoned" | "cancelled" | "passed" | "failed" | "certified" | "certificate_revoked" | null;
@@ -17291,6 +17310,112 @@ export interface operations {
                 };
                 content: {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description Bad input (VALIDATION_FAILED and the other `invalid` codes) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No token, or one that is not valid any more */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, institution or person may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state (duplicates, idempotency key reused, ...) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The URL is over 64 KB (refused by the HTTP server before any route; no body) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A business rule says no (the rule ID is in `rule`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A service behind this route is not running */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A service behind this route did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    roster_export_csv: {
+        parameters: {
+            query: {
+                batch_code: string;
+                project_code?: string | null;
+                q?: string | null;
+                status?: "submitted" | "returned" | "approved" | "rejected" | "withdrawn" | "not_accepted" | "paid" | "abandoned" | "cancelled" | "passed" | "failed" | "certified" | "certificate_revoked" | null;
+            };
+            header?: never;
+            path: {
+                institution_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
                 };
             };
             /** @description Bad input (VALIDATION_FAILED and the other `invalid` codes) */

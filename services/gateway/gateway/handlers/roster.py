@@ -322,18 +322,25 @@ def _export_rows(ctx):
                      else r.get(k, "") for _, k in EXPORT_COLUMNS[1:]]
 
 
+def _export_name(ctx):
+    return f"考核人员花名册-{ctx.path['institution_code']}-{ctx.query['batch_code']}"
+
+
+def export_csv(ctx):
+    """GET /institutions/{code}/roster-export/csv: the roster of ``export`` as CSV."""
+    out = io.StringIO()
+    exports.writer(out).writerows(_export_rows(ctx))
+    # a UTF-8 byte order mark so that spreadsheet programs show the Chinese
+    return File("\ufeff" + out.getvalue(), "text/csv; charset=utf-8",
+                _export_name(ctx) + ".csv")
+
+
 def export(ctx):
-    """GET /institutions/{code}/roster-export?format=xlsx|csv: 考核人员花名册 of the
-    batch with its review status, codes in the notice's words; every text cell
-    escaped (kernel.exports: no formula from user data)."""
-    q = ctx.query
-    name = f"考核人员花名册-{ctx.path['institution_code']}-{q['batch_code']}"
+    """GET /institutions/{code}/roster-export: 考核人员花名册 of the batch with its
+    review status, codes in the notice's words; every text cell escaped
+    (kernel.exports: no formula from user data)."""
+    name = _export_name(ctx)
     rows = list(_export_rows(ctx))
-    if q.get("format") == "csv":
-        out = io.StringIO()
-        writer = exports.writer(out)
-        writer.writerows(rows)
-        return File("\ufeff" + out.getvalue(), "text/csv; charset=utf-8", name + ".csv")
     from openpyxl import Workbook
     from openpyxl.styles import Font
     wb = Workbook(write_only=False)
