@@ -74,14 +74,18 @@ def run(*args):
     return ["python", "-m", "deploy.docker.run", *args]
 
 
-BROKER_HOST = "rabbitmq.skillcert.svc:5672"
+BROKER_HOST = "rabbitmq.skillcert.svc:5672"      # the operator's Service (any node)
 BROKER_VHOST = "skillcert"
 
 
 def broker_uri(name):
     """The AMQP URI of ``name``'s own broker user (deploy/broker.py names it
-    <vhost>.<name>), its password to be filled in."""
-    return f"pyamqp://{BROKER_VHOST}.{name}:CHANGE-ME@{BROKER_HOST}/{BROKER_VHOST}"
+    <vhost>.<name>), its password to be filled in: kombu's failover list of the
+    three RabbitMQ pods (deploy/k8s/clusters.py), so a replica whose node goes
+    reconnects to the next."""
+    from deploy.k8s.clusters import broker_hosts
+    return ";".join(f"pyamqp://{BROKER_VHOST}.{name}:CHANGE-ME@{host}/{BROKER_VHOST}"
+                    for host in broker_hosts())
 
 
 def container_env(service):
@@ -234,14 +238,16 @@ def shared():
         {"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta("skillcert-config"),
          "data": {"METRICS_PORT": str(METRICS_PORT), "SKILLCERT_DATA_DIR": DATA_DIR,
                   "LOG_LEVEL": "INFO", "RPC_TIMEOUT": "10", "HANDLER_RETRY_DELAYS": "1,5,30",
-                  "MAX_WORKERS": "10"}},
+                  "MAX_WORKERS": "10",
+                  # the broker is a three-node cluster (deploy/k8s/stateful)
+                  "SKILLCERT_QUEUE_TYPE": "quorum"}},
         {"apiVersion": "v1", "kind": "Secret", "metadata": meta(
             "skillcert-connections",
             annotations={"skillcert.io/note": "replace CHANGE-ME before applying"}),
          "type": "Opaque",
          "stringData": {
              "SKILLCERT_DATABASE_URL": "postgresql+psycopg2://skillcert:CHANGE-ME@"
-                                       "postgres.skillcert.svc:5432/skillcert_{service}"}},
+                                       "postgres-rw.skillcert.svc:5432/skillcert_{service}"}},
         {"apiVersion": "v1", "kind": "Secret", "metadata": meta(
             "skillcert-broker",
             annotations={"skillcert.io/note": "one broker user per service and ops; replace "
@@ -290,6 +296,11 @@ def main():
     for name, objects in files().items():
         (HERE / name).write_text(render(objects))
         print(f"wrote {HERE / name}", file=sys.stderr)
+    from deploy.k8s import clusters as stateful   # the broker and databases: deploy/k8s/stateful/
+    (HERE / "stateful").mkdir(exist_ok=True)
+    for name, objects in stateful.files().items():
+        (HERE / "stateful" / name).write_text(render(objects))
+        print(f"wrote {HERE / 'stateful' / name}", file=sys.stderr)
 
 
 if __name__ == "__main__":
