@@ -215,7 +215,7 @@ test('A1/A6/A7: a recommending unit reviews its applicants first and exports the
   await checkPage(page, 'instops-assessor-unit')
 
   // 同意 the first; 不同意 the second needs a reason
-  await table.locator('tbody tr').filter({ hasText: applicants[0].name }).getByRole('button', { name: '同意' }).click()
+  await table.locator('tbody tr').filter({ hasText: applicants[0].name }).getByRole('button', { name: '同意', exact: true }).click()
   await page.getByTestId('review-submit').click()
   await expect(table.locator('tbody tr').filter({ hasText: applicants[0].name })).toHaveCount(0) // left the 待单位初审 filter
   await table.locator('tbody tr').filter({ hasText: applicants[1].name }).getByRole('button', { name: '不同意' }).click()

@@ -26,7 +26,7 @@ test('A1/A7: a municipal center decides its region\'s assessor applications by i
   await expect(table.locator('tbody tr')).toHaveCount(1)
   await expect(table).toContainText('推荐单位初审：同意（同意推荐）')
   await checkPage(page, 'municipal-applications')
-  await table.locator('tbody tr').first().getByRole('button', { name: '同意' }).click()
+  await table.locator('tbody tr').first().getByRole('button', { name: '同意', exact: true }).click()
   await page.getByTestId('review-submit').click()
   await expect(table.locator('tbody tr').filter({ hasText: applicants[0].name })).toHaveCount(0)
 
