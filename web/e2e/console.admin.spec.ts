@@ -106,8 +106,9 @@ test('管理员: 批次日历 shows the windows; 工作日历 loads the coming y
   await checkPage(page, 'console-admin-calendar')
 
   // the clock moves for the whole suite, and back
-  await page.getByTestId('clock-day').locator('input').fill(DAYS.review)
-  await page.getByTestId('clock-day').locator('input').press('Enter')
+  const dayInput = page.getByTestId('clock').locator('.el-date-editor input')
+  await dayInput.fill(DAYS.review)
+  await dayInput.press('Enter')
   await page.getByTestId('clock-set').click()
   await expect(page.getByTestId('clock-today')).toHaveText(DAYS.review)
   expect((await s.api.get('/today')).today).toBe(DAYS.review)

@@ -9,7 +9,7 @@ export default {
     role: 'Role', allStaff: 'All (no candidates)', q: 'User name or name', active: 'Status', activeYes: 'Active', activeNo: 'Disabled',
     search: 'Search', reset: 'Clear filters', total: '{n} accounts', empty: 'No account matches',
     cols: { username: 'User name', name: 'Name', role: 'Role', scope: 'Institution/region', created: 'Opened', status: 'Status', actions: 'Actions' },
-    create: 'New account', createTitle: 'New account', username: 'User name', usernameHint: '3-64 letters, digits or _ . @ -', name: 'Name or unit',
+    create: 'New account', createTitle: 'New account', username: 'User name', usernameHint: "3-64 letters, digits or _ . {'@'} -", name: 'Name or unit',
     password: 'First password', passwordHint: 'At least 8 characters with a letter and a digit', institution: 'Institution', region: 'Region code', regionHint: 'e.g. 510600',
     created: 'Account {username} opened', disable: 'Disable', disableConfirm: 'Disable {username}? It is signed out at once.', disabled: 'Account {username} disabled',
   },

@@ -30,7 +30,7 @@ export default {
     create: '开设账号',
     createTitle: '开设账号',
     username: '用户名',
-    usernameHint: '3-64 位字母、数字或 _ . @ -',
+    usernameHint: "3-64 位字母、数字或 _ . {'@'} -",
     name: '姓名或单位名称',
     password: '初始密码',
     passwordHint: '至少 8 位，含字母和数字，由账号使用人登录后修改',
