@@ -44,6 +44,15 @@ test('a candidate has no 复审 menu and cannot open the console', async ({ page
   await expect(page).toHaveURL(/\/$/)
 })
 
+test('the provincial center has the 复审 menus too', async ({ page }) => {
+  await signIn(page, s.admin)
+  await page.goto('/')
+  const nav = page.locator('header nav.wide')
+  await expect(nav.getByRole('link', { name: '复审工作台' })).toBeVisible()
+  await nav.getByRole('link', { name: '批量复审' }).click()
+  await expect(page.getByRole('heading', { level: 1, name: '批量复审' })).toBeVisible()
+})
+
 test('复审: the queue, one application by the keyboard, the return and the rejection', async ({ page }) => {
   await browserDay(page, REVIEW_DAY)
   await signIn(page, s.staff.reviewer)
