@@ -83,8 +83,14 @@ test('B1 T3 T2 T4: 考务 in the browser: 仍组织考核 and 确定考核名单
     // 考场编排: only this room; the progress shows, then the seats
     await page.goto(`/exam/batches/${code}?tab=arrangement`)
     await expect(page.getByRole('heading', { level: 1, name: `${code} 批次考务` })).toBeVisible()
+    // the rooms load after the heading: wait for this run's room, then leave only it chosen
+    // (earlier specs' rooms are in the same suite)
+    await expect(page.locator(`.rooms .el-checkbox[data-room="${room}"] input`)).toBeChecked()
     for (const box of await page.locator('.rooms .el-checkbox[data-room]').all())
-      if ((await box.getAttribute('data-room')) !== room && (await box.locator('input').isChecked())) await box.click()
+      if ((await box.getAttribute('data-room')) !== room && (await box.locator('input').isChecked())) {
+        await box.click()
+        await expect(box.locator('input')).not.toBeChecked()
+      }
     await page.getByTestId('arrange').click()
     await expect(page.getByTestId('arrange-progress')).toBeVisible()
     await expect(page.getByTestId('session-rooms')).toContainText(room)
