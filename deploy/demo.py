@@ -21,9 +21,25 @@ summary says which stages were skipped and why. Every stage whose service is
 not running is skipped the same way. Each run uses a batch, accounts, people
 and rooms of its own, so the demo can run again on the same suite.
 
+With ``--until registered`` (``make demo ARGS="--until registered"``) the demo
+stops once the candidates are registered (the assessors with their cards, the
+batch, the institutions' bulk registration and the individuals' applications,
+all with their materials) and leaves the rest to the staff in the browser: it
+prints the batch code, the rehearsal date it left the clock on (the
+registration window's; the review window opens on the date in DAYS["review"])
+and the staff accounts it made with their password, and writes every account
+of the run (staff, institution operators and the individual candidates, who
+pay for themselves) to ``<--out>/accounts-<batch>.json`` (the candidates'
+user names are not printed: they hold part of an ID number).
+``--until`` takes any stage name of the summary too ("review", "payment", ...).
+benchmarks/walk_batch_browser.py carries such a batch through the staff
+consoles in headless Chromium (docs/web.md, "Walking a batch through the
+consoles").
+
 The provincial-center password comes from GATEWAY_ADMIN_PASSWORD or from the
 file the gateway wrote at its first start (<data dir>/gateway-admin-password).
 """
+import json
 import argparse
 import base64
 import csv
@@ -59,6 +75,9 @@ BULK = 500                 # applications in one institution request (the gatewa
 PAGE = 1000                # rows of one review-queue page, decisions in one bulk call
 ROOM_SEATS = 120
 SESSIONS = 2               # the exam day's default sessions (上午, 下午)
+
+
+UNTIL = {"registered": "registration"}   # --until's words for the stages of Demo.PLAN
 
 
 class Failed(Exception):
@@ -120,9 +139,10 @@ def parallel(fn, items):
 
 
 class Demo:
-    def __init__(self, url, count, out):
+    def __init__(self, url, count, out, until=None):
         self.api = Api(url.rstrip("/") + "/api")   # the API is under /api (docs/web.md)
         self.count, self.out = count, Path(out)
+        self.until = UNTIL.get(until, until)     # the last stage to run (None: every one)
         self.run = uuid.uuid4().hex[:6]
         self.rnd = random.Random(self.run)
         self.numbers = {}              # stage -> {figure: value}
@@ -148,7 +168,9 @@ class Demo:
         username = f"demo-{self.run}-{role[:10]}-{uuid.uuid4().hex[:4]}"
         self.admin.post("/admin/accounts", dict({"username": username, "password": PASSWORD,
                                                  "name": f"演示{role}", "role": role}, **extra))
-        return self.api.login(username, PASSWORD)
+        client = self.api.login(username, PASSWORD)
+        client.username = username
+        return client
 
     def at(self, day):
         """Move the rehearsal clock (the suite must run with SKILLCERT_REHEARSAL=1)."""
@@ -236,7 +258,9 @@ class Demo:
         username = f"demo-{self.run}-{id_number[-8:]}"
         self.api.post("/accounts", {"username": username, "password": PASSWORD, "name": name,
                                     "id_number": id_number, "phone": "13800138000"})
-        return self.api.login(username, PASSWORD)
+        client = self.api.login(username, PASSWORD)
+        client.username = username
+        return client
 
     def batch(self):
         """A batch of this run with the windows of 2026-12 (a code letter of its own)."""
@@ -617,18 +641,55 @@ class Demo:
                 except (Failed, requests.RequestException, KeyError, AssertionError) as exc:
                     outcome[stage] = f"FAILED: {type(exc).__name__}: {exc}"
                 self.figure(stage, seconds=round(time.monotonic() - started, 1))
+                if stage == self.until:
+                    break
         finally:
-            if getattr(self, "clock", None) and self.clock.get("rehearsal"):
+            if self.until and all(v == "ran" for v in outcome.values()):
+                pass                  # the clock stays where the staff go on from
+            elif getattr(self, "clock", None) and self.clock.get("rehearsal"):
                 try:
                     self.admin.call("DELETE", "/admin/clock")
                 except Exception:
                     pass
         self.summary(outcome)
-        return 0 if all(v == "ran" for v in outcome.values()) else 1
+        ok = all(v == "ran" for v in outcome.values())
+        if self.until and ok:
+            self.hand_over()
+        return 0 if ok else 1
+
+    def hand_over(self):
+        """--until: what the staff need to go on in the browser."""
+        accounts = {
+            "batch_code": getattr(self, "code", None), "password": PASSWORD,
+            "clock": self.clock.get("today"), "until": self.until, "run": self.run,
+            "admin": os.environ.get("GATEWAY_ADMIN_USERNAME", "admin"),
+            "staff": {role: c.username for role, c in self.staff.items()},
+            "institutions": {code: c.username for code, c in self.operators.items()},
+            "candidates": [{"username": p["client"].username,
+                            "application_id": p.get("application_id")}
+                           for p in getattr(self, "people", {}).values() if p.get("client")],
+            "institution_candidates": sum(1 for p in getattr(self, "people", {}).values()
+                                          if p.get("institution_code")),
+        }
+        path = self.out / f"accounts-{accounts['batch_code']}.json"
+        path.write_text(json.dumps(accounts, ensure_ascii=False, indent=1), encoding="utf-8")
+        print(f"\nStopped after {self.until}: the staff go on in the browser", flush=True)
+        print(f"  batch {accounts['batch_code']}, rehearsal clock on {accounts['clock']} "
+              f"(the review window opens {DAYS['review']}: 管理员 → 工作日历)")
+        print(f"  password of every account below: {PASSWORD}")
+        for role, username in accounts["staff"].items():
+            print(f"  {role:22} {username}")
+        for code, username in accounts["institutions"].items():
+            print(f"  {'institution ' + code:22} {username}")
+        print(f"  the provincial center: {accounts['admin']} (its own password)")
+        print(f"  {len(accounts['candidates'])} individual candidates' accounts "
+              f"(they pay for themselves): {path.resolve()}", flush=True)
 
     def summary(self, outcome):
         print("\nSkillCert demo: one batch over HTTP", flush=True)
         for stage, _, _ in self.PLAN:
+            if stage not in outcome and self.until:
+                continue
             print(f"  {stage:17} {outcome.get(stage, 'not run')}")
             for key, value in self.numbers.get(stage, {}).items():
                 print(f"  {'':17}   {key}: {value}")
@@ -677,11 +738,15 @@ def main(argv=None):
     parser.add_argument("--out", default=str(Path(os.environ.get("SKILLCERT_DATA_DIR") or "var")
                                              / "demo"),
                         help="where the ticket, certificate and rosters go (var/demo)")
+    parser.add_argument("--until", choices=sorted(set(UNTIL) | {s for s, _, _ in Demo.PLAN}),
+                        metavar="STAGE", help="stop after this stage: 'registered' (the "
+                        "candidates registered with their materials; the staff go on in the "
+                        "browser) or a stage of the summary")
     args = parser.parse_args(argv)
     if args.candidates < 20:
         parser.error("--candidates: at least 20 (B1 holds a project from 10 candidates)")
     try:
-        return Demo(args.url, args.candidates, args.out).go()
+        return Demo(args.url, args.candidates, args.out, args.until).go()
     except requests.ConnectionError as exc:
         say(f"cannot reach the gateway at {args.url} ({exc.__class__.__name__}); "
             "start the suite first: make run")
