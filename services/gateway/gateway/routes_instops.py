@@ -10,7 +10,7 @@ from kernel.schemas import StrictSchema
 
 from gateway.domain import INSTITUTION, MUNICIPAL, PROVINCIAL
 from gateway.handlers import instops
-from gateway.route import XLSX, Route
+from gateway.route import PDF, XLSX, Route
 
 INSTITUTION_CONSOLE = (INSTITUTION, PROVINCIAL)
 MUNICIPAL_CONSOLE = (MUNICIPAL, PROVINCIAL)
@@ -95,6 +95,22 @@ class MunicipalStandingQuery(PeriodQuery):
 PAGE = ("{items, total, page, size}: filtered, sorted ('-' first: descending) and paged on "
         "the server.")
 
+REGISTRATION_FORM = """\
+001 九: 考核结束30个工作日后，报名机构派专人凭负责人签字并加盖公章的《四川核发专项职业能力证书登记表》\
+原件到省职鉴中心办理证书. The notice gives no columns; the form drawn (docs/gateway.md, "The \
+institution console"): the title; 报名机构 (name and code), 考核批次, 考核日期, 合格人数, 考核项目; \
+one row per valid certificate of the institution's candidates in the batch (each one who \
+passed, C1; a revoked one is left out), by certificate number: 序号, 姓名, 性别, 身份证号码 (in \
+full: the center matches it to the certificate), 考核项目, 考核结果 (合格 and the score), 证书编号, \
+领取人签字 (blank, signed by the candidate on receiving it); at the foot 负责人（签字）, （单位公章）, \
+经办人, 联系电话 and 日期 left blank, and the notice's sentence. 20 rows a page, each page with \
+the heading, the foot on the last. Offered from the collection day (the batch's working days \
+after the exam, C4): before it 422 REGISTRATION_FORM_NOT_YET (details.collectable_from, \
+collectable_from_zh, collection_working_days); a collection day in a year whose calendar is \
+not loaded 422 COLLECTION_PENDING_CALENDAR (details.year); no certificate yet 422 \
+REGISTRATION_FORM_EMPTY. An operator only of its own institution (403 OTHER_INSTITUTION); the \
+provincial center of any."""
+
 ROUTES = (
     # --- 缴费 (P1) -------------------------------------------------------------------------
     Route("GET", "/institutions/{institution_code}/payment-items", "institution_payment_items",
@@ -133,6 +149,19 @@ ROUTES = (
           "institution_certificate_ledger", INSTITUTION_CONSOLE, instops.certificate_ledger,
           "The institution's 证书台账 as .xlsx (C4; ID numbers masked, no cell a formula)",
           "institution console", query=LedgerQuery, produces=XLSX, services=("certificate",)),
+    Route("GET", "/institutions/{institution_code}/certificate-registration-form",
+          "institution_certificate_registration_form", INSTITUTION_CONSOLE,
+          instops.registration_form_pdf,
+          "《四川核发专项职业能力证书登记表》 of the institution's candidates who passed in a "
+          "batch, an A4 PDF to sign and stamp (C4: from the collection day)",
+          "institution console", query=BatchOnlyQuery, produces=PDF,
+          services=("certificate", "registration"), description=REGISTRATION_FORM),
+    Route("GET", "/institutions/{institution_code}/certificate-registration-form/xlsx",
+          "institution_certificate_registration_form_xlsx", INSTITUTION_CONSOLE,
+          instops.registration_form_xlsx,
+          "The same 登记表 as .xlsx (no cell a formula; C4: from the collection day)",
+          "institution console", query=BatchOnlyQuery, produces=XLSX,
+          services=("certificate", "registration"), description=REGISTRATION_FORM),
     # --- 考评员推荐 (A1, A6, A7) -------------------------------------------------------------
     Route("GET", "/institutions/{institution_code}/assessor-applications",
           "unit_assessor_applications", INSTITUTION_CONSOLE, instops.unit_applications,
