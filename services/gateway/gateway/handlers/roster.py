@@ -5,8 +5,9 @@ The import reads the workbook and the zip (gateway.roster_workbook, pure),
 checks every row without writing anything, and answers each row's faults
 (preview, ``submit`` false). With ``submit`` true it then uploads the files of
 the valid rows (those already uploaded by the institution are not sent again)
-and submits those rows in one bulk call (handlers.registration.submit_many,
-the same as POST /institutions/{code}/applications): a row becomes an
+and submits those rows with the bulk call (handlers.registration.submit_many,
+the same as POST /institutions/{code}/applications), SUBMIT_CHUNK rows at a
+time, so that the applications appear as the import goes: a row becomes an
 application with all its files, or nothing. Each row's idempotency key is
 the import's key (the hash of the batch, the workbook and the zip) and its
 row number, so the same files imported twice create nothing twice: the
@@ -34,6 +35,7 @@ from gateway.web import File
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_IMPORT_BODY = 1024 ** 3          # GATEWAY_MAX_IMPORT_BODY: this route's body limit
 UPLOAD_CONCURRENCY = 8
+SUBMIT_CHUNK = 100                   # rows whose files are uploaded, then submitted, at a time
 LIVE = ("withdrawn",)                 # statuses that do not hold a person's place (R3)
 
 
@@ -179,9 +181,14 @@ def import_roster(ctx):
               "ignored_count": len(ignored)}
     if submit:
         valid = [i for i in items if i["ok"]]
-        _upload(ctx, archive, zipped, valid)
-        results = submit_many(ctx, code, [dict(i["_request"], idempotency_key=
-                                               f"{key}:{i['row']}") for i in valid])
+        results = []
+        # a part's files, then its rows: the applications appear as the import
+        # goes (the page counts them for its progress bar), not all at the end
+        for start in range(0, len(valid), SUBMIT_CHUNK):
+            part = valid[start:start + SUBMIT_CHUNK]
+            _upload(ctx, archive, zipped, part)
+            results += submit_many(ctx, code, [dict(i["_request"], idempotency_key=
+                                                    f"{key}:{i['row']}") for i in part])
         for item, result in zip(valid, results):
             if result["ok"]:
                 item["application_id"], item["status"] = result["application_id"], result["status"]
