@@ -112,8 +112,19 @@ def test_T1_the_arrangement_stays_as_printed_once_the_ticket_window_opens_ARRANG
 
 def test_T1_ticket_numbers_encode_batch_session_room_and_seat():
     assert arrangement.ticket_number("2026-12", 1, 3, 17) == "2612001003017"
-    assert arrangement.ticket_number("2024-03b", 2, 1, 1) == "2403202001001"
-    assert len(arrangement.ticket_number("2026-12", 99, 999, 999)) == 13
+    assert arrangement.ticket_number("2024-03b", 2, 1, 1) == "2403022001001"
+    assert len(arrangement.ticket_number("2026-12", 9, 999, 999)) == 13
+
+
+def test_T1_every_batch_letter_a_to_z_gives_a_13_digit_ticket_number_of_its_own():
+    # a month's tenth batch and later ones (2026-12j ... 2026-12z) once gave 14 digits,
+    # which check-in refused
+    numbers = {arrangement.ticket_number(f"2026-12{c}", 9, 999, 999)
+               for c in "abcdefghijklmnopqrstuvwxyz"}
+    numbers.add(arrangement.ticket_number("2026-12", 9, 999, 999))
+    assert len(numbers) == 27
+    assert all(len(n) == 13 and n.isdigit() for n in numbers)
+    assert arrangement.ticket_number("2026-12z", 1, 1, 1) == "2612261001001"
 
 
 def test_T1_each_seat_row_carries_its_ticket_number_by_session_room_and_seat_position():

@@ -131,14 +131,17 @@ def _deal(group, taken):
 
 
 def ticket_number(batch_code, session_no, room_no, seat_no):
-    """准考证号, 13 digits: YYMM (exam month), the batch letter (0 for none, 1 for
-    'a', 2 for 'b', ...), the session (2 digits, 1-based in time order), the
-    room (3 digits, 1-based in the order of room codes) and the seat (3 digits,
-    1-based in the room's seat list). Unique in a batch by construction."""
+    """准考证号, 13 digits: YYMM (exam month), the batch letter in 2 digits (00 for
+    none, 01 for 'a' ... 26 for 'z': a batch code may carry any of them), the
+    session (1 digit, 1-based in time order: an exam day has at most
+    rooms.MAX_SESSIONS = 9), the room (3 digits, 1-based in the order of room
+    codes) and the seat (3 digits, 1-based in the room's seat list). Unique in a
+    batch by construction; numbers of batches without a letter and of batches
+    a-i read as before (the letter's leading 0 took the place of the session's)."""
     year, month = batch_code[2:4], batch_code[5:7]
     letter = batch_code[7:8]
     letter_no = ord(letter) - ord("a") + 1 if letter else 0
-    return f"{year}{month}{letter_no}{session_no:02d}{room_no:03d}{seat_no:03d}"
+    return f"{year}{month}{letter_no:02d}{session_no:01d}{room_no:03d}{seat_no:03d}"
 
 
 def seatings(batch_code, exam_date, placed, candidates, rooms, sessions):

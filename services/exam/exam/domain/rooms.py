@@ -68,7 +68,7 @@ DEFAULT_SESSIONS = (
     {"code": "AM", "label": "上午", "starts": "09:00", "ends": "11:00"},
     {"code": "PM", "label": "下午", "starts": "14:00", "ends": "16:00"},
 )
-MAX_SESSIONS = 99
+MAX_SESSIONS = 9            # the ticket number has 1 digit for the session
 
 
 def check_sessions(sessions):
