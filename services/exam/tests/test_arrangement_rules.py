@@ -96,10 +96,10 @@ def test_T3_no_room_to_arrange_in_is_CAPACITY_SHORTFALL():
                                                                  "rooms")
 
 
-def test_T1_one_arrangement_uses_at_most_999_rooms_TOO_MANY_ROOMS():
-    assert arrangement.check_rooms(rooms(999, 1)) == rooms(999, 1)
+def test_T1_one_arrangement_uses_at_most_99_rooms_TOO_MANY_ROOMS():
+    assert arrangement.check_rooms(rooms(99, 1)) == rooms(99, 1)
     with pytest.raises(RuleViolation) as err:
-        arrangement.check_rooms(rooms(1000, 1))
+        arrangement.check_rooms(rooms(100, 1))
     assert (err.value.code, err.value.rule) == ("TOO_MANY_ROOMS", "T1")
 
 
@@ -111,20 +111,20 @@ def test_T1_the_arrangement_stays_as_printed_once_the_ticket_window_opens_ARRANG
 
 
 def test_T1_ticket_numbers_encode_batch_session_room_and_seat():
-    assert arrangement.ticket_number("2026-12", 1, 3, 17) == "2612001003017"
-    assert arrangement.ticket_number("2024-03b", 2, 1, 1) == "2403022001001"
-    assert len(arrangement.ticket_number("2026-12", 9, 999, 999)) == 13
+    assert arrangement.ticket_number("2026-12", 1, 3, 17) == "2612000103017"
+    assert arrangement.ticket_number("2024-03b", 2, 1, 1) == "2403020201001"
+    assert len(arrangement.ticket_number("2026-12", 99, 99, 999)) == 13
 
 
 def test_T1_every_batch_letter_a_to_z_gives_a_13_digit_ticket_number_of_its_own():
     # a month's tenth batch and later ones (2026-12j ... 2026-12z) once gave 14 digits,
     # which check-in refused
-    numbers = {arrangement.ticket_number(f"2026-12{c}", 9, 999, 999)
+    numbers = {arrangement.ticket_number(f"2026-12{c}", 99, 99, 999)
                for c in "abcdefghijklmnopqrstuvwxyz"}
-    numbers.add(arrangement.ticket_number("2026-12", 9, 999, 999))
+    numbers.add(arrangement.ticket_number("2026-12", 99, 99, 999))
     assert len(numbers) == 27
     assert all(len(n) == 13 and n.isdigit() for n in numbers)
-    assert arrangement.ticket_number("2026-12z", 1, 1, 1) == "2612261001001"
+    assert arrangement.ticket_number("2026-12z", 1, 1, 1) == "2612260101001"
 
 
 def test_T1_each_seat_row_carries_its_ticket_number_by_session_room_and_seat_position():
@@ -135,7 +135,7 @@ def test_T1_each_seat_row_carries_its_ticket_number_by_session_room_and_seat_pos
                                 [{"application_id": "a", "project_code": "p"}], chosen, sessions)
     assert rows == [{"application_id": "a", "batch_code": "2026-12", "project_code": "p",
                      "session_code": "PM", "room_code": "R02", "seat": "Y",
-                     "exam_date": D("2026-12-05"), "ticket_number": "2612002002002"}]
+                     "exam_date": D("2026-12-05"), "ticket_number": "2612000202002"}]
     assert arrangement.room_capacity([{"code": "R01", "seats": ["A", "B", "C"],
                                        "spacing": {"rule": "alternate"}}]) == [
         {"code": "R01", "usable": ["A", "C"]}]

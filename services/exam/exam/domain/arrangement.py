@@ -19,13 +19,13 @@ def check_before_tickets(batch_code, ticket_start, today):
 
 def check_rooms(rooms):
     """The rooms of one arrangement: at least one (T3), at most MAX_ROOMS (the
-    ticket number has 3 digits for the room, T1)."""
+    ticket number has 2 digits for the room, T1)."""
     if not rooms:
         raise RuleViolation("CAPACITY_SHORTFALL", "no exam room to arrange in",
                             field="rooms", rule="T3")
     if len(rooms) > MAX_ROOMS:
         raise RuleViolation("TOO_MANY_ROOMS", f"one arrangement uses at most "
-                            f"{MAX_ROOMS} rooms (the ticket number has 3 digits "
+                            f"{MAX_ROOMS} rooms (the ticket number has 2 digits "
                             "for the room)", field="rooms", rule="T1")
     return rooms
 
@@ -133,15 +133,15 @@ def _deal(group, taken):
 def ticket_number(batch_code, session_no, room_no, seat_no):
     """准考证号, 13 digits: YYMM (exam month), the batch letter in 2 digits (00 for
     none, 01 for 'a' ... 26 for 'z': a batch code may carry any of them), the
-    session (1 digit, 1-based in time order: an exam day has at most
-    rooms.MAX_SESSIONS = 9), the room (3 digits, 1-based in the order of room
-    codes) and the seat (3 digits, 1-based in the room's seat list). Unique in a
-    batch by construction; numbers of batches without a letter and of batches
-    a-i read as before (the letter's leading 0 took the place of the session's)."""
+    session (2 digits, 1-based in time order: T3 lets a workstation serve 10
+    candidates a day, so a day may have 10 sessions or more), the room (2 digits,
+    1-based in the order of room codes: at most rooms.MAX_ROOMS = 99 in one
+    arrangement) and the seat (3 digits, 1-based in the room's seat list).
+    Unique in a batch by construction, across batches by the prefix."""
     year, month = batch_code[2:4], batch_code[5:7]
     letter = batch_code[7:8]
     letter_no = ord(letter) - ord("a") + 1 if letter else 0
-    return f"{year}{month}{letter_no:02d}{session_no:01d}{room_no:03d}{seat_no:03d}"
+    return f"{year}{month}{letter_no:02d}{session_no:02d}{room_no:02d}{seat_no:03d}"
 
 
 def seatings(batch_code, exam_date, placed, candidates, rooms, sessions):

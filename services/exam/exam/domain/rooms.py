@@ -4,8 +4,8 @@ from collections import Counter
 from kernel.errors import Conflict, RuleViolation
 
 SPACING_RULES = ("all", "alternate", "listed")
-MAX_SEATS = 999             # per room, and MAX_ROOMS per arrangement: the ticket
-MAX_ROOMS = 999             # number has 3 digits for each
+MAX_SEATS = 999             # per room: the ticket number has 3 digits for the seat
+MAX_ROOMS = 99              # per arrangement: 2 digits for the room (2 for the batch letter)
 
 
 def check_room(room):
@@ -68,7 +68,7 @@ DEFAULT_SESSIONS = (
     {"code": "AM", "label": "上午", "starts": "09:00", "ends": "11:00"},
     {"code": "PM", "label": "下午", "starts": "14:00", "ends": "16:00"},
 )
-MAX_SESSIONS = 9            # the ticket number has 1 digit for the session
+MAX_SESSIONS = 99
 
 
 def check_sessions(sessions):
