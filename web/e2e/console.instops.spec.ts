@@ -6,10 +6,12 @@
 // 准考证 the hand-out day (2 working days before the exam, T1) stands above the
 // button that prints every ticket in one PDF; after the exam, 成绩与证书 shows
 // the results, the certificates with their collection day (C4), a handover to
-// the holder recorded, the certificate's ledger and the 证书台账 .xlsx; another
+// the holder recorded, the certificate's ledger and the 证书台账 .xlsx; the
+// 《四川核发专项职业能力证书登记表》 refused before the collection day with the day
+// it opens (C4), then downloaded as PDF and .xlsx from that day; another
 // institution's page is refused; the unit's 考评员推荐 shows its applicants,
 // its first review and the 汇总表 .xlsx.
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { test, expect, checkPage, newIdNumber, newName, staffAccount, type Api } from './helpers'
 import { DAYS, PROJECT, assessors, connect, examDay, newBatch, photo, publish, receiptImage, scan, until, type Suite } from './flows'
 import { PERIOD, signIn } from './flows-assessor'
@@ -166,6 +168,16 @@ test('P1/T1/C4: an institution pays for its candidates, prints their tickets, ha
     const r = await operator.get(`/institutions/${INSTITUTION}/certificates`, { batch_code: code })
     return r.items[0].collectable_from as string
   }, 'the collection day')
+  // before the collection day the 登记表 is refused, in Chinese, with the day it opens (C4)
+  const [y, m, d] = collectable.split('-').map(Number)
+  await page.reload()
+  await page.getByRole('tab', { name: '证书领取与台账' }).click()
+  await expect(page.getByTestId('collection-day')).toHaveText(`本批次证书领取日期：${y}年${m}月${d}日（考核结束30个工作日后）`)
+  await page.getByTestId('form-pdf').click()
+  const early = page.getByRole('alert').filter({ hasText: '《四川核发专项职业能力证书登记表》自' })
+  await expect(early).toContainText(`自 ${y}年${m}月${d}日 起提供`)
+  await expect(early).toContainText('C4')
+  await checkPage(page, 'instops-registration-form-not-yet')
   // the center prints and the institution collects with its 登记表 (the certificate office's steps)
   await s.staff.certificate_officer.post('/admin/print-batches', { batch_code: code })
   await s.at(collectable)
@@ -175,6 +187,17 @@ test('P1/T1/C4: an institution pays for its candidates, prints their tickets, ha
   })
   await page.reload()
   await page.getByRole('tab', { name: '证书领取与台账' }).click()
+  // from the collection day: the 登记表 of the institution's 3 qualified candidates
+  const [formPdf] = await Promise.all([page.waitForEvent('download'), page.getByTestId('form-pdf').click()])
+  const form = readFileSync((await formPdf.path())!)
+  expect(form.subarray(0, 4).toString()).toBe('%PDF')
+  expect(formPdf.suggestedFilename()).toBe(`四川核发专项职业能力证书登记表-${INSTITUTION}-${code}.pdf`)
+  writeFileSync(test.info().outputPath('registration-form.pdf'), form) // to look at
+  const [formXlsx] = await Promise.all([page.waitForEvent('download'), page.getByTestId('form-xlsx').click()])
+  expect(readFileSync((await formXlsx.path())!).subarray(0, 2).toString()).toBe('PK')
+  expect(formXlsx.suggestedFilename()).toMatch(/登记表.*\.xlsx$/)
+  await expect(page.getByRole('alert').filter({ hasText: '登记表' })).toHaveCount(0)
+  await checkPage(page, 'instops-registration-form')
   const holder = people.find((p) => p.name === certs[0].name)!
   const row = page.getByTestId('certificates').locator('tbody tr').filter({ hasText: certs[0].number })
   await expect(row).toContainText('机构已领取')
@@ -200,6 +223,8 @@ test('P1/T1/C4: an institution pays for its candidates, prints their tickets, ha
   // another institution's console routes are refused (the gateway checks institution_code)
   const other = await operator.call('GET', '/institutions/inst-01/certificates', undefined, { batch_code: code })
   expect([other.status, other.json.code]).toEqual([403, 'OTHER_INSTITUTION'])
+  const otherForm = await operator.call('GET', '/institutions/inst-01/certificate-registration-form', undefined, { batch_code: code })
+  expect([otherForm.status, otherForm.json.code]).toEqual([403, 'OTHER_INSTITUTION'])
 })
 
 test('A1/A6/A7: a recommending unit reviews its applicants first and exports the 汇总表', async ({ page, admin, api }) => {

@@ -97,8 +97,8 @@ PAGE = ("{items, total, page, size}: filtered, sorted ('-' first: descending) an
 
 REGISTRATION_FORM = """\
 001 九: 考核结束30个工作日后，报名机构派专人凭负责人签字并加盖公章的《四川核发专项职业能力证书登记表》\
-原件到省职鉴中心办理证书. The notice gives no columns; the form drawn (docs/gateway.md, "The \
-institution console"): the title; 报名机构 (name and code), 考核批次, 考核日期, 合格人数, 考核项目; \
+原件到省职鉴中心办理证书. The notice gives no columns; the form drawn (docs/certificate.md, \
+"《四川核发专项职业能力证书登记表》"): the title; 报名机构 (name and code), 考核批次, 考核日期, 合格人数, 考核项目; \
 one row per valid certificate of the institution's candidates in the batch (each one who \
 passed, C1; a revoked one is left out), by certificate number: 序号, 姓名, 性别, 身份证号码 (in \
 full: the center matches it to the certificate), 考核项目, 考核结果 (合格 and the score), 证书编号, \

@@ -2136,6 +2136,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/institutions/{institution_code}/certificate-registration-form": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 《四川核发专项职业能力证书登记表》 of the institution's candidates who passed in a batch, an A4 PDF to sign and stamp (C4: from the collection day)
+         * @description 001 九: 考核结束30个工作日后，报名机构派专人凭负责人签字并加盖公章的《四川核发专项职业能力证书登记表》原件到省职鉴中心办理证书. The notice gives no columns; the form drawn (docs/certificate.md, "《四川核发专项职业能力证书登记表》"): the title; 报名机构 (name and code), 考核批次, 考核日期, 合格人数, 考核项目; one row per valid certificate of the institution's candidates in the batch (each one who passed, C1; a revoked one is left out), by certificate number: 序号, 姓名, 性别, 身份证号码 (in full: the center matches it to the certificate), 考核项目, 考核结果 (合格 and the score), 证书编号, 领取人签字 (blank, signed by the candidate on receiving it); at the foot 负责人（签字）, （单位公章）, 经办人, 联系电话 and 日期 left blank, and the notice's sentence. 20 rows a page, each page with the heading, the foot on the last. Offered from the collection day (the batch's working days after the exam, C4): before it 422 REGISTRATION_FORM_NOT_YET (details.collectable_from, collectable_from_zh, collection_working_days); a collection day in a year whose calendar is not loaded 422 COLLECTION_PENDING_CALENDAR (details.year); no certificate yet 422 REGISTRATION_FORM_EMPTY. An operator only of its own institution (403 OTHER_INSTITUTION); the provincial center of any.
+         *
+         *     Roles: institution_operator, provincial_center. Calls: certificate, registration.
+         */
+        get: operations["institution_certificate_registration_form"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/institutions/{institution_code}/certificate-registration-form/xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The same 登记表 as .xlsx (no cell a formula; C4: from the collection day)
+         * @description 001 九: 考核结束30个工作日后，报名机构派专人凭负责人签字并加盖公章的《四川核发专项职业能力证书登记表》原件到省职鉴中心办理证书. The notice gives no columns; the form drawn (docs/certificate.md, "《四川核发专项职业能力证书登记表》"): the title; 报名机构 (name and code), 考核批次, 考核日期, 合格人数, 考核项目; one row per valid certificate of the institution's candidates in the batch (each one who passed, C1; a revoked one is left out), by certificate number: 序号, 姓名, 性别, 身份证号码 (in full: the center matches it to the certificate), 考核项目, 考核结果 (合格 and the score), 证书编号, 领取人签字 (blank, signed by the candidate on receiving it); at the foot 负责人（签字）, （单位公章）, 经办人, 联系电话 and 日期 left blank, and the notice's sentence. 20 rows a page, each page with the heading, the foot on the last. Offered from the collection day (the batch's working days after the exam, C4): before it 422 REGISTRATION_FORM_NOT_YET (details.collectable_from, collectable_from_zh, collection_working_days); a collection day in a year whose calendar is not loaded 422 COLLECTION_PENDING_CALENDAR (details.year); no certificate yet 422 REGISTRATION_FORM_EMPTY. An operator only of its own institution (403 OTHER_INSTITUTION); the provincial center of any.
+         *
+         *     Roles: institution_operator, provincial_center. Calls: certificate, registration.
+         */
+        get: operations["institution_certificate_registration_form_xlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/institutions/{institution_code}/certificates": {
         parameters: {
             query?: never;
@@ -16197,6 +16241,212 @@ export interface operations {
                 batch_code?: string | null;
                 since?: string | null;
                 until?: string | null;
+            };
+            header?: never;
+            path: {
+                institution_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description Bad input (VALIDATION_FAILED and the other `invalid` codes) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No token, or one that is not valid any more */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, institution or person may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state (duplicates, idempotency key reused, ...) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The URL is over 64 KB (refused by the HTTP server before any route; no body) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A business rule says no (the rule ID is in `rule`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A service behind this route is not running */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A service behind this route did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    institution_certificate_registration_form: {
+        parameters: {
+            query: {
+                batch_code: string;
+            };
+            header?: never;
+            path: {
+                institution_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Bad input (VALIDATION_FAILED and the other `invalid` codes) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No token, or one that is not valid any more */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, institution or person may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state (duplicates, idempotency key reused, ...) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The URL is over 64 KB (refused by the HTTP server before any route; no body) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A business rule says no (the rule ID is in `rule`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A service behind this route is not running */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A service behind this route did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    institution_certificate_registration_form_xlsx: {
+        parameters: {
+            query: {
+                batch_code: string;
             };
             header?: never;
             path: {
