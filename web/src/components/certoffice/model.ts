@@ -35,3 +35,5 @@ export const PAPER = ['none', 'printed', 'with_institution', 'with_holder'] as c
 /** The ID number as public lists show it (kernel.privacy.mask_id: 3 + 2 kept). */
 export const maskId = (id: string) => (id && id.length > 5 ? id.slice(0, 3) + '*'.repeat(id.length - 5) + id.slice(-2) : id)
 export const when = (iso: string) => new Date(iso).toLocaleString('zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' })
+/** Who did it, as a person reads it: the user name of an actor 'role:username'. */
+export const actorName = (actor: string) => (actor && actor.includes(':') ? actor.slice(actor.indexOf(':') + 1) : actor)
