@@ -50,6 +50,7 @@ import sys
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
 from pathlib import Path
 
 import requests
@@ -70,6 +71,10 @@ SCANS = ("application_form", "integrity_pledge", "education_proof", "id_card_fro
 SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜戚谢邹喻柏水窦章"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰"
 PASSWORD = "Demo-pass-2026"
+# Chengdu's county codes: each run draws one and a span of birth dates, so runs on one
+# suite do not hand out an ID number an earlier run gave an account (PERSON_HAS_ACCOUNT)
+REGIONS = ("510104", "510105", "510106", "510107", "510108", "510112", "510113", "510114",
+           "510115", "510116", "510117", "510118", "510121", "510129", "510131", "510181")
 WORKERS = 8
 BULK = 500                 # applications in one institution request (the gateway's limit)
 PAGE = 1000                # rows of one review-queue page, decisions in one bulk call
@@ -184,8 +189,10 @@ class Demo:
 
     def person(self, n):
         name = SURNAMES[n % len(SURNAMES)] + GIVEN[(n * 7 + self.rnd.randrange(3)) % len(GIVEN)]
-        birth = f"19{70 + n % 30:02d}{1 + n % 12:02d}{1 + n % 28:02d}"
-        return name, sample_id_number(birth, seq=self.seq_base + n, female=bool(n % 2))
+        birth = (date(1970, 1, 1) + timedelta(days=(self.day_base + n * 13) % 10950)).strftime(
+            "%Y%m%d")
+        return name, sample_id_number(birth, seq=self.seq_base + n, female=bool(n % 2),
+                                      region=self.region)
 
     # --- the stages -----------------------------------------------------------------
 
@@ -196,6 +203,7 @@ class Demo:
                                     self.admin_password())
         self.clock = self.admin.get("/admin/clock")
         self.seq_base = self.rnd.randrange(0, 400)
+        self.region, self.day_base = self.rnd.choice(REGIONS), self.rnd.randrange(0, 10950)
         self.staff = {role: self.account(role) for role in
                       ("reviewer", "finance", "exam_admin", "certificate_officer")}
         self.operators = {code: self.account("institution_operator", institution_code=code)
@@ -222,7 +230,9 @@ class Demo:
             unit_account = self.account("institution_operator", institution_code=unit)
             municipal = self.account("municipal_center", region=region)
             name = f"考评员{SURNAMES[n]}{self.run[:2]}"
-            id_number = sample_id_number("19780101", seq=self.seq_base + n)
+            id_number = sample_id_number((date(1960, 1, 1) + timedelta(
+                days=self.day_base % 3650)).strftime("%Y%m%d"), seq=self.seq_base + n,
+                region=self.region)
             applicant = self.signup(name, id_number)
             photo = applicant.post("/assessor/materials", {
                 "purpose": "photo", "content_base64": b64(sample_photo(900 + n))})["hash"]
