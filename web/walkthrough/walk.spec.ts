@@ -403,6 +403,10 @@ test('a batch from review to certificates, in the staff consoles', async ({ brow
     await finance.goto(`/finance/report?batch_code=${CODE}`)
     await shot(finance, 'finance-report')
     await exam.goto(`/exam/batches/${CODE}?tab=arrangement`)
+    await seated()
+    // the arranged batch shows its own room chosen, not every room of the center
+    await expect(exam.locator(`.rooms .el-checkbox[data-room="${room}"] input`)).toBeChecked()
+    await expect(exam.locator('.rooms .el-checkbox.is-checked')).toHaveCount(1)
     await shot(exam, 'exam-batch')
     await operators[institutions[0]].goto(`/institution/certificates?batch=${CODE}`)
     await shot(operators[institutions[0]], 'institution-certificates')
