@@ -3,7 +3,10 @@
 // named by ID number) to a row-level preview (2 rows refused with their cell and
 // rule), then submits the 50 valid ones with its 初审 and 报名质量责任承诺; the
 // 报名名单 pages them on the server and exports the roster; another
-// institution's page is refused; the menu is exactly the institution's.
+// institution's page is refused; the menu is exactly the institution's. Then the
+// same 50 go on to printed tickets: the center approves them (复审, over the API),
+// the institution pays for all 50 on 缴费 with one bank receipt, finance confirms,
+// the exam office seats them, and the institution prints their 50 tickets as one PDF.
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -11,7 +14,7 @@ import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Page } from '@playwright/test'
 import { test, expect, checkPage, newIdNumber, newName, staffAccount, PASSWORD } from './helpers'
-import { DAYS, PROJECT_NAME, connect, newBatch } from './flows'
+import { DAYS, PROJECT_NAME, connect, newBatch, receiptImage, until } from './flows'
 
 const HERE = fileURLToPath(new URL('.', import.meta.url))
 const ROOT = resolve(HERE, '..', '..')
@@ -33,8 +36,8 @@ function person(n: number) {
   } as Record<string, unknown>
 }
 
-test('I1/R2/M1: an institution takes 50 candidates from one uploaded workbook to submitted applications', async ({ page }) => {
-  test.setTimeout(300_000)
+test('I1/R2/M1/P1/T1: an institution takes 50 candidates from one uploaded workbook to submitted applications, pays for them and prints their tickets', async ({ page }) => {
+  test.setTimeout(600_000)
   const s = await connect()
   const batch = await newBatch(s)
   await s.at(DAYS.registration)
@@ -134,5 +137,53 @@ test('I1/R2/M1: an institution takes 50 candidates from one uploaded workbook to
   await center.getByRole('option', { name: batch, exact: true }).click()
   await expect(center.getByTestId('total')).toHaveText('共 50 人')
   await center.close()
+
+  // --- the same 50 to printed tickets ---
+  // the center's 复审 approves them (its console has its own spec)
+  await s.at(DAYS.review)
+  const wanted = new Set<string>(listed.items.map((i: any) => i.id))
+  const ids = await until(async () => {
+    const queue = await s.staff.reviewer.get('/review/queue', { batch_code: batch, limit: '1000' })
+    const found = queue.items.map((i: any) => i.application_id).filter((a: string) => wanted.has(a))
+    return found.length === wanted.size && found
+  }, 'the review queue')
+  await s.staff.reviewer.post('/review/decisions', { decisions: ids.map((application_id: string) => ({ application_id, decision: 'approve', reason: '材料齐全' })) })
+  const order = await until(async () => {
+    const o = await operator.get(`/institutions/${INSTITUTION}/payment-order`, { batch_code: batch })
+    return o.headcount === 50 && o
+  }, 'the payment order')
+  // 缴费: one transfer for the 50 (P1)
+  await s.at(DAYS.payment)
+  await page.goto(`/institution/payment?batch=${batch}`)
+  await expect(page.getByTestId('headcount')).toHaveText('50')
+  await page.getByTestId('receipt').setInputFiles({ name: '银行回单.jpg', mimeType: 'image/jpeg', buffer: receiptImage() })
+  await expect(page.getByText('✓ 银行回单.jpg')).toBeVisible()
+  await page.getByTestId('payer').fill('四川省大数据职业技能培训中心')
+  await page.getByTestId('note').fill(order.note)
+  await page.getByTestId('marked').click()
+  await page.getByRole('button', { name: '标记已缴费并提交' }).click()
+  await expect(page.getByText('已提交 50 名考生的缴费')).toBeVisible()
+  await checkPage(page, 'institution-payment-50')
+  const subs = await operator.get(`/institutions/${INSTITUTION}/payment-submissions`, { batch_code: batch })
+  await s.staff.finance.post(`/payments/submissions/${subs.items[0].id}/confirm`, {})
+  await until(async () => (await operator.get(`/institutions/${INSTITUTION}/payment-items`, { batch_code: batch, status: 'paid' })).total === 50 && true, 'paid')
+  // the exam office: rosters, a room of 60 workstations, the arrangement (tickets numbered)
+  await s.at(DAYS.rosters)
+  const exam = s.staff.exam_admin
+  await exam.post('/exam/rosters/close')
+  const room = `B${s.run}`.slice(0, 20)
+  await exam.post('/exam/rooms', { code: room, name: `批量考场${s.run}`, location: '成都市青羊区鉴定考点3楼', seats: Array.from({ length: 60 }, (_, n) => String(n + 1).padStart(3, '0')), spacing: { rule: 'all' } })
+  // exam learns of each payment by its event: arrange again until all 50 are in
+  await until(async () => (await exam.post(`/exam/batches/${batch}/arrangement`, { rooms: [room] })).seated === 50, 'the 50 seated')
+  // 准考证: the 50 tickets in one PDF, the hand-out day above it (T1)
+  await s.at(DAYS.tickets)
+  await page.goto(`/institution/tickets?batch=${batch}`)
+  await expect(page.getByTestId('ticket-count')).toHaveText('50')
+  await expect(page.getByTestId('hand-out-by')).toHaveText('2026年12月3日')
+  await checkPage(page, 'institution-tickets-50')
+  const [tickets] = await Promise.all([page.waitForEvent('download'), page.getByTestId('print').click()])
+  const pdf = readFileSync((await tickets.path())!)
+  expect(pdf.subarray(0, 4).toString()).toBe('%PDF')
+  expect(pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g)?.length).toBe(50)
   await s.ctx.dispose()
 })
