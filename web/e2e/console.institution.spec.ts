@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Page } from '@playwright/test'
 import { test, expect, checkPage, newIdNumber, newName, staffAccount, PASSWORD } from './helpers'
-import { DAYS, PROJECT_NAME, connect, newBatch, receiptImage, until } from './flows'
+import { DAYS, PROJECT_NAME, approveInQueue, connect, newBatch, receiptImage, until } from './flows'
 
 const HERE = fileURLToPath(new URL('.', import.meta.url))
 const ROOT = resolve(HERE, '..', '..')
@@ -140,14 +140,7 @@ test('I1/R2/M1/P1/T1: an institution takes 50 candidates from one uploaded workb
 
   // --- the same 50 to printed tickets ---
   // the center's 复审 approves them (its console has its own spec)
-  await s.at(DAYS.review)
-  const wanted = new Set<string>(listed.items.map((i: any) => i.id))
-  const ids = await until(async () => {
-    const queue = await s.staff.reviewer.get('/review/queue', { batch_code: batch, limit: '1000' })
-    const found = queue.items.map((i: any) => i.application_id).filter((a: string) => wanted.has(a))
-    return found.length === wanted.size && found
-  }, 'the review queue')
-  await s.staff.reviewer.post('/review/decisions', { decisions: ids.map((application_id: string) => ({ application_id, decision: 'approve', reason: '材料齐全' })) })
+  await approveInQueue(s, batch, listed.items.map((i: any) => i.id as string))
   const order = await until(async () => {
     const o = await operator.get(`/institutions/${INSTITUTION}/payment-order`, { batch_code: batch })
     return o.headcount === 50 && o

@@ -13,7 +13,7 @@
 // its first review and the 汇总表 .xlsx.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { test, expect, checkPage, newIdNumber, newName, staffAccount, type Api } from './helpers'
-import { DAYS, PROJECT, assessors, connect, examDay, newBatch, photo, publish, receiptImage, scan, until, type Suite } from './flows'
+import { DAYS, PROJECT, approveInQueue, assessors, connect, examDay, newBatch, photo, publish, receiptImage, scan, until, type Suite } from './flows'
 import { PERIOD, signIn } from './flows-assessor'
 import { unitWithApplicants } from './flows-instops'
 
@@ -42,14 +42,7 @@ async function registerByInstitution(s: Suite, operator: Api, code: string, coun
 
 /** The center approves them (复审) and payment has them as payable. */
 async function approveAll(s: Suite, operator: Api, code: string, people: Registered[]) {
-  await s.at(DAYS.review)
-  const wanted = new Set(people.map((p) => p.application_id))
-  const ids = await until(async () => {
-    const queue = await s.staff.reviewer.get('/review/queue', { batch_code: code, limit: '1000' })
-    const found = queue.items.map((i: any) => i.application_id).filter((a: string) => wanted.has(a))
-    return found.length === wanted.size && found
-  }, 'the review queue')
-  await s.staff.reviewer.post('/review/decisions', { decisions: ids.map((application_id: string) => ({ application_id, decision: 'approve', reason: '材料齐全' })) })
+  await approveInQueue(s, code, people.map((p) => p.application_id))
   await until(async () => {
     const order = await operator.get(`/institutions/${INSTITUTION}/payment-order`, { batch_code: code })
     return order.headcount === people.length && order

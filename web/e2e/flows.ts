@@ -144,16 +144,22 @@ export async function register(s: Suite, code: string, person: { name?: string; 
   return Object.assign(c, { application_id: app.id as string })
 }
 
-/** The center's review approves; until registration shows 审核通过. */
-export async function approve(s: Suite, code: string, people: Person[]) {
+/** On the review day, the center's review approves these applications in one bulk call,
+ * once each is in its queue. */
+export async function approveInQueue(s: Suite, code: string, applicationIds: string[]) {
   await s.at(DAYS.review)
-  const wanted = new Set(people.map((p) => p.application_id))
+  const wanted = new Set(applicationIds)
   const ids = await until(async () => {
     const queue = await s.staff.reviewer.get('/review/queue', { batch_code: code, limit: '1000' })
     const found = queue.items.map((i: any) => i.application_id).filter((a: string) => wanted.has(a))
     return found.length === wanted.size && found
   }, 'the review queue')
   await s.staff.reviewer.post('/review/decisions', { decisions: ids.map((application_id: string) => ({ application_id, decision: 'approve', reason: '材料齐全' })) })
+}
+
+/** The center's review approves; until registration shows 审核通过. */
+export async function approve(s: Suite, code: string, people: Person[]) {
+  await approveInQueue(s, code, people.map((p) => p.application_id))
   for (const p of people)
     await until(async () => (await p.get(`/applications/${p.application_id}`)).status === 'approved', 'approved')
   await until(async () => {
