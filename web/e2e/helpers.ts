@@ -99,6 +99,13 @@ export function newName() {
 /** Screenshot (kept as an artifact) and an accessibility check of the page as it is. */
 export async function checkPage(page: Page, name: string, { axe = true } = {}) {
   mkdirSync(SCREENSHOTS, { recursive: true })
+  // a page still in a transition (a toast fading in, a dialog opening) is half transparent:
+  // axe would measure its colours mid-way. Wait for the finite animations to end.
+  await page.waitForFunction(
+    () => document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity),
+    undefined,
+    { timeout: 5_000 },
+  ).catch(() => undefined)
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true })
   if (!axe) return
   const results = await new AxeBuilder({ page }).analyze()
