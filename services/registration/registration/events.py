@@ -64,4 +64,5 @@ class RegistrantsCountedPayload(Payload):
 REGISTRANTS_COUNTED = Event("registration", "registrants_counted", RegistrantsCountedPayload,
                             doc="""B1: the batch/project's 报名人数 changed (a submission, a
                             withdrawal, a rejection, not accepted, abandoned, cancelled);
-                            the count after the change, in the same transaction.""")
+                            the count as committed, sent by the count_registrants timer
+                            within about a second (one event for many changes).""")

@@ -102,3 +102,14 @@ class TimelineEntry(Base):
     actor: Mapped[str] = mapped_column(String(100))
     note = mapped_column(Text, nullable=True)
     details = mapped_column(JSON, nullable=True)
+
+
+class RegistrantRecount(Base):
+    """B1: a change to 报名人数 of a batch and project that exam has not been sent
+    yet. Written in the transaction of the change (an insert, so concurrent
+    submissions do not wait on one row); the count_registrants timer counts each
+    pair once, sends registrants_counted and deletes the marks it counted."""
+    __tablename__ = "registrant_recounts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    batch_code: Mapped[str] = mapped_column(String(20))
+    project_code: Mapped[str] = mapped_column(String(80))

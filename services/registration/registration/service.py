@@ -10,7 +10,7 @@ from kernel import exports, metrics, names, settings, uploads
 from kernel.batch_copy import BatchCopyEntrypoints
 from kernel.commands import command
 from kernel.db import Database, utcnow
-from kernel.entrypoints import handles, rpc
+from kernel.entrypoints import handles, rpc, timer
 from kernel.errors import NotFound, ValidationFailed
 from kernel.rpc import RpcClient
 from kernel.schemas import load
@@ -25,7 +25,7 @@ from review import events as review_events
 from registration import domain, events
 from registration.models import (Application, ApplicationFile, Base, Batch, Institution,
                                  InstitutionProject, Material, MaterialUploader, Project,
-                                 TimelineEntry)
+                                 RegistrantRecount, TimelineEntry)
 from registration.schemas import (EligibilitySchema, InstitutionSchema, ResubmitSchema,
                                   SubmitSchema, WithdrawSchema, application_schema)
 
@@ -33,6 +33,8 @@ APPLICATIONS = metrics.counter("skillcert_registration_applications_total",
                                "Applications by what happened to them", ["event"])
 BY_STATUS = metrics.gauge("skillcert_registration_applications_by_status",
                           "Applications in each status", ["status"])
+RECOUNT_INTERVAL = 1        # seconds between the B1 counts sent to exam
+RECOUNT_LIMIT = 5000        # marks taken per run (the rest in the next)
 STAGE = metrics.gauge("skillcert_registration_stage",
                       "Applications of a batch and project that reached each stage "
                       "(registered, approved, paid, passed, failed, certified; the dashboard)",
@@ -253,7 +255,7 @@ class RegistrationService(BatchCopyEntrypoints, ServiceBase):
             raise domain.duplicate_won_the_race()
         out = self._dump(app, warnings=rid.warnings)
         events.APPLICATION_SUBMITTED.emit(self.db, **self._event_payload(app))
-        self._count_registrants(app.batch_code, app.project_code)
+        self._recount_later(app.batch_code, app.project_code)
         APPLICATIONS.labels("submitted").inc()
         return out
 
@@ -297,7 +299,7 @@ class RegistrationService(BatchCopyEntrypoints, ServiceBase):
                                           project_code=app.project_code,
                                           reason=data["reason"])
         if counted:
-            self._count_registrants(app.batch_code, app.project_code)
+            self._recount_later(app.batch_code, app.project_code)
         APPLICATIONS.labels("withdrawn").inc()
         return self._dump(app)
 
@@ -395,6 +397,33 @@ class RegistrationService(BatchCopyEntrypoints, ServiceBase):
                 "filename": f"roster-{institution_code}-{batch_code}.csv",
                 "csv": out.getvalue()}
 
+    @timer(interval=RECOUNT_INTERVAL)
+    def count_registrants(self):
+        """B1: 报名人数 of each batch/project marked since the last run, counted
+        once and sent to exam (which decides the roster) through the outbox; the
+        marks counted are deleted in the same transaction. Counting here, not in
+        each submission, keeps a submission's cost flat as a batch grows
+        (docs/performance.md). Two replicas may count one pair twice: exam keeps
+        the latest counted_at."""
+        marks = self.db.execute(select(RegistrantRecount.id, RegistrantRecount.batch_code,
+                                       RegistrantRecount.project_code)
+                                .order_by(RegistrantRecount.id).limit(RECOUNT_LIMIT)
+                                .with_for_update(skip_locked=True)).all()
+        if not marks:
+            return {"counted": 0}
+        pairs = sorted({(m.batch_code, m.project_code) for m in marks})
+        for batch_code, project_code in pairs:
+            statuses = self.db.execute(select(Application.status, func.count()).where(
+                Application.batch_code == batch_code,
+                Application.project_code == project_code).group_by(Application.status)).all()
+            events.REGISTRANTS_COUNTED.emit(
+                self.db, batch_code=batch_code, project_code=project_code,
+                registrants=sum(n for status, n in statuses if domain.is_registrant(status)),
+                counted_at=utcnow().isoformat())
+        self.db.execute(delete(RegistrantRecount).where(
+            RegistrantRecount.id.in_([m.id for m in marks])))
+        return {"counted": len(pairs)}
+
     # --- what other services tell us ---------------------------------------
 
     @handles("review", "application_approved")
@@ -453,7 +482,7 @@ class RegistrationService(BatchCopyEntrypoints, ServiceBase):
                                       "batch cancelled (B1)",
                                       details={"event_id": event["event_id"]})
         if counted:
-            self._count_registrants(data["batch_code"], data["project_code"])
+            self._recount_later(data["batch_code"], data["project_code"])
 
     def _apply(self, event, name, contract):
         """An event about one application, from its producer's ``contract``:
@@ -476,7 +505,7 @@ class RegistrationService(BatchCopyEntrypoints, ServiceBase):
             return None
         if self._move(app, target, data.get("actor") or event["producer"], data.get("reason"),
                       details):
-            self._count_registrants(app.batch_code, app.project_code)
+            self._recount_later(app.batch_code, app.project_code)
         APPLICATIONS.labels(target).inc()
         return app
 
@@ -501,17 +530,10 @@ class RegistrationService(BatchCopyEntrypoints, ServiceBase):
         self._note(app, status, actor, note, details)
         return counted
 
-    def _count_registrants(self, batch_code, project_code):
-        """B1: 报名人数 of one batch/project after a change, sent to exam (which
-        decides the roster) through the outbox, in the same transaction."""
-        self.db.flush()
-        statuses = self.db.execute(select(Application.status, func.count()).where(
-            Application.batch_code == batch_code,
-            Application.project_code == project_code).group_by(Application.status)).all()
-        events.REGISTRANTS_COUNTED.emit(
-            self.db, batch_code=batch_code, project_code=project_code,
-            registrants=sum(n for status, n in statuses if domain.is_registrant(status)),
-            counted_at=utcnow().isoformat())
+    def _recount_later(self, batch_code, project_code):
+        """B1: 报名人数 of this batch/project changed; the count_registrants timer
+        sends exam the new count (a mark in this transaction: no count here)."""
+        self.db.add(RegistrantRecount(batch_code=batch_code, project_code=project_code))
 
     def _note(self, app, status, actor, note=None, details=None):
         self.db.add(TimelineEntry(application_id=app.id, at=utcnow(), status=status,

@@ -392,6 +392,36 @@ def test_B1_registrant_counts_of_a_batch_count_submitted_live_applications(
         rpc.registration.registrant_counts("1999-01")
 
 
+def test_B1_many_changes_are_sent_as_counts_of_the_committed_state(suite, rpc, application,
+                                                                     amqp_uri):
+    """The count_registrants timer sends one registrants_counted per batch/project
+    it finds marked, counted from what is committed: twelve submissions and a
+    withdrawal end with 11 sent, the marks gone, and no more events than changes."""
+    project = "business-data-analysis"
+
+    def counts():
+        return [e["payload"]["registrants"] for e in seen
+                if e["payload"]["project_code"] == project]
+    seen = []
+    with EventTap(amqp_uri, "registration") as tap:
+        apps = [rpc.registration.submit_application(application(project=project))
+                for _ in range(12)]
+        rpc.registration.withdraw_application({"application_id": apps[0]["id"],
+                                               "actor": "candidate", "reason": "个人原因"})
+        assert wait_until(lambda: seen.extend(tap.of_type("registrants_counted"))
+                          or counts()[-1:] == [11])
+    assert len(counts()) <= 13 and counts()[-1] == 11
+    db = suite["registration"].config["DATABASE_URL"]
+    from sqlalchemy import create_engine, text
+    engine = create_engine(db)
+    with engine.connect() as conn:
+        assert wait_until(lambda: conn.execute(text(
+            "SELECT count(*) FROM registrant_recounts")).scalar_one() == 0
+            or conn.rollback())
+    engine.dispose()
+    assert rpc.registration.registrant_counts(BATCH)["projects"][project]["registrants"] == 11
+
+
 def test_B1_registrants_counted_carries_the_count_after_submit_withdrawal_and_rejection(
         suite, rpc, application, amqp_uri):
     """registration.registrants_counted, as exam (running in the suite) keeps it
