@@ -17,6 +17,8 @@ from exam.domain import candidates, publication, rosters, scores, supervision
 from exam.domain.candidates import CandidateStatus
 
 TIMER_INTERVAL = 3600       # the daily jobs look every hour; each is safe to run twice
+FINALIZE_CHUNK = 200        # results finalized per unit of work (T5); see finish_finalization
+FINALIZE_INTERVAL = 2       # seconds between finish_finalization's chunks
 
 
 class CalendarJobs:
@@ -123,6 +125,16 @@ class CalendarJobs:
         """run_publication for the suite's today, no date taken (the gateway's route)."""
         return self._run_publication(self._today())
 
+    @timer(interval=FINALIZE_INTERVAL)
+    def finish_finalization(self):
+        """T5: a finalization goes out FINALIZE_CHUNK results per unit of work, so
+        that the staff's call answers in time and a transaction stays small
+        whatever the batch's size (each result_finalized carries a passed
+        candidate's photo); this timer sends the next chunk of each batch whose
+        last run left results due, until none is left."""
+        return {batch.code: self._finalize(batch, pub)
+                for batch, pub in store.publication.finalizing(self.db)}
+
     def _run_publication(self, today):
         out = {"today": today.isoformat(), "published": [], "blocked": [], "finalized": {}}
         for batch in store.batches.by_exam_date(self.db, before=today):
@@ -171,8 +183,9 @@ class CalendarJobs:
         signed = store.supervision.supervisions(self.db, batch.code)
         waiting = supervision.unsupervised(set(sessions.values()), signed)
         unsupervised = {a for a, s in sessions.items() if s in waiting}
-        send, sent = publication.finalizable([r.application_id for r, _ in rows],
-                                             held | unsupervised), 0
+        due = sorted(publication.finalizable([r.application_id for r, _ in rows],
+                                             held | unsupervised))
+        send, sent = set(due[:FINALIZE_CHUNK]), 0
         found = store.profiles.of(self.db, self.registration,
                                   sorted(a for a in send if a in sessions))
         for result, cand in rows:
@@ -195,7 +208,10 @@ class CalendarJobs:
             sent += 1
         if publication.finalized(sent, rows, held | unsupervised):
             store.publication.finalized(pub)
+        pub.finalize_backlog = len(due) - len(send) or None
         out = {"sent": sent, "held": len(held)}
+        if pub.finalize_backlog:
+            out["remaining"] = pub.finalize_backlog
         if waiting:
             out["unsupervised"] = waiting
         return out

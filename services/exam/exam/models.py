@@ -253,6 +253,9 @@ class Publication(Base):
     ends_on = mapped_column(Date, nullable=False)
     published_at = mapped_column(Timestamp(), nullable=False)
     finalized_at = mapped_column(Timestamp(), nullable=True)
+    # results due but not sent by the last finalization run (its chunk was full):
+    # finish_finalization sends them next (jobs.FINALIZE_CHUNK)
+    finalize_backlog = mapped_column(Integer, nullable=True)
 
 
 class Objection(Base):

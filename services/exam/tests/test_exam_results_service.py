@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from kernel import idnumber, privacy
 from kernel.errors import Conflict, Forbidden, RuleViolation
-from kernel.testing import EventTap, sample_scan
+from kernel.testing import EventTap, sample_scan, wait_until
 
 from exam import testing as t
 
@@ -261,6 +261,30 @@ def test_T4_the_centers_supervisor_and_the_assessors_meeting_are_recorded_with_t
     assert [a["name"] for a in details["meeting"]["attendees"]] == [
         a["name"] for a in staff["assessors"]]
     assert all(a["id_number"] not in str(details) for a in staff["assessors"])
+
+
+def test_T5_a_finalization_larger_than_a_chunk_goes_out_whole_through_the_timer(
+        examined_with_photos, rpc, amqp_uri, monkeypatch):
+    """jobs.FINALIZE_CHUNK results per unit of work: the staff's call sends the
+    first chunk and says how many are left; finish_finalization sends the rest,
+    each result once, and the batch's finalization ends."""
+    from exam import jobs
+    monkeypatch.setattr(jobs, "FINALIZE_CHUNK", 5)
+    cands, seats, _, _ = examined_with_photos
+    computer(rpc, sheet(cands[:11], seats))
+    total(rpc)
+    check(rpc, scan=scan(rpc))
+    supervise(rpc)
+    rpc.exam.run_publication(today=t.PUBLICATION_DAY)
+    with EventTap(amqp_uri, "exam") as tap:
+        out = rpc.exam.run_publication(today=t.AFTER_PUBLICATION)
+        assert out["finalized"] == {t.BATCH: {"sent": 5, "held": 0, "remaining": 7}}
+        finalized = tap.wait_for("result_finalized", count=12)
+        assert wait_until(lambda: len(tap.of_type("result_finalized")) == 12 and
+                          rpc.exam.run_publication(today=t.AFTER_PUBLICATION)["finalized"]
+                          == {})
+    assert sorted(e["payload"]["application_id"] for e in finalized) == sorted(
+        c["application_id"] for c in cands)                        # each once
 
 
 def test_T5_results_published_objections_hold_and_result_finalized_once(

@@ -11,7 +11,7 @@ from exam.domain.candidates import CandidateStatus
 from exam.domain.checkin import Attendance
 from exam.domain.publication import CORRECTED, OPEN, public_list_csv, result_label
 from exam.domain.scores import tenths_to_points
-from exam.models import Candidate, Objection, Publication, Result, Seating
+from exam.models import Batch, Candidate, Objection, Publication, Result, Seating
 from exam.store import profiles
 from exam.store.rosters import candidate_view
 
@@ -60,6 +60,15 @@ def unfinalized(db, batch_code):
     return db.execute(select(Result, Candidate).join(
         Candidate, Candidate.application_id == Result.application_id).where(
         Result.batch_code == batch_code, Result.finalized_at.is_(None))).all()
+
+
+def finalizing(db):
+    """[(batch, publication)] whose last finalization run left results due
+    (finalize_backlog): the next chunk's."""
+    return db.execute(select(Batch, Publication).join(
+        Publication, Publication.batch_code == Batch.code).where(
+        Publication.finalized_at.is_(None), Publication.finalize_backlog > 0)
+        .order_by(Batch.exam_date)).all()
 
 
 def sessions_of(db, application_ids):
