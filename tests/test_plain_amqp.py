@@ -70,7 +70,7 @@ def test_bad_calls(exam, client):
     # refused by the kernel before any work (and dead-lettered), not nameko's MethodNotFound
     assert err.value.exc_path == "kernel.errors.RequestRefused"
     assert err.value.code == "RPC_METHOD_UNKNOWN"
-    with pytest.raises(RemoteError) as err:   # kernel.entrypoints turns IncorrectSignature
+    with pytest.raises(RemoteError) as err:   # kernel.entrypoints turns wrong arguments
         client.call("exam", "get_batch", "2026-12", "extra")   # into a DomainError
     assert err.value.exc_path == "kernel.errors.ValidationFailed"
     assert err.value.code == "BAD_ARGUMENTS"

@@ -21,6 +21,7 @@ Every delivery is read by ``kernel.amqp.QueueConsumer``: JSON only, refusals to
 the dead-letter queues, acks on a dead channel dropped (docs/robustness-kernel.md).
 """
 import functools
+import inspect
 import logging
 import sys
 
@@ -196,14 +197,18 @@ class Rpc(UnitOfWork, nameko_rpc.Rpc):
     def setup(self):
         super().setup()
         self.db_retry_delays = settings.rpc_db_retry_delays(self.container.config)
+        # the method's signature, once: nameko's check runs inspect.getcallargs
+        # on every call (docs/performance.md); the decorated method as nameko sees
+        # it, not what functools.wraps points to
+        self.signature = inspect.signature(getattr(self.container.service_cls,
+                                                   self.method_name), follow_wrapped=False)
 
     def check_signature(self, args, kwargs):
         """Wrong arguments are a structured error like any other bad input."""
-        from nameko.exceptions import IncorrectSignature
         from kernel.errors import ValidationFailed
         try:
-            super().check_signature(args, kwargs)
-        except IncorrectSignature as exc:
+            self.signature.bind(None, *args, **kwargs)     # None: the unbound self
+        except TypeError as exc:
             raise ValidationFailed("BAD_ARGUMENTS", f"{self.method_name}: {exc}",
                                    details={"method": self.method_name})
 
