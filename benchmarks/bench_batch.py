@@ -23,7 +23,7 @@ clients) and a bare HTTP round trip through the gateway (GET /api/health, 1
 and 8 concurrent clients, 8 being the demo's concurrency). The machine is
 shared, so absolute figures are noisy: compare the ratios.
 
-``--profile DIR`` samples every replica with py-spy (``pip install py-spy``)
+``--profile DIR`` samples every replica with py-spy (py-spy, pinned in requirements-test.txt)
 during the batch and writes a collapsed-stack file per replica plus the top
 frames of each into DIR (docs/performance.md reads them).
 
