@@ -111,8 +111,9 @@ ROUTES = (
 
     # --- accounts ----------------------------------------------------------------------------
     Route("POST", "/accounts", "signup", EVERYONE, accounts.signup,
-          "A candidate opens an account (bound to their ID number, R2; rate-limited)",
-          "accounts", body=s.SignupSchema, response=s.AccountSchema, status=201,
+          "A candidate opens an account (bound to their ID number, R2; rate-limited), "
+          "signed in at once", "accounts", body=s.SignupSchema, response=s.SignedUpSchema,
+          status=201,
           rate_limited=True),
     Route("POST", "/auth/token", "login", EVERYONE, accounts.login,
           "Sign in: a bearer token for the other routes", "accounts", body=s.LoginSchema,

@@ -79,6 +79,13 @@ class AccountSchema(StrictSchema):
     created_at = fields.DateTime(required=True)
 
 
+class SignedUpSchema(AccountSchema):
+    """The new account, signed in: the token as /auth/token gives it."""
+    access_token = fields.String(required=True)
+    token_type = fields.String(required=True, metadata={"example": "bearer"})
+    expires_in = fields.Integer(required=True, metadata={"description": "seconds"})
+
+
 class TokenSchema(StrictSchema):
     access_token = fields.String(required=True)
     token_type = fields.String(required=True, metadata={"example": "bearer"})

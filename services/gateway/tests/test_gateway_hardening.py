@@ -92,6 +92,24 @@ def test_an_unknown_user_name_costs_the_same_scrypt_as_a_known_one(gateway, acco
     assert len(calls) == 2                       # one hash each, the decoy for the unknown
 
 
+def test_a_signup_is_signed_in_at_once_with_one_scrypt_hash(gateway, monkeypatch):
+    """The sign-up's answer carries the token /auth/token would give: a new
+    candidate's password is hashed once (not hashed, then checked again)."""
+    calls = []
+    real = auth._derive
+    monkeypatch.setattr(auth, "_derive", lambda *a: calls.append(1) or real(*a))
+    r = gateway.post("/accounts", {"username": "new-one", "password": "secret-pass-1",
+                                   "name": "张三", "id_number": sample_id_number("19900101", 6),
+                                   "phone": "13800138000"})
+    assert r.status_code == 201, r.text
+    made = r.json()
+    assert made["token_type"] == "bearer" and made["expires_in"] > 0
+    assert "password" not in str(made) and "secret-pass-1" not in r.text
+    me = Client(gateway.base, made["access_token"]).get("/accounts/me")
+    assert me.status_code == 200 and me.json()["username"] == "new-one"
+    assert me.json()["role"] == "candidate" and len(calls) == 1
+
+
 def test_a_refused_signup_costs_no_scrypt_hash(gateway, monkeypatch):
     body = {"username": "first-one", "password": "secret-pass-1", "name": "张三",
             "id_number": sample_id_number("19900101", 5), "phone": "13800138000"}

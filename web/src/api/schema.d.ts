@@ -10,7 +10,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * A candidate opens an account (bound to their ID number, R2; rate-limited)
+         * A candidate opens an account (bound to their ID number, R2; rate-limited), signed in at once
          * @description Roles: public. Rate-limited per client address.
          */
         post: operations["signup"];
@@ -4336,6 +4336,26 @@ export interface components {
             /** @enum {string} */
             reason_code: "falsified_material" | "result_annulled" | "issued_in_error" | "other";
         };
+        SignedUp: {
+            access_token: string;
+            active: boolean;
+            /** Format: date-time */
+            created_at: string;
+            /** @description seconds */
+            expires_in: number;
+            id_number: string | null;
+            institution_code: string | null;
+            name: string;
+            phone: string | null;
+            region: string | null;
+            /** @enum {string} */
+            role: "candidate" | "institution_operator" | "reviewer" | "finance" | "exam_admin" | "certificate_officer" | "municipal_center" | "provincial_center";
+            /** @example bearer */
+            token_type: string;
+            username: string;
+            /** @description a candidate whose person is verified (a code sent to the phone on file): reaches what institutions registered for them */
+            verified: boolean;
+        };
         Signup: {
             id_number: string;
             name: string;
@@ -4525,7 +4545,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Account"];
+                    "application/json": components["schemas"]["SignedUp"];
                 };
             };
             /** @description Bad input (VALIDATION_FAILED and the other `invalid` codes) */

@@ -29,6 +29,12 @@ export const useSession = defineStore('session', () => {
     return out
   }
 
+  // a token the gateway gave with another answer (sign-up signs in at once)
+  async function adopt(value: string) {
+    keep(value)
+    return refresh()
+  }
+
   async function refresh() {
     if (!token.value) {
       account.value = null
@@ -53,5 +59,5 @@ export const useSession = defineStore('session', () => {
   }
 
   whenUnauthenticated(forget)
-  return { token, account, signedIn, role, login, refresh, logout, forget }
+  return { token, account, signedIn, role, login, adopt, refresh, logout, forget }
 })

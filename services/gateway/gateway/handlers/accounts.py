@@ -40,21 +40,24 @@ def _create(ctx, data, role):
         ctx.db.rollback()
         raise Conflict("USERNAME_TAKEN", "this user name or ID number already has an account",
                        field="username")
-    return dump(account)
+    return account
 
 
 def signup(ctx):
-    """A candidate's own account, bound to a valid resident ID number (R2)."""
+    """A candidate's own account, bound to a valid resident ID number (R2), and
+    signed in at once: the answer carries the token /auth/token would give, so
+    a new candidate's password is hashed once, not hashed and then checked."""
     data = ctx.data
     person = idnumber.parse(data["id_number"])
     data["id_number"] = person.number
-    return _create(ctx, data, domain.CANDIDATE)
+    account = _create(ctx, data, domain.CANDIDATE)
+    return dict(dump(account), **_token(ctx, account))
 
 
 def create_account(ctx):
     data = ctx.data
     domain.check_account_binding(data["role"], data["institution_code"], data["region"], None)
-    return _create(ctx, data, data["role"])
+    return dump(_create(ctx, data, data["role"]))
 
 
 def list_accounts(ctx):
@@ -90,10 +93,14 @@ def login(ctx):
                                      field="password")
     if auth.needs_rehash(account.password_hash, ctx.keys.scrypt_n):
         account.password_hash = auth.hash_password(data["password"], ctx.keys.scrypt_n)
+    return dict(_token(ctx, account), username=account.username, role=account.role,
+                institution_code=account.institution_code)
+
+
+def _token(ctx, account):
     ttl = ctx.keys.token_ttl
     return {"access_token": auth.issue_token(ctx.keys.secret, account, utcnow(), ttl),
-            "token_type": "bearer", "expires_in": ttl, "username": account.username,
-            "role": account.role, "institution_code": account.institution_code}
+            "token_type": "bearer", "expires_in": ttl}
 
 
 def me(ctx):
