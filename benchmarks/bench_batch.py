@@ -217,12 +217,12 @@ class Suite:
 class Profiles:
     """py-spy record of every replica during the batch (collapsed stacks)."""
 
-    def __init__(self, folder, pids):
-        self.folder = Path(folder)
+    def __init__(self, folder, pids, rate=20):
+        self.folder, self.rate = Path(folder), rate
         self.folder.mkdir(parents=True, exist_ok=True)
         spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
         self.procs = {label: subprocess.Popen(
-            [spy, "record", "--pid", str(pid), "--rate", "50", "--format", "raw",
+            [spy, "record", "--pid", str(pid), "--rate", str(rate), "--format", "raw",
              "--nonblocking", "--output", str(self.folder / f"{label}.txt")],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             for label, pid in pids.items()}
@@ -237,12 +237,12 @@ class Profiles:
                 p.kill()
         lines = []
         for label in sorted(self.procs):
-            lines += top_frames(self.folder / f"{label}.txt", label)
+            lines += top_frames(self.folder / f"{label}.txt", label, self.rate)
         (self.folder / "top.txt").write_text("\n".join(lines) + "\n")
         return lines
 
 
-def top_frames(path, label, count=18):
+def top_frames(path, label, rate, count=18):
     """The frames of project code and its libraries holding the most samples
     (inclusive), from a py-spy raw file: 'stack;frames;... N' per line."""
     if not path.is_file():
@@ -259,7 +259,7 @@ def top_frames(path, label, count=18):
             if name not in seen:
                 seen.add(name)
                 inclusive[name] += int(n)
-    out = [f"== {label}: {total} samples at 50/s (busy time only)"]
+    out = [f"== {label}: {total} samples at {rate}/s (busy time only)"]
     for name, n in inclusive.most_common(count * 3):
         if any(s in name for s in ("<module>", "run (nameko", "_bootstrap", "main (")):
             continue
@@ -404,6 +404,9 @@ def main():
     parser.add_argument("--db", help="SQLAlchemy URL of a PostgreSQL server (default SQLite); "
                         "the benchmark creates and drops databases of its own there")
     parser.add_argument("--profile", metavar="DIR", help="py-spy every replica into DIR")
+    parser.add_argument("--profile-rate", type=int, default=20,
+                        help="py-spy samples per second (each recorder costs CPU: at 50/s "
+                        "the eight took about 1.2 of this machine's 2 cores)")
     parser.add_argument("--out", help="also write the report into this file")
     parser.add_argument("--echo-baseline", metavar="AMQP", help=argparse.SUPPRESS)
     parser.add_argument("--clients", default="1,50", help=argparse.SUPPRESS)
@@ -431,7 +434,7 @@ def main():
         os.environ["GATEWAY_ADMIN_PASSWORD"] = suite.password
         batch = timed_demo(demo, recorder)(suite.url, args.candidates, str(work / "demo"))
         if args.profile:
-            profiles = Profiles(args.profile, suite.pids())
+            profiles = Profiles(args.profile, suite.pids(), args.profile_rate)
         code = batch.go()
         if profiles:
             top = profiles.stop()
