@@ -113,6 +113,9 @@ class SeatListSchema(StrictSchema):
 class InstitutionTicketsSchema(StrictSchema):
     institution_code = fields.String(required=True, validate=validate.Length(min=1, max=40))
     batch_code = fields.String(required=True)
+    part = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10000),
+                          metadata={"description": "which PDF of at most TICKETS_PER_PDF "
+                                                   "tickets (1-based)"})
 
 
 class DocumentSchema(StrictSchema):

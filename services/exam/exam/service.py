@@ -269,13 +269,20 @@ class ExamService(CatalogueEntrypoints, CalendarJobs, ScoreSummaryEntrypoints,
         today = self._today()
         late = tickets.check_institution_printing(batch.to_dict(), today)
         hand_out = tickets.hand_out_by(batch.exam_date)
-        pdf, numbers = self._tickets_pdf(tickets.check_institution_candidates(
-            store.tickets.confirmed_of_institution(self.db, batch.code, institution)))
+        cands = tickets.check_institution_candidates(
+            store.tickets.confirmed_of_institution(self.db, batch.code, institution))
+        seats = store.tickets.seats(self.db, [c["application_id"] for c in cands])
+        tickets.check_seated([c["application_id"] for c in cands], seats)
+        chosen, parts = tickets.part_of(
+            sorted(cands, key=lambda c: seats[c["application_id"]].ticket_number), data["part"])
+        pdf, numbers = self._tickets_pdf(chosen)
         self._printed(batch.code, "institution", institution, numbers, today, late)
+        suffix = f"-{data['part']}of{parts}" if parts > 1 else ""
         return {"batch_code": batch.code, "institution_code": institution, "tickets": numbers,
-                "count": len(numbers), "late": late,
+                "count": len(numbers), "total": len(cands), "part": data["part"],
+                "parts": parts, "late": late,
                 "hand_out_by": hand_out and hand_out.isoformat(),   # None: calendar pending
-                "filename": f"准考证-{institution}-{batch.code}.pdf", "media_type": PDF,
+                "filename": f"准考证-{institution}-{batch.code}{suffix}.pdf", "media_type": PDF,
                 "content_base64": base64.b64encode(pdf).decode()}
 
     def _tickets_pdf(self, cands):
@@ -301,12 +308,14 @@ class ExamService(CatalogueEntrypoints, CalendarJobs, ScoreSummaryEntrypoints,
         candidates have a ticket, and its own prints."""
         batch = self._batch(batch_code)
         status = store.tickets.prints(self.db, batch)
+        count = len(store.tickets.confirmed_of_institution(self.db, batch.code,
+                                                           institution_code))
         return {"batch_code": batch.code, "institution_code": institution_code,
                 "exam_date": batch.exam_date.isoformat(),
                 "ticket_window": [batch.ticket_start.isoformat(), batch.ticket_end.isoformat()],
                 "hand_out_by": status["hand_out_by"],
-                "candidates": len(store.tickets.confirmed_of_institution(
-                    self.db, batch.code, institution_code)),
+                "candidates": count, "per_pdf": tickets.TICKETS_PER_PDF,
+                "parts": tickets.parts(count),
                 "prints": [p for p in status["prints"] if p["channel"] == "institution"
                            and p["requester"] == institution_code]}
 

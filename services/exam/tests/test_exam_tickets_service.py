@@ -79,6 +79,37 @@ def test_T1_tickets_for_individuals_in_the_window_and_institutions_all_at_once(
     assert rpc.exam.institution_ticket_status(t.BATCH, "another")["prints"] == []
 
 
+def test_T1_an_institutions_tickets_come_in_parts_of_at_most_TICKETS_PER_PDF(
+        exam, registration, play, rpc, start_exam, monkeypatch):
+    """Thousands of tickets are not one PDF: part n of the tickets in ticket-number
+    order, the console told how many parts there are; a part past the last is a
+    structured error."""
+    from exam.domain import tickets
+    monkeypatch.setattr(tickets, "TICKETS_PER_PDF", 5)
+    play.seat(12, institution_of=lambda i: INSTITUTION, photo=play.photo(6))
+    seats = play.seats()
+    start_exam(t.TICKET_DAY)
+    status = rpc.exam.institution_ticket_status(t.BATCH, INSTITUTION)
+    assert (status["candidates"], status["per_pdf"], status["parts"]) == (12, 5, 3)
+    got = []
+    for part in (1, 2, 3):
+        out = rpc.exam.institution_tickets({"institution_code": INSTITUTION,
+                                            "batch_code": t.BATCH, "part": part})
+        assert (out["part"], out["parts"], out["total"]) == (part, 3, 12)
+        assert out["filename"].endswith(f"-{part}of3.pdf")
+        assert len(pdf_text(pdf_of(out)).split("\f")) == out["count"] == (5 if part < 3 else 2)
+        got += out["tickets"]
+    assert got == sorted(s["ticket_number"] for s in seats.values())    # each once, in order
+    with pytest.raises(NotFound) as err:
+        rpc.exam.institution_tickets({"institution_code": INSTITUTION, "batch_code": t.BATCH,
+                                      "part": 4})
+    assert (err.value.code, err.value.rule, err.value.field) == ("TICKET_PART_NOT_FOUND", "T1",
+                                                                 "part")
+    assert err.value.details == {"parts": 3, "per_pdf": 5}
+    assert [p["tickets"] for p in rpc.exam.institution_ticket_status(
+        t.BATCH, INSTITUTION)["prints"]] == [5, 5, 2]
+
+
 def test_T2_check_in_with_the_ticket_and_the_candidates_own_valid_id_card(
         exam, play, rpc, start_exam):
     cands = play.seat(10)

@@ -418,8 +418,9 @@ ROUTES = (
           services=("exam",)),
     Route("GET", "/institutions/{institution_code}/tickets", "institution_tickets",
           (INSTITUTION,) + EXAM_STAFF, flows.institution_tickets,
-          "All of an institution's tickets of a batch in one PDF (T1)", "tickets",
-          query=s.BatchQuery, produces=PDF, services=("exam",)),
+          "An institution's tickets of a batch as PDFs of at most 250 (T1; part=1, 2, "
+          "...)", "tickets", query=s.InstitutionTicketsQuery, produces=PDF,
+          services=("exam",)),
     Route("GET", "/exam/batches/{batch_code}/ticket-prints", "ticket_prints", EXAM_STAFF,
           relay("exam", "ticket_prints", path=("batch_code",)),
           "Who printed tickets, and when", "tickets", services=("exam",)),

@@ -143,6 +143,13 @@ class BatchQuery(StrictSchema):
     batch_code = fields.String(required=True, validate=validate.Length(min=1, max=20))
 
 
+class InstitutionTicketsQuery(BatchQuery):
+    part = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10000),
+                          metadata={"description": "which PDF of the institution's tickets "
+                                                   "(at most per_pdf each; ticket-status "
+                                                   "says how many parts)"})
+
+
 class InstitutionApplicationsQuery(BatchQuery):
     status = fields.String(load_default=None, validate=validate.Length(min=1, max=30))
 

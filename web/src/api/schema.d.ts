@@ -2478,7 +2478,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * All of an institution's tickets of a batch in one PDF (T1)
+         * An institution's tickets of a batch as PDFs of at most 250 (T1; part=1, 2, ...)
          * @description Roles: institution_operator, exam_admin, provincial_center. Calls: exam.
          */
         get: operations["institution_tickets"];
@@ -18082,6 +18082,8 @@ export interface operations {
         parameters: {
             query: {
                 batch_code: string;
+                /** @description which PDF of the institution's tickets (at most per_pdf each; ticket-status says how many parts) */
+                part?: number;
             };
             header?: never;
             path: {

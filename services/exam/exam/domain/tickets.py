@@ -7,6 +7,10 @@ from kernel.errors import Forbidden, NotFound, RuleViolation
 from exam.domain.batches import ID_DOCUMENT_NAMES
 
 HAND_OUT_WORKING_DAYS = 2
+# an institution's tickets come as PDFs of at most this many (a part each): one
+# PDF of thousands of pages outruns the gateway's RPC timeout and the broker's
+# message size, and holds the exam service for a minute (docs/performance.md)
+TICKETS_PER_PDF = 250
 
 
 def workdays_before(day, n):
@@ -80,6 +84,24 @@ def check_institution_candidates(candidates):
         raise NotFound("TICKET_NOT_FOUND", "the institution has no confirmed-paid candidate "
                        "in this batch", field="institution_code", rule="T1")
     return candidates
+
+
+def parts(count, per=None):
+    """How many PDFs (parts) ``count`` tickets make."""
+    per = per or TICKETS_PER_PDF
+    return max(1, -(-count // per))
+
+
+def part_of(ordered, part, per=None):
+    """T1: part ``part`` (1-based) of an institution's tickets in ticket-number
+    order: (its candidates, how many parts there are)."""
+    per = per or TICKETS_PER_PDF
+    total = parts(len(ordered), per)
+    if not 1 <= part <= total:
+        raise NotFound("TICKET_PART_NOT_FOUND", f"the tickets come in {total} part(s) of at "
+                       f"most {per}: there is no part {part}", field="part", rule="T1",
+                       details={"parts": total, "per_pdf": per})
+    return ordered[(part - 1) * per:part * per], total
 
 
 def check_seated(application_ids, seated):

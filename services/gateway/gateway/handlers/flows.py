@@ -146,4 +146,4 @@ def set_sessions(ctx):
 def institution_tickets(ctx):
     return as_file(ctx.rpc("exam").institution_tickets(
         {"institution_code": ctx.path["institution_code"],
-         "batch_code": ctx.query["batch_code"]}))
+         "batch_code": ctx.query["batch_code"], "part": ctx.query["part"]}))

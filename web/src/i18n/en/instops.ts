@@ -51,6 +51,8 @@ export default {
     candidates: 'Tickets to print',
     rule: 'Tickets exist only for approved candidates whose payment is confirmed. Institutions hand them out at least 2 working days before the exam (T1).',
     print: 'Print all tickets of this batch ({n}, one PDF)',
+    partsNote: '{n} tickets in this batch, at most {per} per PDF: {parts} parts to print:',
+    printPart: 'Print tickets {first}–{last}',
     prints: 'Prints',
     noPrints: 'Not printed yet',
     printedOn: 'Printed on',

@@ -51,6 +51,8 @@ export default {
     candidates: '可打印准考证人数',
     rule: '准考证仅对审核通过且确认收费的考生生成。报名机构须在考前至少2个工作日将准考证发放给考生（T1）。',
     print: '打印本批次全部准考证（{n} 张，一个PDF）',
+    partsNote: '本批次共 {n} 张准考证，每个PDF至多 {per} 张，分 {parts} 份打印：',
+    printPart: '打印第 {first}–{last} 张',
     prints: '打印记录',
     noPrints: '尚未打印',
     printedOn: '打印日期',
