@@ -62,7 +62,10 @@ def run_clients(amqp, clients, total, make_call):
     pool = eventlet.GreenPool(clients)
     for n in range(clients):
         pool.spawn(client, n)
+    deadline = time.monotonic() + 60
     while connected[0] < clients:       # every client connected
+        if time.monotonic() > deadline:
+            raise SystemExit(f"only {connected[0]} of {clients} clients connected in 60 s")
         eventlet.sleep(0.01)
     start = time.perf_counter()
     go.send()

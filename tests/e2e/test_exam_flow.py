@@ -94,6 +94,10 @@ def test_B1_T1_T2_T3_T4_T5_one_batch_from_confirmed_payments_to_finalized_result
     engine.dispose()
 
     # --- B1 after the payment window; rooms; arrangement (T3) ---
+    # registration's count_registrants timer sends 报名人数 within about a second
+    # of the abandonment (13 -> 12): exam holds it before the window closes
+    assert wait_until(lambda: rpc.exam.get_roster(t.BATCH, PROJECT)["projects"][0][
+        "registrants"] == 12, timeout=20)
     exam_on = cluster["exam_on"]
     exam_on(t.AFTER_PAYMENT)
     decided = rpc.exam.close_rosters()["decided"]

@@ -261,8 +261,9 @@ class ExamService(CatalogueEntrypoints, CalendarJobs, ScoreSummaryEntrypoints,
 
     @rpc
     def institution_tickets(self, request):
-        """All of an institution's tickets of a batch in one PDF, a page each (T1),
-        from the ticket window's first day; ``hand_out_by`` is the last day to hand
+        """An institution's tickets of a batch, a page each (T1), in PDFs of at most
+        tickets.TICKETS_PER_PDF (``part``, in ticket-number order), from the ticket
+        window's first day; ``hand_out_by`` is the last day to hand
         them out (2 working days before the exam), ``late`` says it has passed."""
         data = load(schemas.InstitutionTicketsSchema(), request)
         batch, institution = self._batch(data["batch_code"]), data["institution_code"]
