@@ -229,7 +229,7 @@ class Demo:
                                            "address": "德阳市旌阳区", "contact": "0838-1234567"})
             unit_account = self.account("institution_operator", institution_code=unit)
             municipal = self.account("municipal_center", region=region)
-            name = f"考评员{SURNAMES[n]}{self.run[:2]}"
+            name = f"考评员{SURNAMES[n % len(SURNAMES)]}{self.run[:2]}"   # 127 at N=10,000
             id_number = sample_id_number((date(1960, 1, 1) + timedelta(
                 days=self.day_base % 3650)).strftime("%Y%m%d"), seq=self.seq_base + n,
                 region=self.region)
