@@ -1,6 +1,6 @@
 """registrant_recounts: 报名人数 is counted by a timer, not in every transaction (B1)
 
-Revision ID: 8b2f3c4d5e6a
+Revision ID: 9c4e5f6a7b8d
 Revises: 7a1e2b3c4d5f
 Create Date: 2026-12-03 14:00:00
 
@@ -17,7 +17,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision: str = "8b2f3c4d5e6a"
+revision: str = "9c4e5f6a7b8d"
 down_revision: Union[str, Sequence[str], None] = "7a1e2b3c4d5f"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
