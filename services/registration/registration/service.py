@@ -33,12 +33,12 @@ APPLICATIONS = metrics.counter("skillcert_registration_applications_total",
                                "Applications by what happened to them", ["event"])
 BY_STATUS = metrics.gauge("skillcert_registration_applications_by_status",
                           "Applications in each status", ["status"])
-RECOUNT_INTERVAL = 1        # seconds between the B1 counts sent to exam
-RECOUNT_LIMIT = 5000        # marks taken per run (the rest in the next)
 STAGE = metrics.gauge("skillcert_registration_stage",
                       "Applications of a batch and project that reached each stage "
                       "(registered, approved, paid, passed, failed, certified; the dashboard)",
                       ["batch_code", "project_code", "stage"])
+RECOUNT_INTERVAL = 1        # seconds between the B1 counts sent to exam
+RECOUNT_LIMIT = 5000        # marks taken per run (the rest in the next)
 
 
 class RegistrationService(BatchCopyEntrypoints, ServiceBase):
@@ -403,8 +403,10 @@ class RegistrationService(BatchCopyEntrypoints, ServiceBase):
         once and sent to exam (which decides the roster) through the outbox; the
         marks counted are deleted in the same transaction. Counting here, not in
         each submission, keeps a submission's cost flat as a batch grows
-        (docs/performance.md). Two replicas may count one pair twice: exam keeps
-        the latest counted_at."""
+        (docs/performance.md). Two replicas take different marks (SKIP LOCKED on
+        PostgreSQL) but may count one pair at once; exam keeps the latest
+        counted_at, which a scheduling delay can give the older count (the same
+        race as the per-transaction count before)."""
         marks = self.db.execute(select(RegistrantRecount.id, RegistrantRecount.batch_code,
                                        RegistrantRecount.project_code)
                                 .order_by(RegistrantRecount.id).limit(RECOUNT_LIMIT)
