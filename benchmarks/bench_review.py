@@ -95,6 +95,9 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", help="SQLAlchemy URL of a PostgreSQL server (default SQLite)")
     parser.add_argument("--count", type=int, default=1000, help="decisions per measurement")
+    parser.add_argument("--backlog", type=int, default=0,
+                        help="open tasks left in the queue beside the measured ones (how a "
+                             "decision's cost grows with the queue)")
     args = parser.parse_args()
     n = args.count
 
@@ -132,10 +135,12 @@ def main():
             wait(lambda: len(rpc.review.list_batches()) == 21, 60, "the batches")
 
             start = time.perf_counter()
-            ids = publish_submissions(amqp, 3 * n)
-            wait(lambda: rpc.review.list_pending(limit=1)["total"] == 3 * n, 600, "the tasks")
+            total = 3 * n + args.backlog
+            ids = publish_submissions(amqp, total)
+            t_publish = time.perf_counter() - start
+            wait(lambda: rpc.review.list_pending(limit=1)["total"] == total, 900, "the tasks")
             t_setup = time.perf_counter() - start
-            singles, sittings, bulk = ids[:n], ids[n:2 * n], ids[2 * n:]
+            singles, sittings, bulk = ids[:n], ids[n:2 * n], ids[2 * n:3 * n]
 
             def approvals(batch):
                 return [{"application_id": a, "decision": "approve"} for a in batch]
@@ -162,13 +167,15 @@ def main():
                 wait(lambda: len(tap.of_type("application_approved")) >= n, 300,
                      "the approval events")
                 t_events = time.perf_counter() - start
-            assert rpc.review.list_pending(limit=1)["total"] == 0
+            assert rpc.review.list_pending(limit=1)["total"] == args.backlog
 
         backend = "PostgreSQL" if args.db else "SQLite"
         print(f"review: {n} decisions each way ({backend}, one client, nameko max_workers=10, "
               f"one process per service)")
-        print(f"setup: {3 * n} application_submitted events -> open tasks in {t_setup:.1f} s "
-              f"({3 * n / t_setup:.0f}/s)")
+        print(f"setup: {total} application_submitted events -> open tasks in {t_setup:.1f} s "
+              f"({total / t_setup:.0f}/s); {args.backlog} stay open beside the measured ones")
+        print(f"  publishing them alone (one publisher, confirms; the baseline): {t_publish:.1f} s "
+              f"({total / t_publish:.0f}/s); intake / publishing = {t_publish / t_setup:.2f}")
         rows = [("health RPC (baseline)", t_health, n, "round trips"),
                 ("decide, 1 per call", t_single, n, "decisions"),
                 (f"decide_many, {n // SITTING} x {SITTING}", t_sitting, n, "decisions"),

@@ -217,6 +217,13 @@ class QueueConsumer(nameko_messaging.QueueConsumer):
         for provider, consumer in self._consumers.items():
             # kombu hands the undecoded message to on_message: we decode it
             consumer.on_message = partial(self._on_raw_message, provider)
+            # a provider's own prefetch (a batching event handler takes more
+            # than max_workers at once). basic.qos holds for the consumers a
+            # channel starts after it, and all of them share one channel: so
+            # each consumer sets its own just before it starts
+            consumer.consume = partial(_consume_with_prefetch, consumer, consumer.consume,
+                                       getattr(provider, "prefetch", None)
+                                       or self.prefetch_count)
         return consumers
 
     def _on_raw_message(self, provider, message):
@@ -246,6 +253,11 @@ class QueueConsumer(nameko_messaging.QueueConsumer):
                 log.exception("could not refuse a message (%s); requeueing it", code)
                 self.requeue_message(message)
         self.container.spawn_managed_thread(run, identifier=f"refuse[{code}]")
+
+
+def _consume_with_prefetch(consumer, consume, prefetch_count, *args, **kwargs):
+    consumer.qos(prefetch_count=prefetch_count)
+    return consume(*args, **kwargs)
 
 
 def broker_node(container):

@@ -20,12 +20,15 @@ from kernel.schemas import load
 
 
 def command(schema, operation=None, rule=None):
+    reader = schema()     # one instance: marshmallow copies every field when it makes
+    # one, and a load changes nothing in it
+
     def decorator(fn):
         name = operation or fn.__name__
 
         @functools.wraps(fn)
         def wrapper(self, request):
-            data = load(schema(), request, rule=rule)
+            data = load(reader, request, rule=rule)
             key = data.pop("idempotency_key", None)
             done = idempotency.replayed(self.db, key, name, request)
             if done is not None:

@@ -17,6 +17,15 @@ message and lose it.
   replay (``python -m kernel.dlq``).
 If even the retry publish fails, the message is requeued: never acked and lost.
 
+``handles(source, event, batch=n)`` takes deliveries in batches of up to n
+(its consumer's prefetch is 2n, so the next batch gathers while one runs): one
+worker, one transaction, one inbox query and insert (``outbox.claim_many``) and
+one commit for the batch, the acks after the commit. A batch waits at most
+BATCH_LINGER for more deliveries. When anything in a batch fails (the handler
+raises for one event, the commit fails), nothing of it is kept and every event
+of it runs again on its own as above, with its own retries and dead letter: a
+batch never changes what happens to an event, only what it costs.
+
 Every delivery is read by ``kernel.amqp.QueueConsumer``: JSON only, refusals to
 the dead-letter queues, acks on a dead channel dropped (docs/robustness-kernel.md).
 """
@@ -42,7 +51,10 @@ from kernel.errors import DomainError, RequestRefused, is_database_error
 
 log = logging.getLogger(__name__)
 
-__all__ = ["rpc", "timer", "handles", "ATTEMPT_HEADER", "DB_ATTEMPT_HEADER", "ERROR_HEADER",
+BATCH_LINGER = 0.02    # seconds a batch waits for more deliveries
+EVENT_BATCH = 100      # the batch of the handlers of one event per candidate (handles(batch=))
+
+__all__ = ["rpc", "timer", "handles", "Deliveries", "EVENT_BATCH", "payload_ids", "ATTEMPT_HEADER", "DB_ATTEMPT_HEADER", "ERROR_HEADER",
            "ORIGIN_HEADER", "rpc_dead_letter_queue", "handler_queue_name"]
 
 
@@ -262,6 +274,11 @@ class Timer(UnitOfWork, nameko_timer.Timer):
 timer = Timer.decorator
 
 
+class Deliveries(list):
+    """The events of one batch, as a batching handler's worker gets them: a type
+    no message body can be, so a body that is a JSON list is never taken for one."""
+
+
 class EventHandler(UnitOfWork, nameko_events.EventHandler):
     """See the module's docstring. Two retry budgets: a failure on the database
     (DATABASE_BUSY / DATABASE_UNAVAILABLE) counts against HANDLER_DB_RETRY_DELAYS
@@ -271,10 +288,14 @@ class EventHandler(UnitOfWork, nameko_events.EventHandler):
     kind = "event"
     queue_consumer = QueueConsumer()
 
-    def __init__(self, source_service, event_type, **kwargs):
+    def __init__(self, source_service, event_type, batch=None, **kwargs):
         kwargs.setdefault("expected_exceptions", (DomainError,))
         super().__init__(source_service, event_type, handler_type=nameko_events.SERVICE_POOL,
                          reliable_delivery=True, requeue_on_error=False, **kwargs)
+        self.batch = batch
+        self.prefetch = 2 * batch if batch else None     # kernel.amqp.QueueConsumer
+        self.waiting = []              # (body, message) of the batch being gathered
+        self.lingering = False
 
     def setup(self):
         super().setup()
@@ -311,6 +332,58 @@ class EventHandler(UnitOfWork, nameko_events.EventHandler):
             park(channel, self.parking, self.queue.name, self.dead_letter_queue.name,
                  *(q.name for q in self.retry_queues.values()))
         self.publisher = Publisher(self.amqp_uri, use_confirms=True, serializer="json")
+
+    # --- batches (handles(..., batch=n)) ------------------------------------------
+
+    def handle_message(self, body, message):
+        headers = message.headers or {}
+        if not self.batch or not (isinstance(body, dict)
+                                  and isinstance(body.get("event_id"), str)) \
+                or headers.get(ATTEMPT_HEADER) or headers.get(DB_ATTEMPT_HEADER):
+            # malformed ones and retries (which failed once already) alone
+            return super().handle_message(body, message)
+        self.waiting.append((body, message))
+        if len(self.waiting) >= self.batch:
+            self._spawn_batch()
+        elif not self.lingering:
+            self.lingering = True
+            self.container.spawn_managed_thread(self._linger,
+                                                identifier=f"{self.method_name}.linger")
+
+    def _linger(self):
+        eventlet.sleep(BATCH_LINGER)
+        self.lingering = False
+        self._spawn_batch()
+
+    def _spawn_batch(self):
+        taken, self.waiting = self.waiting[:self.batch], self.waiting[self.batch:]
+        if not taken:
+            return
+        try:
+            self.container.spawn_worker(
+                self, (Deliveries(body for body, _ in taken),), {},
+                context_data=self.unpack_message_headers(taken[0][1]),
+                handle_result=functools.partial(self.handle_batch_result, taken))
+        except ContainerBeingKilled:
+            for _, message in taken:
+                self.queue_consumer.requeue_message(message)
+
+    def handle_batch_result(self, taken, worker_ctx, result=None, exc_info=None):
+        result, exc_info = self.finish(worker_ctx, result, exc_info)
+        if exc_info is None:
+            for _, message in taken:
+                self.queue_consumer.ack_message(message)
+            return result, exc_info
+        log.info("%s: a batch of %s failed (%s); each of its events runs again on its own",
+                 self.method_name, len(taken), type(exc_info[1]).__name__)
+
+        def one_by_one():
+            for body, message in taken:
+                super(EventHandler, self).handle_message(body, message)
+        # from a thread of its own: this worker's slot is free while they wait for one
+        self.container.spawn_managed_thread(one_by_one,
+                                            identifier=f"{self.method_name}.one_by_one")
+        return result, exc_info
 
     def handle_result(self, message, worker_ctx, result=None, exc_info=None):
         result, exc_info = self.finish(worker_ctx, result, exc_info)
@@ -361,18 +434,39 @@ class EventHandler(UnitOfWork, nameko_events.EventHandler):
                       self.method_name, attempt, exc)
 
 
-def handles(source_service, event_type, **kwargs):
+def payload_ids(events, key="application_id"):
+    """The distinct string values of ``payload[key]`` in a batch's events, sorted:
+    what a preload reads in one query."""
+    return sorted({e["payload"][key] for e in events if isinstance(e.get("payload"), dict)
+                   and isinstance(e["payload"].get(key), str)})
+
+
+def handles(source_service, event_type, batch=None, preload=None, **kwargs):
     """Decorate ``method(self, event)``; ``event`` is the envelope dict.
 
     The method runs only the first time this handler sees the event id (the
     inbox row commits with the handler's changes); it needs ``self.db``.
+    ``batch=n``: up to n events in one unit of work (the module's docstring);
+    the method is still called once per event, in the order they came.
+    ``preload(self, events)`` runs once per batch, before the method, with the
+    batch's new events: where a handler reads in one query what each event
+    would read in one of its own.
     """
     def decorator(fn):
         handler_name = f"{fn.__qualname__}"
 
         @functools.wraps(fn)
         def wrapper(self, event):
-            from kernel.outbox import claim
+            from kernel.outbox import claim, claim_many
+            if isinstance(event, Deliveries):
+                fresh = claim_many(self.db, [e["event_id"] for e in event], handler_name)
+                todo = list({e["event_id"]: e for e in reversed(event)
+                             if e["event_id"] in fresh}.values())[::-1]   # first copies, in order
+                if preload is not None and todo:
+                    preload(self, todo)
+                for each in todo:
+                    fn(self, each)
+                return None
             event_id = event.get("event_id") if isinstance(event, dict) else None
             if not event_id:
                 from kernel.errors import ValidationFailed
@@ -381,5 +475,6 @@ def handles(source_service, event_type, **kwargs):
                 log.info("%s already applied %s; skipped", handler_name, event_id)
                 return None
             return fn(self, event)
-        return EventHandler.decorator(source_service, event_type, **kwargs)(wrapper)
+        return EventHandler.decorator(source_service, event_type, batch=batch,
+                                      **kwargs)(wrapper)
     return decorator

@@ -87,7 +87,7 @@ class Event:
     def build(self, **fields):
         """The payload to emit: validated against the contract, returned as given."""
         try:
-            self.schema().load(fields, unknown=RAISE)
+            self._reader(None).load(fields, unknown=RAISE)
         except ValidationError as exc:
             raise ValueError(f"{self.TYPE} v{self.VERSION} does not fit its contract: "
                              f"{exc.messages}") from None
@@ -103,7 +103,15 @@ class Event:
         ``only``: the fields this consumer reads (each must be declared); the
         others are not its business and are dropped unchecked."""
         from kernel.schemas import load
-        return load(self.schema(only=only) if only else self.schema(), payload, rule=rule)
+        return load(self._reader(tuple(only) if only else None), payload, rule=rule)
+
+    def _reader(self, only):
+        """One schema instance per ``only``, made once: marshmallow copies every
+        field when it makes one, and a load does not change it."""
+        readers = self.__dict__.setdefault("_readers", {})
+        if only not in readers:
+            readers[only] = self.schema(only=only) if only else self.schema()
+        return readers[only]
 
     def __repr__(self):
         return f"<Event {self.TYPE} v{self.VERSION}>"

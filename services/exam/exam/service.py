@@ -13,7 +13,7 @@ from kernel import settings
 from kernel.calendar import CalendarOwnerEntrypoints
 from kernel.commands import command
 from kernel.db import Database, utcnow
-from kernel.entrypoints import handles, rpc
+from kernel.entrypoints import EVENT_BATCH, handles, rpc
 from kernel.rpc import RpcClient
 from kernel.schemas import load
 from kernel.service import ServiceBase
@@ -56,7 +56,7 @@ class ExamService(CatalogueEntrypoints, CalendarJobs, ScoreSummaryEntrypoints,
 
     # --- rosters from payment's events (B1); a candidate's status (CS1) -----------
 
-    @handles("payment", "payment_confirmed")
+    @handles("payment", "payment_confirmed", batch=EVENT_BATCH)
     def on_payment_confirmed(self, event):
         data = payment_events.PAYMENT_CONFIRMED.load(event["payload"])
         app_id, now = data["application_id"], utcnow()
@@ -110,7 +110,7 @@ class ExamService(CatalogueEntrypoints, CalendarJobs, ScoreSummaryEntrypoints,
 
     # --- what registration tells us about an application; assessor cards ---------
 
-    @handles("registration", "application_submitted")
+    @handles("registration", "application_submitted", batch=EVENT_BATCH)
     def on_application_submitted(self, event):
         store.profiles.keep(self.db, registration_events.APPLICATION_SUBMITTED.load(
             event["payload"]))

@@ -12,7 +12,7 @@ from kernel import batches, metrics, settings
 from kernel.batch_copy import BatchCopyEntrypoints
 from kernel.commands import command
 from kernel.db import Database, utcnow
-from kernel.entrypoints import handles, rpc
+from kernel.entrypoints import EVENT_BATCH, handles, rpc
 from kernel.rpc import RpcClient
 from kernel.schemas import load
 from kernel.service import ServiceBase
@@ -55,7 +55,7 @@ class PaymentService(FeeEntrypoints, ClosingEntrypoints, BankEntrypoints,
 
     # --- payable items -------------------------------------------------------
 
-    @handles("review", "application_approved")
+    @handles("review", "application_approved", batch=EVENT_BATCH)
     def on_approved(self, event):
         data = review_events.APPLICATION_APPROVED.load(event["payload"])
         if store.items.find(self.db, data["application_id"]) is not None:

@@ -10,7 +10,7 @@ from kernel import exports, metrics, names, settings, uploads
 from kernel.batch_copy import BatchCopyEntrypoints
 from kernel.commands import command
 from kernel.db import Database, utcnow
-from kernel.entrypoints import handles, rpc, timer
+from kernel.entrypoints import EVENT_BATCH, handles, payload_ids, rpc, timer
 from kernel.errors import NotFound, ValidationFailed
 from kernel.rpc import RpcClient
 from kernel.schemas import load
@@ -428,7 +428,13 @@ class RegistrationService(BatchCopyEntrypoints, ServiceBase):
 
     # --- what other services tell us ---------------------------------------
 
-    @handles("review", "application_approved")
+    def _preload(self, events):
+        """A batch's applications in one query (kernel handles(preload=...)): the
+        handlers' ``db.get`` then finds them in the session."""
+        self.db.scalars(select(Application).where(
+            Application.id.in_(payload_ids(events)))).all()
+
+    @handles("review", "application_approved", batch=EVENT_BATCH, preload=_preload)
     def on_approved(self, event):
         self._apply(event, "application_approved", review_events.APPLICATION_APPROVED)
 
@@ -446,7 +452,7 @@ class RegistrationService(BatchCopyEntrypoints, ServiceBase):
         self._apply(event, "correction_not_accepted" if cause == "correction" else
                     "application_not_accepted", review_events.APPLICATION_NOT_ACCEPTED)
 
-    @handles("payment", "payment_confirmed")
+    @handles("payment", "payment_confirmed", batch=EVENT_BATCH, preload=_preload)
     def on_payment_confirmed(self, event):
         app = self._apply(event, "payment_confirmed", payment_events.PAYMENT_CONFIRMED)
         if app is not None:

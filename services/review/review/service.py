@@ -5,7 +5,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from kernel import batches, calendar, metrics, settings
 from kernel.db import Database, utcnow
-from kernel.entrypoints import handles, rpc, timer
+from kernel.entrypoints import EVENT_BATCH, handles, payload_ids, rpc, timer
 from kernel.errors import Conflict, NotFound
 from kernel.rpc import RpcClient
 from kernel.schemas import load
@@ -90,10 +90,25 @@ class ReviewService(BatchCopyEntrypoints, CalendarCopyEntrypoints, ServiceBase):
 
     # --- what registration tells us ------------------------------------------
 
-    @handles("registration", "application_submitted")
+    def _preload(self, events):
+        """A batch's applications in one query (kernel handles(preload=...)):
+        what ``_known`` answers for them, None for one review has not seen."""
+        ids = payload_ids(events)
+        known = dict.fromkeys(ids)
+        known.update((app.id, app) for app in self.db.scalars(
+            select(Application).where(Application.id.in_(ids))))
+        self.db.info["applications"] = known
+
+    def _known(self, application_id):
+        known = self.db.info.get("applications")
+        if known is not None and application_id in known:
+            return known[application_id]
+        return self.db.get(Application, application_id)
+
+    @handles("registration", "application_submitted", batch=EVENT_BATCH, preload=_preload)
     def on_submitted(self, event):
         data = registration_events.APPLICATION_SUBMITTED.load(event["payload"])
-        app = self.db.get(Application, data["application_id"])
+        app = self._known(data["application_id"])
         if app is not None:
             self._note(app.id, "ignored", event["producer"], "application_submitted ignored: "
                        f"the application is already known ({app.status})", event)
@@ -133,16 +148,18 @@ class ReviewService(BatchCopyEntrypoints, CalendarCopyEntrypoints, ServiceBase):
         if app is None:
             app = Application(id=data["application_id"], round=0)
             self.db.add(app)
+            if "applications" in self.db.info:       # a later event of the batch sees it
+                self.db.info["applications"][app.id] = app
         for key in HEAD + ("submitted_at",):
             setattr(app, key, data[key])
         app.submission, app.status, app.updated_at = snapshot, domain.PENDING, now
         app.round += 1
         received = domain.received_on(data["submitted_at"])
-        due = domain.due_on(app.channel, received, self._batch(app.batch_code))
+        due = domain.due_on(app.channel, received,
+                            self._batch(app.batch_code, self.db.info.setdefault("batches", {})))
         task = Task(application_id=app.id, round=app.round, stage=domain.stage_for(app.channel),
                     state="open", received_on=received, due_on=due, opened_at=now)
-        self.db.add(task)
-        self.db.flush()
+        self.db.add(task)      # flushed with the batch's others (executemany) at the commit
         self._note(app.id, "task_opened", event["producer"], event["type"], event,
                    round=app.round, stage=task.stage, received_on=received.isoformat(),
                    due_on=due and due.isoformat(), changed=data["changed"])
