@@ -13,6 +13,11 @@ one client:
 - decide: N approvals, one RPC each;
 - decide_many: the same number of approvals in sittings of 200 and in one call
   of N, and how long until every application_approved event is on the broker.
+- intake: how fast the 3N setup events became open tasks while one publisher
+  (with confirms, the baseline) sent them; then, with review stopped, 3N more
+  wait on the broker and review, restarted, drains them (timed from its first
+  task to its last: review's intake alone).
+``--backlog K`` leaves K more tasks open beside the measured ones.
 Prints time, decisions per second and the ratios.
 """
 import eventlet
@@ -115,11 +120,13 @@ def main():
         upgrade(service, service, url=urls[service])
         env[f"{service.upper()}_DATABASE_URL"] = urls[service]
     nameko = str(Path(sys.executable).parent / "nameko")
-    procs = [subprocess.Popen([nameko, "run", "--config", f"services/{service}/config.yaml",
-                               f"{service}.service:{cls}"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL,
-                              stderr=open(tmp / f"{service}.log", "w"))
-             for service, cls in (("exam", "ExamService"), ("review", "ReviewService"))]
+
+    def launch(service, cls):
+        return subprocess.Popen([nameko, "run", "--config", f"services/{service}/config.yaml",
+                                 f"{service}.service:{cls}"], cwd=ROOT, env=env,
+                                stdout=subprocess.DEVNULL,
+                                stderr=open(tmp / f"{service}.log", "a"))
+    procs = [launch("exam", "ExamService"), launch("review", "ReviewService")]
     try:
         with ClusterRpcProxy({"AMQP_URI": amqp}, timeout=300) as rpc:
             deadline = time.monotonic() + 60
@@ -169,6 +176,27 @@ def main():
                 t_events = time.perf_counter() - start
             assert rpc.review.list_pending(limit=1)["total"] == args.backlog
 
+            # intake alone: the events wait on the broker while review is stopped, then
+            # review drains them; timed from the first task it opens to the last
+            procs[1].terminate()
+            procs[1].wait(timeout=60)
+            publish_submissions(amqp, 3 * n)
+            procs[1] = launch("review", "ReviewService")
+            base, first = args.backlog, None
+            while True:
+                try:
+                    now = rpc.review.list_pending(limit=1)["total"]
+                except Exception:              # still starting
+                    time.sleep(0.05)
+                    continue
+                if first is None and now > base:
+                    first, t_first = now, time.perf_counter()
+                if now == base + 3 * n:
+                    t_drain = time.perf_counter() - t_first
+                    break
+                time.sleep(0.02)
+            drained = base + 3 * n - first
+
         backend = "PostgreSQL" if args.db else "SQLite"
         print(f"review: {n} decisions each way ({backend}, one client, nameko max_workers=10, "
               f"one process per service)")
@@ -176,6 +204,9 @@ def main():
               f"({total / t_setup:.0f}/s); {args.backlog} stay open beside the measured ones")
         print(f"  publishing them alone (one publisher, confirms; the baseline): {t_publish:.1f} s "
               f"({total / t_publish:.0f}/s); intake / publishing = {t_publish / t_setup:.2f}")
+        print(f"intake alone: {3 * n} events waiting on the broker, review restarted: "
+              f"{drained} drained in {t_drain:.1f} s after its first task ({drained / t_drain:.0f}"
+              f"/s); against publishing {drained / t_drain / (total / t_publish):.2f}x")
         rows = [("health RPC (baseline)", t_health, n, "round trips"),
                 ("decide, 1 per call", t_single, n, "decisions"),
                 (f"decide_many, {n // SITTING} x {SITTING}", t_sitting, n, "decisions"),
