@@ -260,8 +260,7 @@ ROUTES = (
           relay("review", "close_review_window_now"),
           "Returned applications not resubmitted in the window: not accepted (V2)",
           "review", services=("review",)),
-    Route("POST", "/review/decisions", "decide_many", REVIEWERS,
-          relay("review", "decide_many", body=True, inject=flows.reviewer),
+    Route("POST", "/review/decisions", "decide_many", REVIEWERS, flows.decide_many,
           "Many decisions at once, each with its own outcome (V2)", "review",
           body=DecisionsBody, services=("review",)),
 

@@ -1,6 +1,7 @@
 """Handlers that only relay a request to one RPC, and request bodies derived
 from the services' own schemas."""
 import base64
+import hashlib
 from datetime import date, datetime
 
 from gateway.web import File
@@ -39,6 +40,19 @@ def relay(service, method, path=(), query=(), body=False, actor=None, inject=Non
         return as_file(out) if file else out
     handler.__name__ = handler.__qualname__ = f"{service}.{method}"
     return handler
+
+
+KEY_LENGTH = 100       # the services' idempotency keys (their schemas' Key)
+
+
+def part_key(key, part):
+    """The idempotency key of one part of a request the gateway sends in several
+    calls: ``<key>:<part>``, or, when that would pass KEY_LENGTH, the key's
+    digest in its place (cutting it short would give two parts one key)."""
+    derived = f"{key}:{part}"
+    if len(derived) > KEY_LENGTH:
+        derived = f"{hashlib.sha256(key.encode()).hexdigest()}:{part}"
+    return derived
 
 
 def plain(value):

@@ -5,13 +5,36 @@ from kernel.errors import Forbidden
 
 from gateway import domain
 from gateway.handlers import files
-from gateway.handlers.common import as_file
+from gateway.handlers.common import as_file, part_key
 
 
 # --- review ------------------------------------------------------------------------------
 
 def reviewer(ctx):
     return {"reviewer": {"name": ctx.actor, "role": "center"}}
+
+
+DECISIONS_PER_CALL = 200     # decide_many items per RPC (docs/performance.md)
+
+
+def decide_many(ctx):
+    """Many decisions (up to review's 1,000), DECISIONS_PER_CALL to an RPC, one
+    call after the other: each item has its own outcome, so the parts answer as
+    one call would; part ``n``'s idempotency key is ``<key>:<n>``, so a repeated
+    request replays the parts that were recorded. At N=10,000 one call of 1,000
+    took more than the gateway's 10 s while the services took in the previous
+    sitting's events."""
+    decisions, key = ctx.body["decisions"], ctx.body.get("idempotency_key")
+    results = []
+    for start in range(0, len(decisions), DECISIONS_PER_CALL):
+        request = dict(ctx.body, decisions=decisions[start:start + DECISIONS_PER_CALL],
+                       **reviewer(ctx))
+        if key:
+            request["idempotency_key"] = part_key(key, start // DECISIONS_PER_CALL)
+        out = ctx.rpc("review").decide_many(request)
+        results += [dict(r, index=r["index"] + start) for r in out["results"]]
+    ok = sum(1 for r in results if r["ok"])
+    return {"ok": ok, "failed": len(results) - ok, "results": results}
 
 
 def decide(ctx):

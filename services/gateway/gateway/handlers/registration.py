@@ -6,6 +6,7 @@ from kernel.errors import DomainError
 
 from gateway import domain
 from gateway.handlers import files
+from gateway.handlers.common import part_key
 from gateway.web import File
 
 BULK_CONCURRENCY = 8
@@ -112,7 +113,7 @@ def submit_many(ctx, code, items, key=None):
         index, item = indexed
         request = dict(item, channel="institution", institution_code=code)
         if key and "idempotency_key" not in request:
-            request["idempotency_key"] = f"{key}:{index}"[:100]
+            request["idempotency_key"] = part_key(key, index)
         try:
             files.check_materials(ctx, refs[index], readers)
             app = submit(request)
