@@ -10,7 +10,11 @@ Measured in one run, on the same generated data:
 and the results as ratios to the baseline. A second import of the same file
 (every line a duplicate) is timed too.
 
-    .venv/bin/python benchmarks/bench_payment.py [--lines 10000] [--db URL]
+    .venv/bin/python benchmarks/bench_payment.py [--lines 10000] [--db URL] [--confirm 4000]
+
+--confirm N also times 确认收费 (confirm_submission over RPC) of one
+institution's submission of N applications against one of a single
+application, and until its N payment_confirmed events are on the broker.
 
 Without --db the service runs on a fresh SQLite file; give a PostgreSQL URL
 (postgresql+psycopg2://postgres@127.0.0.1:5432/bench_payment) to measure that.
@@ -20,6 +24,7 @@ import eventlet
 eventlet.monkey_patch()
 
 import argparse  # noqa: E402
+import contextlib  # noqa: E402
 import os  # noqa: E402
 import random  # noqa: E402
 import shutil  # noqa: E402
@@ -38,6 +43,7 @@ from sqlalchemy import create_engine, insert  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
+from exam import events as exam_events  # noqa: E402
 from kernel import batches  # noqa: E402
 from kernel.db import utcnow  # noqa: E402
 from kernel.migrate import upgrade  # noqa: E402
@@ -104,7 +110,7 @@ def seed_database(url, subs):
     engine = create_engine(url)
     now = utcnow()
     with Session(engine) as session:
-        batches.keep(session, Batch, testing.BATCH_2026_12)
+        batches.keep(session, Batch, testing.BATCH_2026_12, exam_events.Batch)
         session.add(Receipt(hash="0" * 64, media_type="image/jpeg", size=1, uploaded_at=now))
         session.flush()
         items, submissions, lines = [], [], []
@@ -135,6 +141,90 @@ def seed_database(url, subs):
     return len(items)
 
 
+def seed_confirm(url, n):
+    """One institution's submission paying for ``n`` candidates and one
+    candidate's own, both waiting for 确认收费; returns their ids."""
+    engine = create_engine(url)
+    now = utcnow()
+    out = []
+    with Session(engine) as session:
+        for channel, count in (("individual", 1), ("institution", n)):
+            sid = str(uuid.uuid4())
+            inst = "inst-bench" if channel == "institution" else None
+            reference = payments.item_reference(channel, sid, inst, testing.BATCH)
+            apps = [str(uuid.uuid4()) for _ in range(count)]
+            session.execute(insert(Submission), [{
+                "id": sid, "reference": reference, "channel": channel,
+                "payer_kind": "self" if inst is None else "institution",
+                "institution_code": inst, "batch_code": testing.BATCH, "payer_name": "付款人",
+                "payer_account": "", "payee_name": "四川省职业技能鉴定指导中心",
+                "payee_account": "x", "amount_fen": 20000 * count,
+                "expected_fen": 20000 * count, "note": "", "receipt_hash": "0" * 64,
+                "status": payments.PENDING, "submitted_by": "bench", "submitted_at": now}])
+            session.execute(insert(Item), [{
+                "application_id": app, "batch_code": testing.BATCH,
+                "project_code": testing.PROJECT, "channel": channel, "institution_code": inst,
+                "id_number": "11010519491231002X", "name": "考生", "reference": reference,
+                "status": payments.SUBMITTED, "submission_id": sid, "approved_at": now,
+                "updated_at": now} for app in apps])
+            session.execute(insert(SubmissionLine), [
+                {"submission_id": sid, "application_id": app, "amount_fen": 20000}
+                for app in apps])
+            out.append(sid)
+        session.commit()
+    engine.dispose()
+    return out
+
+
+def confirm_phase(url, n):
+    """确认收费 over RPC of a 1-application submission (the baseline) and of
+    one of ``n`` applications; and how long until all n payment_confirmed
+    events are on the broker (a queue bound to payment.events counts them)."""
+    from kombu import Connection, Queue
+    from kernel.outbox import event_exchange
+    small, big = seed_confirm(url, n)
+    with running_payment(url) as (amqp, rpc), \
+            Connection(amqp.replace("pyamqp://", "amqp://")) as conn:
+        bound = Queue("bench-payment-confirmed-" + uuid.uuid4().hex[:6],
+                      event_exchange("payment"), routing_key="payment_confirmed",
+                      auto_delete=True)(conn.channel())
+        bound.declare()
+        one, _ = timed(rpc.payment.confirm_submission, {"submission_id": small, "actor": "bench"})
+        start = time.perf_counter()
+        out = rpc.payment.confirm_submission({"submission_id": big, "actor": "bench"})
+        many = time.perf_counter() - start
+        arrived = 0
+        while arrived < n + 1 and time.perf_counter() - start < 300:
+            arrived = bound.queue_declare(passive=True).message_count
+            time.sleep(0.05)
+        published = time.perf_counter() - start
+    return one, many, published, arrived - 1, out["status"]
+
+
+@contextlib.contextmanager
+def running_payment(url):
+    """A payment service on ``url`` in a vhost of its own; yields (amqp, rpc)."""
+    from nameko.containers import ServiceContainer
+    from nameko.standalone.rpc import ClusterRpcProxy
+    from payment.service import PaymentService
+    amqp, own_vhost = vhost()
+    data_dir = tempfile.mkdtemp(prefix="bench-payment-")
+    container = ServiceContainer(PaymentService, {
+        "AMQP_URI": amqp, "DATABASE_URL": url, "SKILLCERT_DATA_DIR": data_dir,
+        "SKILLCERT_TODAY": testing.IN_WINDOW, "max_workers": 4})
+    container.start()
+    try:
+        with ClusterRpcProxy({"AMQP_URI": amqp}, timeout=300) as rpc:
+            rpc.payment.health()
+            yield amqp, rpc
+    finally:
+        container.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
+        if own_vhost:
+            subprocess.run(["rabbitmqctl", "-q", "delete_vhost", own_vhost],
+                           capture_output=True)
+
+
 def vhost():
     """A RabbitMQ vhost of its own (so a running suite's payment service does
     not answer), or the default one when rabbitmqctl is not usable."""
@@ -150,36 +240,22 @@ def vhost():
 
 
 def through_service(url, raw, subs):
-    from nameko.containers import ServiceContainer
-    from nameko.standalone.rpc import ClusterRpcProxy
-    from payment.service import PaymentService
-    amqp, own_vhost = vhost()
-    data_dir = tempfile.mkdtemp(prefix="bench-payment-")
-    container = ServiceContainer(PaymentService, {
-        "AMQP_URI": amqp, "DATABASE_URL": url, "SKILLCERT_DATA_DIR": data_dir,
-        "SKILLCERT_TODAY": testing.IN_WINDOW, "max_workers": 4})
-    container.start()
-    try:
-        with ClusterRpcProxy({"AMQP_URI": amqp}, timeout=300) as rpc:
-            rpc.payment.health()
-            request = {"content_base64": testing.b64(raw), "filename": "bench.csv",
-                       "actor": "bench"}
-            first, out = timed(rpc.payment.import_statement, request)
-            again, out2 = timed(rpc.payment.import_statement, request)
-            report_s, report = timed(rpc.payment.reconciliation_report, testing.BATCH)
-        return first, out, again, out2, report_s, report
-    finally:
-        container.stop()
-        shutil.rmtree(data_dir, ignore_errors=True)
-        if own_vhost:
-            subprocess.run(["rabbitmqctl", "-q", "delete_vhost", own_vhost],
-                           capture_output=True)
+    with running_payment(url) as (_, rpc):
+        request = {"content_base64": testing.b64(raw), "filename": "bench.csv",
+                   "actor": "bench"}
+        first, out = timed(rpc.payment.import_statement, request)
+        again, out2 = timed(rpc.payment.import_statement, request)
+        report_s, report = timed(rpc.payment.reconciliation_report, testing.BATCH)
+    return first, out, again, out2, report_s, report
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=10_000)
     parser.add_argument("--db", default=None, help="database URL for the service run")
+    parser.add_argument("--confirm", type=int, default=4000, metavar="N",
+                        help="also time 确认收费 of one submission of N applications "
+                             "(0: skip)")
     args = parser.parse_args()
 
     subs, raw = generate(args.lines)
@@ -223,6 +299,15 @@ def main():
           f"{report['totals']['submissions_without_credit']}")
     goal = "met" if first < 5 else "NOT met"
     print(f"goal: import + match of {args.lines} lines under 5 s: {goal} ({first:.2f} s)")
+    if args.confirm:
+        one, many, published, arrived, status = confirm_phase(url, args.confirm)
+        print(f"baseline  confirm 1 application    {one:8.3f} s   1.00x")
+        print(f"service   confirm {args.confirm:>5} at once     {many:8.3f} s   "
+              f"{many / one:5.1f}x  ({many / one / args.confirm:.3f}x per application, {status})")
+        print(f"service   ... its events on broker {published:8.3f} s   "
+              f"{published / one:5.1f}x  ({arrived} of {args.confirm} payment_confirmed)")
+        print(f"goal: 确认收费 of {args.confirm} inside the gateway's 10 s: "
+              f"{'met' if many < 10 else 'NOT met'} ({many:.2f} s)")
     shutil.rmtree(tmp, ignore_errors=True)
     return 0 if rec["matched"] else 1
 

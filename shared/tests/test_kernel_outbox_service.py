@@ -8,6 +8,7 @@ import uuid
 from datetime import datetime, timedelta
 
 import pytest
+from marshmallow import fields
 from prometheus_client import REGISTRY
 from sqlalchemy import Integer, String, func, insert, select
 from sqlalchemy.orm import mapped_column
@@ -15,7 +16,8 @@ from sqlalchemy.orm import mapped_column
 from kernel.db import Database, make_base, utcnow
 from kernel.entrypoints import rpc
 from kernel.errors import DomainError, RuleViolation, ValidationFailed
-from kernel.outbox import emit, envelope
+from kernel.outbox import Relay, emit, envelope
+from kernel.events import Event, Payload, text
 from kernel.service import SWEEP_INTERVAL, ServiceBase
 from kernel.testing import EventTap, wait_until
 
@@ -28,6 +30,14 @@ class Thing(Base):
     __tablename__ = "things"
     id = mapped_column(Integer, primary_key=True, autoincrement=True)
     name = mapped_column(String(50), nullable=False)
+
+
+class ThingPayload(Payload):
+    id = fields.Integer(required=True)
+    name = text(50, required=True)
+
+
+THING_CREATED = Event("toy_ledger", "thing_created", ThingPayload)
 
 
 class ToyRefused(RuleViolation):
@@ -51,6 +61,19 @@ class LedgerService(ServiceBase):
         self.create(name)
         raise ToyRefused("TOY_REFUSED", f"{name} is not wanted", field="name", rule="R3",
                          details={"name": name, "attempts": 3, "limit": None})
+
+    @rpc
+    def create_many(self, names):
+        things = [Thing(name=name) for name in names]
+        self.db.add_all(things)
+        self.db.flush()
+        envs = THING_CREATED.emit_many(self.db, ({"id": t.id, "name": t.name} for t in things))
+        return [env["event_id"] for env in envs]
+
+    @rpc
+    def create_many_then_refuse(self, names):
+        self.create_many(names)
+        raise ToyRefused("TOY_REFUSED", "not wanted", field="names")
 
     @rpc
     def count(self):
@@ -148,3 +171,51 @@ def test_unpublished_outbox_row_is_published_by_the_sweep(ledger, rpc, amqp_uri)
         "outcome": "ok"}) or 0) >= 1)
     assert wait_until(lambda: REGISTRY.get_sample_value(
         "skillcert_outbox_backlog", {"service": "toy_ledger"}) == 0)
+
+
+def test_emit_many_writes_every_event_and_the_relay_sends_them_in_order(ledger, rpc,
+                                                                      amqp_uri):
+    """kernel.outbox.emit_many: 1,200 events of one commit (three INSERTs of at
+    most 500 rows) reach the broker once each, in the order emitted, with the
+    envelope emit would write; a refused call leaves no row and sends nothing."""
+    names = [f"n{k}" for k in range(1200)]
+    with EventTap(amqp_uri, "toy_ledger") as tap:
+        with pytest.raises(ToyRefused):
+            rpc.toy_ledger.create_many_then_refuse(["never"])
+        ids = rpc.toy_ledger.create_many(names)
+        got = tap.wait_for("thing_created", count=1200, timeout=60)
+    assert len(ids) == len(set(ids)) == 1200
+    assert [e["event_id"] for e in got] == ids
+    assert [e["payload"]["name"] for e in got] == names
+    assert {e["type"] for e in got} == {"toy_ledger.thing_created"}
+    assert rpc.toy_ledger.count() == 1200
+    rows = _outbox(ledger)
+    assert [r["event_id"] for r in rows] == ids
+    assert [r["envelope"] for r in rows] == got
+    assert wait_until(lambda: all(r["published_at"] for r in _outbox(ledger)), timeout=30)
+
+
+def test_the_sweep_leaves_rows_the_flusher_still_holds(toy_db, amqp_uri):
+    """Rows this replica's flusher has queued are not sent a second time by the
+    sweep (it sent dozens of a 4,000-event commit twice); the others are."""
+    url = toy_db(Base, "relay")
+    engine = toy_db.engine(url)
+    outbox = Base.metadata.tables["outbox"]
+    old = utcnow() - timedelta(minutes=5)
+    envs = [envelope("toy_relay", "thing_created", {"id": k, "name": f"t{k}"},
+                     occurred_at=old) for k in range(3)]
+    with engine.begin() as conn:
+        conn.execute(insert(outbox), [{"event_id": e["event_id"], "event_type": "thing_created",
+                                       "envelope": e, "created_at": old} for e in envs])
+    rows = _outbox(engine)
+    relay = Relay("toy_relay", engine, Base.metadata, amqp_uri)
+    relay.inflight.add(rows[1]["id"])
+    with EventTap(amqp_uri, "toy_relay") as tap:
+        sent, backlog = relay.sweep()
+        got = tap.wait_for("thing_created", count=2)
+    assert (sent, backlog) == (2, 1)
+    assert [e["event_id"] for e in got] == [envs[0]["event_id"], envs[2]["event_id"]]
+    relay.inflight.clear()
+    with EventTap(amqp_uri, "toy_relay") as tap:
+        assert relay.sweep() == (1, 0)
+        assert [e["event_id"] for e in tap.wait_for("thing_created")] == [envs[1]["event_id"]]

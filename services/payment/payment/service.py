@@ -251,14 +251,13 @@ class PaymentService(FeeEntrypoints, ClosingEntrypoints, BankEntrypoints,
                                credit=store.submissions.sole_credit(self.db, sub))
         now = utcnow()
         store.submissions.decide(self.db, sub, payments.CONFIRMED, data["actor"], None, now)
-        for item in items:
-            store.items.mark_paid(item, lines[item.application_id], now)
-            events.PAYMENT_CONFIRMED.emit(
-                self.db, application_id=item.application_id, batch_code=item.batch_code,
-                project_code=item.project_code, institution_code=item.institution_code,
-                id_number=item.id_number, name=item.name,
-                amount_fen=lines[item.application_id], submission_id=sub.id,
-                confirmed_at=now.isoformat(), actor=data["actor"])
+        events.PAYMENT_CONFIRMED.emit_many(self.db, (dict(
+            application_id=item.application_id, batch_code=item.batch_code,
+            project_code=item.project_code, institution_code=item.institution_code,
+            id_number=item.id_number, name=item.name, amount_fen=lines[item.application_id],
+            submission_id=sub.id, confirmed_at=now.isoformat(), actor=data["actor"])
+            for item in items))
+        store.items.mark_paid(self.db, items, lines, now)
         PAYMENTS.labels("confirmed").inc(len(items))
         self.db.flush()
         return store.submissions.view(self.db, sub)

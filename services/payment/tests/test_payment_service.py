@@ -100,6 +100,33 @@ def test_P1_institution_pays_many_candidates_with_one_transfer_and_finance_confi
     assert err.value.code == "SUBMISSION_DECIDED"
 
 
+def test_P1_confirming_marks_each_application_paid_with_its_own_fee(
+        payment, rpc, approve, receipt_file, amqp_uri):
+    """确认收费 of candidates of two projects with two fees: each item is paid at
+    its line's amount (the items are marked in one UPDATE per amount), and each
+    payment_confirmed carries that amount."""
+    other, other_fee = "carbon-financial-accounting", 30000
+    rpc.payment.set_fees({"fees": [{"project_code": other, "effective_from": "2026-11-16",
+                                    "amount_fen": other_fee}], "actor": "财务"})
+    apps = approve(2, channel="institution", institution_code=INST) + approve(
+        1, channel="institution", institution_code=INST, project=other)
+    total = 2 * FEE + other_fee
+    sub = rpc.payment.submit_institution_payment(institution_submission(
+        apps, receipt_file(), amount=total))
+    assert sub["expected_fen"] == total and "warnings" not in sub
+    with EventTap(amqp_uri, "payment") as tap:
+        done = rpc.payment.confirm_submission({"submission_id": sub["id"], "actor": "财务"})
+        events = tap.wait_for("payment_confirmed", count=3)
+    assert done["status"] == "confirmed"
+    want = {a["application_id"]: other_fee if a["project_code"] == other else FEE
+            for a in apps}
+    assert {e["payload"]["application_id"]: e["payload"]["amount_fen"] for e in events} == want
+    items = rpc.payment.list_items(BATCH, institution_code=INST)
+    assert {i["application_id"]: (i["status"], i["amount_fen"]) for i in items} == \
+        {app: ("paid", fen) for app, fen in want.items()}
+    assert len({i["paid_at"] for i in items}) == 1 and items[0]["paid_at"]
+
+
 def test_P1_an_institution_pays_only_for_its_own_approved_unpaid_candidates(
         payment, rpc, approve, receipt_file):
     mine = approve(2, channel="institution", institution_code=INST)
