@@ -66,3 +66,11 @@ def test_the_font_package_is_refused_unless_it_is_the_pinned_release(tmp_path, m
     (tmp_path / "pkg" / "fonts" / "wqy-microhei.ttc").write_bytes(b"swapped")
     with pytest.raises(documents.FontUnavailable, match="SHA-256"):
         documents.cjk_font_path()
+
+
+def test_reportlab_draws_with_its_c_accelerators():
+    """rl-accel is pinned: without it reportlab formats every number of a PDF in
+    Python (a certificate took 89 ms instead of 69, docs/performance.md)."""
+    from reportlab.lib import rl_accel
+    assert type(rl_accel.fp_str).__name__ == "builtin_function_or_method"
+    assert type(rl_accel.asciiBase85Encode).__name__ == "builtin_function_or_method"
